@@ -1,0 +1,63 @@
+"""Transforms applied to the WSDL before xsdata reads it, each one a documented fact the WSDL leaves out.
+
+The WSDL file on disk is never changed; the transformed copy lives only in a temporary folder during
+generation. Each directive says why it exists and when it could be dropped.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
+SOAP_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
+XS_NS = "http://www.w3.org/2001/XMLSchema"
+MKTOWS_NS = "http://www.marketo.com/mktows/"
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def add_service_exception_fault(root: etree._Element) -> None:
+    """Declare the ``serviceException`` fault detail on every operation.
+
+    Why: the portType declares no ``wsdl:fault``, yet every Marketo fault carries
+    ``detail/ns1:serviceException/{name,message,code}`` (FAULTS.md, authentication-signature.md). Without a
+    declaration xsdata types ``Fault.detail`` as a string and its parser crashes on the child elements.
+    Drop it when: never for these WSDLs; they are frozen.
+    """
+    schema = root.find(f"{_q(WSDL_NS, 'types')}/{_q(XS_NS, 'schema')}")
+    if schema is None:
+        raise ValueError("WSDL has no inline xs:schema")
+    complex_type = etree.SubElement(schema, _q(XS_NS, "complexType"), name="ServiceException")
+    sequence = etree.SubElement(complex_type, _q(XS_NS, "sequence"))
+    for name, type_ in (("name", "xs:string"), ("message", "xs:string"), ("code", "xs:int")):
+        etree.SubElement(sequence, _q(XS_NS, "element"), name=name, type=type_, minOccurs="1", maxOccurs="1")
+    etree.SubElement(schema, _q(XS_NS, "element"), name="serviceException", type="tns:ServiceException")
+
+    port_type = root.find(_q(WSDL_NS, "portType"))
+    binding = root.find(_q(WSDL_NS, "binding"))
+    if port_type is None or binding is None:
+        raise ValueError("WSDL has no portType or binding")
+    message = etree.Element(_q(WSDL_NS, "message"), name="ServiceException")
+    etree.SubElement(message, _q(WSDL_NS, "part"), name="serviceException", element="tns:serviceException")
+    port_type.addprevious(message)
+    for operation in port_type.findall(_q(WSDL_NS, "operation")):
+        etree.SubElement(
+            operation, _q(WSDL_NS, "fault"), name="serviceException", message="tns:ServiceException"
+        )
+    for operation in binding.findall(_q(WSDL_NS, "operation")):
+        fault = etree.SubElement(operation, _q(WSDL_NS, "fault"), name="serviceException")
+        etree.SubElement(fault, _q(SOAP_NS, "fault"), name="serviceException", use="literal")
+
+
+DIRECTIVES = (add_service_exception_fault,)
+
+
+def apply_directives(wsdl: bytes) -> bytes:
+    """Return the WSDL with every directive applied."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
+    root = etree.fromstring(wsdl, parser)
+    for directive in DIRECTIVES:
+        directive(root)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

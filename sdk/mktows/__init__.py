@@ -1,0 +1,46 @@
+"""mktows: a typed Python SDK for Marketo's SOAP API (mktows).
+
+The public surface: ``mktows.types`` (every WSDL type by its WSDL name), ``mktows.codec`` (envelopes to bytes
+and back), ``mktows.errors`` (the exception hierarchy) and ``mktows.signing``.
+"""
+
+from mktows import codec, errors, operations, signing, types
+from mktows.errors import (
+    AuthenticationError,
+    ConcurrencyLimitError,
+    HTTPStatusError,
+    InternalError,
+    InvalidRequestError,
+    MktowsError,
+    NotFoundError,
+    ProtocolError,
+    QuotaExceededError,
+    RateLimitError,
+    RequestExpiredError,
+    SoapFault,
+    TransportError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AuthenticationError",
+    "ConcurrencyLimitError",
+    "HTTPStatusError",
+    "InternalError",
+    "InvalidRequestError",
+    "MktowsError",
+    "NotFoundError",
+    "ProtocolError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "RequestExpiredError",
+    "SoapFault",
+    "TransportError",
+    "__version__",
+    "codec",
+    "errors",
+    "operations",
+    "signing",
+    "types",
+]

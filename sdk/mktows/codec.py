@@ -1,0 +1,227 @@
+"""Where envelopes meet bytes: the one encoder and decoder shared by the client and the emulator.
+
+- ``encode(envelope) -> bytes``: request envelopes leave unset optional fields out, as Marketo's documented
+  requests do; response envelopes write unset nillable fields as ``xsi:nil="true"``, as Marketo's responses do.
+- ``decode_request(operation, data)`` / ``decode_response(operation, data)``: bytes (or a parsed element) to
+  the generated envelope. A SOAP fault in a response raises the matching ``mktows.errors`` class. A bare body
+  element (``paramsX`` / ``successX`` without an envelope, as Marketo's Java samples printed them) decodes to
+  the same envelope type with only the body filled.
+- XML is parsed without entity expansion, network access or DTDs; documents with a DOCTYPE, over
+  ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
+
+Unknown elements are ignored unless ``strict=True`` (tests use strict; production stays forward-compatible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from lxml import etree
+from xsdata.formats.dataclass.models.elements import XmlMeta, XmlVar
+from xsdata.formats.dataclass.parsers import XmlParser
+from xsdata.formats.dataclass.parsers.config import ParserConfig
+from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
+from xsdata.formats.dataclass.serializers import XmlSerializer
+from xsdata.formats.dataclass.serializers.config import SerializerConfig
+
+from mktows import operations as _ops
+from mktows.errors import MktowsError, ProtocolError, SoapFault, fault_for
+from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XML_CONTEXT, XSI_NS, Operation
+
+T = TypeVar("T")
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""Documents larger than this are refused before parsing (a 100-object page is about 40 KiB)."""
+
+NS_MAP = {"SOAP-ENV": SOAP_ENV_NS, "ns1": MKTOWS_NS, "xsi": XSI_NS}
+"""Prefixes used on the wire, the ones of Marketo's documented envelopes."""
+
+ENVELOPE_TAG = f"{{{SOAP_ENV_NS}}}Envelope"
+HEADER_TAG = f"{{{SOAP_ENV_NS}}}Header"
+BODY_TAG = f"{{{SOAP_ENV_NS}}}Body"
+FAULT_TAG = f"{{{SOAP_ENV_NS}}}Fault"
+
+_SERIALIZER_CONFIG = SerializerConfig(xml_declaration=True, encoding="UTF-8", pretty_print=False)
+
+
+class _RequestSerializer(XmlSerializer):
+    """Leaves out optional fields that are None, where xsdata >= 26.2 writes ``xsi:nil`` for nillable ones.
+
+    Marketo's documented requests omit unset optional fields; a nil element can mean "clear this value".
+    """
+
+    @classmethod
+    def next_value(cls, obj: Any, meta: XmlMeta) -> Iterator[tuple[XmlVar, Any]]:
+        for var, value in super().next_value(obj, meta):
+            if value is None and not var.required:
+                continue
+            yield var, value
+
+
+def _is_response(obj: object) -> bool:
+    return type(obj) in _ops.BY_OUTPUT
+
+
+def encode(envelope: object) -> bytes:
+    """Serialize a generated envelope (or any generated element object) to UTF-8 XML bytes."""
+    serializer_cls = XmlSerializer if _is_response(envelope) else _RequestSerializer
+    serializer = serializer_cls(config=_SERIALIZER_CONFIG, context=XML_CONTEXT)
+    return serializer.render(envelope, ns_map=NS_MAP).encode("utf-8")
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse untrusted bytes safely and return the root element; ``ProtocolError`` on anything unsafe or broken."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ProtocolError(f"expected XML bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ProtocolError(f"document of {len(data)} bytes exceeds the {MAX_DOCUMENT_BYTES}-byte limit")
+    if not data.strip():
+        raise ProtocolError("empty document")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ProtocolError(f"malformed XML: {exc}") from None
+    except (ValueError, etree.LxmlError) as exc:
+        raise ProtocolError(f"unreadable XML: {exc}") from None
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise ProtocolError("XML with a DOCTYPE (DTD or entity declarations) is refused")
+    return root
+
+
+def _as_element(data: bytes | etree._Element) -> etree._Element:
+    if isinstance(data, etree._Element):
+        return data
+    return parse_xml(data)
+
+
+def _xml_parser(strict: bool) -> XmlParser:
+    config = ParserConfig(
+        fail_on_unknown_properties=strict,
+        fail_on_unknown_attributes=False,
+        fail_on_converter_warnings=strict,
+    )
+    return XmlParser(config=config, context=XML_CONTEXT, handler=LxmlEventHandler)
+
+
+def _bind(element: etree._Element, cls: type[T], strict: bool, what: str) -> T:
+    try:
+        return _xml_parser(strict).parse(element, cls)
+    except MktowsError:
+        raise
+    except Exception as exc:  # xsdata raises ParserError, ConverterError, ValueError, TypeError...
+        raise ProtocolError(f"{what} does not match the WSDL: {exc}") from None
+
+
+def _body_child(root: etree._Element) -> etree._Element:
+    if root.tag != ENVELOPE_TAG:
+        raise ProtocolError(f"expected a SOAP 1.1 Envelope, got {root.tag}")
+    body = root.find(BODY_TAG)
+    if body is None:
+        raise ProtocolError("SOAP Envelope has no Body")
+    children = [child for child in body if isinstance(child.tag, str)]
+    if len(children) != 1:
+        raise ProtocolError(f"SOAP Body must hold exactly one element, holds {len(children)}")
+    return children[0]
+
+
+def _resolve(operation: str | Operation) -> Operation:
+    if isinstance(operation, Operation):
+        return operation
+    try:
+        return _ops.get(operation)
+    except KeyError:
+        raise ProtocolError(f"unknown operation {operation!r}") from None
+
+
+def operation_of_request(data: bytes | etree._Element) -> Operation | None:
+    """The operation a request envelope (or bare params element) is for, from its body element; None if unknown."""
+    root = _as_element(data)
+    child = root if root.tag != ENVELOPE_TAG else _body_child(root)
+    return _ops.BY_PARAMS_QNAME.get(str(child.tag))
+
+
+def decode_request(operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False) -> Any:
+    """Decode a request envelope (or a bare ``params<Operation>`` element) into the generated input envelope."""
+    op = _resolve(operation)
+    root = _as_element(data)
+    if root.tag == op.params_qname:
+        params = _bind(root, op.params, strict, f"{op.name} request")
+        return op.input(header=None, body=op.input.Body(**{op.params_field: params}))
+    child = _body_child(root)
+    if child.tag != op.params_qname:
+        raise ProtocolError(f"{op.name} request: expected body element {op.params_qname}, got {child.tag}")
+    return _bind(root, op.input, strict, f"{op.name} request")
+
+
+def fault_from_element(fault: etree._Element, operation: str | None = None) -> SoapFault:
+    """Build the typed exception for a ``SOAP-ENV:Fault`` element, reading the ``serviceException`` detail."""
+    faultcode = (fault.findtext("faultcode") or "").strip()
+    faultstring = (fault.findtext("faultstring") or "").strip()
+    detail = fault.find("detail")
+    exception = None
+    if detail is not None:
+        exception = next((child for child in detail if isinstance(child.tag, str)), None)
+    code: int | None = None
+    name = ""
+    message = faultstring
+    if exception is not None:
+        name = (exception.findtext("name") or "").strip()
+        message = (exception.findtext("message") or "").strip() or faultstring
+        raw_code = (exception.findtext("code") or "").strip()
+        if raw_code.isdigit():
+            code = int(raw_code)
+    if code is None:
+        head = faultstring.split(" ", 1)[0]
+        if head.isdigit():
+            code = int(head)
+    return fault_for(
+        code, message, name=name, faultcode=faultcode, faultstring=faultstring, operation=operation
+    )
+
+
+def decode_response(operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False) -> Any:
+    """Decode a response envelope (or a bare ``success<Operation>`` element) into the generated output envelope.
+
+    Raises the matching ``SoapFault`` subclass when the body is a fault, ``ProtocolError`` when the XML is
+    malformed, unsafe or not this operation's response.
+    """
+    op = _resolve(operation)
+    root = _as_element(data)
+    if root.tag == op.success_qname:
+        success = _bind(root, op.success, strict, f"{op.name} response")
+        return op.output(body=op.output.Body(**{op.success_field: success}))
+    child = _body_child(root)
+    if child.tag == FAULT_TAG:
+        raise fault_from_element(child, op.name)
+    if child.tag != op.success_qname:
+        raise ProtocolError(f"{op.name} response: expected body element {op.success_qname}, got {child.tag}")
+    header = root.find(HEADER_TAG)
+    if header is not None:  # the WSDL declares no response header; ignore one rather than fail (xsdata#1095)
+        root = etree.fromstring(etree.tostring(root), _parser())
+        root.remove(root.find(HEADER_TAG))  # type: ignore[arg-type]
+    return _bind(root, op.output, strict, f"{op.name} response")
+
+
+def result_of(operation: str | Operation, envelope: Any) -> Any:
+    """The ``Result…`` object inside a decoded response envelope."""
+    op = _resolve(operation)
+    success = getattr(envelope.body, op.success_field)
+    if success is None:
+        raise ProtocolError(f"{op.name} response has no {op.success_qname} element")
+    return getattr(success, op.result_field)
