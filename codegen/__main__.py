@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from codegen.generate import GENERATED_ROOT, GeneratorVersionError, generate_into
+from codegen.generate import GENERATED_ROOT, GeneratorError, generate_into
 from codegen.lock import WsdlError, load_lock, locate, resolve
 
 
@@ -25,7 +25,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     lock = load_lock()
     version = lock.get(args.version or lock.default)
     path = locate(version, args.wsdl)
-    diff = check(version, path)
+    diff = check(version, path, Path(args.generated) if args.generated else GENERATED_ROOT)
     if diff:
         print("\n".join(diff))
         print(
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="exit 1 with a diff when generated/ differs from a fresh generation")
     chk.add_argument("--version", help="WSDL version (default: the lock's default)")
     chk.add_argument("--wsdl", type=Path, help="path of the WSDL file (still checked against the lock)")
+    chk.add_argument("--generated", help="folder holding mktows_generated/ to compare (default: generated/)")
     chk.set_defaults(func=_cmd_check)
 
     dif = sub.add_parser("diff", help="API change report between two WSDLs (versions or paths)")
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (WsdlError, GeneratorVersionError) as exc:
+    except (WsdlError, GeneratorError) as exc:
         print(f"codegen: {exc}", file=sys.stderr)
         return 2
 

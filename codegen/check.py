@@ -20,10 +20,10 @@ def compare_trees(expected: Path, actual: Path, max_lines: int = 200) -> list[st
     }
     lines: list[str] = []
     for rel in sorted(expected_files | actual_files):
-        if rel not in actual_files:
+        if rel not in expected_files:
             lines.append(f"--- generated/{PACKAGE}/{rel}: not produced by codegen (extra file)")
             continue
-        if rel not in expected_files:
+        if rel not in actual_files:
             lines.append(f"+++ generated/{PACKAGE}/{rel}: produced by codegen but missing from generated/")
             continue
         old = (actual / rel).read_bytes()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -20,12 +19,15 @@ from codegen.schema import parse_schema
 
 PACKAGE = "mktows_generated"
 MODULE = "models"
-CONFIG_FILE = Path(__file__).with_name("xsdata.xml")
 GENERATED_ROOT = REPO_ROOT / "generated"
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 
 
-class GeneratorVersionError(Exception):
+class GeneratorError(Exception):
+    """Generation failed: the pinned tools are missing or xsdata did not produce the package."""
+
+
+class GeneratorVersionError(GeneratorError):
     """The installed xsdata or ruff is not the exact version pinned in pyproject.toml."""
 
 
@@ -52,47 +54,16 @@ def check_tool_versions() -> dict[str, str]:
     return pins
 
 
-@contextlib.contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
 def _run_xsdata(wsdl_path: Path, out_dir: Path) -> None:
-    # Imported here so that `codegen diff` and `codegen --help` work without the xsdata CLI extra.
-    from xsdata.codegen.container import ClassContainer
-    from xsdata.codegen.transformer import ResourceTransformer
-    from xsdata.models.config import GeneratorConfig
-
-    from codegen.postprocess import postprocess_classes
-
-    class KeepEveryType(ClassContainer):
-        """xsdata drops named simple types nothing references (MObjectTypeEnum); keep every WSDL type."""
-
-        def filter_classes(self) -> None:
-            pass
-
-    class Transformer(ResourceTransformer):
-        def analyze_classes(self, classes):  # type: ignore[no-untyped-def]
-            container = KeepEveryType(config=self.config)
-            container.extend(classes)
-            container.process()
-            return postprocess_classes(list(container))
-
-    config = GeneratorConfig.read(CONFIG_FILE)
-    config.output.package = f"{PACKAGE}.{MODULE}"
-    # xsdata formats its output by running `ruff` from PATH: make it the one installed beside this Python.
-    env_path = os.environ.get("PATH", "")
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env_path}"
-    try:
-        with _working_directory(out_dir):
-            Transformer(config=config).process([wsdl_path.resolve().as_uri()])
-    finally:
-        os.environ["PATH"] = env_path
+    """Run xsdata in a child process (see codegen/xsdata_runner.py for why), failing loudly."""
+    command = [sys.executable, "-m", "codegen.xsdata_runner", str(wsdl_path.resolve()), f"{PACKAGE}.{MODULE}"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(command, cwd=out_dir, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (out_dir / PACKAGE / f"{MODULE}.py").is_file():
+        raise GeneratorError(f"xsdata failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
 
 
 def _header(version: WsdlVersion, pins: dict[str, str]) -> str:

@@ -1,0 +1,153 @@
+"""codegen: deterministic generation, the up-to-date check, the WSDL lock and the API diff."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codegen import lock
+from codegen.__main__ import main
+from codegen.check import compare_trees
+from codegen.generate import GENERATED_ROOT, PACKAGE, generate_into
+from tests.conftest import WSDL_DIR
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def default_version() -> lock.WsdlVersion:
+    lock_data = lock.load_lock()
+    return lock_data.get(lock_data.default)
+
+
+def test_lock_names_every_version_and_default() -> None:
+    lock_data = lock.load_lock()
+    assert lock_data.default == "2_6"
+    assert set(lock_data.versions) == {"2_0", "2_1", "2_2", "2_3", "2_6", "2_7-derived"}
+    for version in lock_data.versions.values():
+        assert lock.sha256_of(WSDL_DIR / version.file) == version.sha256
+
+
+def test_generation_is_deterministic(tmp_path: Path, default_version: lock.WsdlVersion) -> None:
+    wsdl = lock.locate(default_version)
+    first = generate_into(tmp_path / "a", default_version, wsdl)
+    second = generate_into(tmp_path / "b", default_version, wsdl)
+    assert compare_trees(first, second) == []
+    # and equal to the checked-in tree: the same thing `codegen check` verifies
+    assert compare_trees(first, GENERATED_ROOT / PACKAGE) == []
+
+
+def test_generated_tree_has_no_timestamps_or_local_paths(default_version: lock.WsdlVersion) -> None:
+    text = "".join(p.read_text(encoding="utf-8") for p in (GENERATED_ROOT / PACKAGE).glob("*.py"))
+    assert "on 20" not in text.split("\n", 3)[0]  # xsdata's header would say "on 2026-..."
+    assert "/tmp" not in text and "/work" not in text and "mktows-codegen" not in text
+
+
+def test_check_fails_with_diff_on_hand_edited_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(GENERATED_ROOT / PACKAGE, copy / PACKAGE)
+    models = copy / PACKAGE / "models.py"
+    models.write_text(models.read_text(encoding="utf-8").replace("class CustomObj:", "class CustomObjX:", 1))
+    assert main(["check", "--generated", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "-class CustomObjX:" in out and "+class CustomObj:" in out
+
+
+def test_check_passes_on_checked_in_tree() -> None:
+    assert main(["check"]) == 0
+
+
+def test_check_reports_extra_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(GENERATED_ROOT / PACKAGE, copy / PACKAGE)
+    (copy / PACKAGE / "handwritten.py").write_text("x = 1\n", encoding="utf-8")
+    assert main(["check", "--generated", str(copy)]) == 1
+    assert "handwritten.py: not produced by codegen" in capsys.readouterr().out
+
+
+def test_altered_wsdl_is_refused_with_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    altered = tmp_path / "mktows-2_6.wsdl"
+    altered.write_bytes((WSDL_DIR / "mktows-2_6.wsdl").read_bytes().replace(b"2_6", b"2_9", 1))
+    assert main(["generate", "--wsdl", str(altered), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "7da074098c9d83a4dfa92b7b364b21db3090855bd4d9b17856f076593f67fafe" in err
+    assert str(altered) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_wsdl_dir_env_is_searched_and_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(lock, "SHARED_WSDL_DIR", tmp_path / "nowhere")
+    monkeypatch.setenv(lock.WSDL_DIR_ENV, str(tmp_path))
+    assert main(["diff", "2_2", "2_6"]) == 2
+    err = capsys.readouterr().err
+    assert "mktows-2_2.wsdl" in err and "not found" in err and "\n" not in err.strip()
+    shutil.copy(WSDL_DIR / "mktows-2_2.wsdl", tmp_path)
+    (tmp_path / "mktows-2_6.wsdl").write_bytes(b"<not the pinned file/>")
+    assert main(["diff", "2_2", "2_6"]) == 2
+    assert "differs from the lock" in capsys.readouterr().err
+
+
+def _diff_json(capsys: pytest.CaptureFixture[str], old: str, new: str) -> list[dict[str, object]]:
+    assert main(["diff", old, new, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    changes: list[dict[str, object]] = report["changes"]
+    return changes
+
+
+def test_diff_2_2_to_2_6_reports_exactly_the_documented_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    changes = {(c["change"], c["path"], c["breaking"]) for c in _diff_json(capsys, "2_2", "2_6")}
+    assert changes == {
+        ("added", "ParamsGetLeadChanges/activityNameFilter", False),
+        ("removed", "ParamsListOperation/skipActivityLog", True),
+        ("added", "ParamsMergeLeads/mergeInSales", False),
+        ("changed", "MObjStatus/id", True),
+    }
+
+
+def test_diff_2_6_to_2_7_reports_int_to_long(capsys: pytest.CaptureFixture[str]) -> None:
+    changes = _diff_json(capsys, "2_6", "2_7-derived")
+    assert [(c["path"], c["detail"]) for c in changes] == [
+        ("ActivityRecord/id", "type xs:int -> xs:long"),
+        ("LeadChangeRecord/id", "type xs:int -> xs:long"),
+    ]
+    assert all(c["reason"] for c in changes)
+
+
+def test_diff_2_0_to_2_1_reports_added_operations_and_types(capsys: pytest.CaptureFixture[str]) -> None:
+    changes = _diff_json(capsys, "2_0", "2_1")
+    added_ops = {c["path"] for c in changes if c["kind"] == "operation"}
+    added_types = {c["path"] for c in changes if c["kind"] == "type" and c["change"] == "added"}
+    assert added_ops == {"getChannels", "getTags"}
+    assert len(added_types) == 14
+    assert {
+        "Tag",
+        "TagStatus",
+        "ProgressionStatus",
+        "TypeAttrib",
+        "ParamsGetTags",
+        "SuccessGetChannels",
+    } <= added_types
+    assert not any(c["breaking"] for c in changes)
+
+
+def test_diff_accepts_paths_and_renders_text_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(WSDL_DIR / "mktows-2_2.wsdl"), "2_3"]) == 0
+    text = capsys.readouterr().out
+    assert "2_2 -> 2_3: 2 changes, 1 breaking" in text
+    assert "BREAKING" in text and "skipActivityLog" in text
+    assert main(["diff", "2_2", "2_3", "--format", "markdown"]) == 0
+    assert "| removed | field | `ParamsListOperation/skipActivityLog` |" in capsys.readouterr().out
+
+
+def test_same_wsdl_has_no_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _diff_json(capsys, "2_6", "2_6") == []
