@@ -7,6 +7,7 @@ write ``except RateLimitError`` instead of comparing numbers. This module import
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class MktowsError(Exception):
@@ -18,6 +19,8 @@ class MktowsError(Exception):
         super().__init__(message)
         self.message = message
         self.operation = operation
+        #: Set by the batching helpers when a batch run stops early: the results of the objects handled so far.
+        self.partial_report: Any = None
 
     def __str__(self) -> str:
         prefix = f"{self.operation}: " if self.operation else ""

@@ -1,0 +1,264 @@
+"""The convenience layer of ``Client``: batching helpers that split input into documented call sizes, and
+paging helpers that follow stream positions. Mixed into ``Client``; everything goes through ``self.ops``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from mktows import operations
+from mktows import types as t
+from mktows.batching import (
+    MAX_CUSTOM_OBJECTS_PER_CALL,
+    MAX_LEAD_KEYS_PER_CALL,
+    MAX_LIST_MEMBERS_PER_CALL,
+    MAX_MOBJECTS_PER_CALL,
+    BatchPlan,
+    CustomObject,
+    check_size,
+    chunked,
+    delete_custom_objects_plan,
+    delete_mobjects_plan,
+    run_batches,
+    sync_custom_objects_plan,
+    sync_mobjects_plan,
+    sync_multiple_leads_plan,
+)
+from mktows.errors import MktowsError
+from mktows.paging import PAGE_SPECS, Paginator
+from mktows.reports import ObjectResult, ObjectStatus, SyncReport
+
+SYNC_OPERATIONS = ("INSERT", "UPDATE", "UPSERT")
+
+
+def _custom_objects(objects: Iterable[object]) -> Iterator[tuple[int, CustomObject | ObjectResult]]:
+    """Number the inputs; one that is not a valid custom object becomes a FAILED result, not an exception."""
+    for index, value in enumerate(objects):
+        try:
+            yield index, CustomObject.coerce(value)
+        except ValueError as exc:
+            keys = getattr(value, "keys", None)
+            described = dict(keys) if isinstance(keys, Mapping) else {}
+            yield index, ObjectResult(index, described, ObjectStatus.FAILED, f"invalid object: {exc}")
+
+
+def _key_objects(keys: Iterable[object]) -> Iterator[tuple[int, CustomObject | ObjectResult]]:
+    """Inputs of a delete: key mappings (``{"MKTOID": "1", "rid": "a"}``) or anything ``_custom_objects`` takes."""
+    wrapped = (
+        {"keys": value} if isinstance(value, Mapping) and "keys" not in value else value for value in keys
+    )
+    return _custom_objects(wrapped)
+
+
+def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+    return enumerate(items)
+
+
+class ConvenienceMethods:
+    """Batching and paging helpers; requires ``self.ops`` (the typed operations of the client)."""
+
+    ops: Any
+
+    def _call(self, operation: str, params: Any) -> Any:
+        return getattr(self.ops, operations.get(operation).method)(params)
+
+    def _collect(
+        self, plan: BatchPlan[Any], items: Iterable[Any], batch_size: int, max_workers: int
+    ) -> SyncReport:
+        report = SyncReport()
+        try:
+            report.results.extend(run_batches(self._call, plan, items, batch_size, max_workers))
+        except MktowsError as exc:
+            exc.partial_report = report
+            raise
+        return report
+
+    # --- batching ------------------------------------------------------------------------------------
+
+    def iter_sync_custom_objects(
+        self,
+        obj_type_name: str,
+        objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
+        operation: str = "UPSERT",
+        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        max_workers: int = 1,
+    ) -> Iterator[ObjectResult]:
+        """Like ``sync_custom_objects`` but streams: yields each object's result in input order as calls finish,
+        holding only a few batches in memory (for inputs too large to keep a report of)."""
+        if operation not in SYNC_OPERATIONS:
+            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
+        plan = sync_custom_objects_plan(obj_type_name, operation)
+        return run_batches(self._call, plan, _custom_objects(objects), batch_size, max_workers)
+
+    def sync_custom_objects(
+        self,
+        obj_type_name: str,
+        objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
+        operation: str = "UPSERT",
+        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        max_workers: int = 1,
+    ) -> SyncReport:
+        """Insert, update or upsert custom objects in calls of at most 100, returning one result per object.
+
+        A partial failure is data (``report.failed``), not an exception. An error that would fail every call
+        (authentication, access, daily quota) or a response that does not account for its objects raises; the
+        exception's ``partial_report`` holds the results obtained before it.
+        """
+        if operation not in SYNC_OPERATIONS:
+            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
+        plan = sync_custom_objects_plan(obj_type_name, operation)
+        return self._collect(plan, _custom_objects(objects), batch_size, max_workers)
+
+    def delete_custom_objects(
+        self,
+        obj_type_name: str,
+        keys: Iterable[Mapping[str, Any] | CustomObject | t.CustomObj],
+        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        max_workers: int = 1,
+    ) -> SyncReport:
+        """Delete custom objects by their dedupe keys, in calls of at most 100; statuses DELETED/UNCHANGED/FAILED."""
+        return self._collect(
+            delete_custom_objects_plan(obj_type_name), _key_objects(keys), batch_size, max_workers
+        )
+
+    def sync_mobjects(
+        self,
+        mobjects: Iterable[t.MObject],
+        operation: str = "UPSERT",
+        batch_size: int = MAX_MOBJECTS_PER_CALL,
+        max_workers: int = 1,
+    ) -> SyncReport:
+        """Create or update MObjects (Opportunity, OpportunityPersonRole, Program) in calls of at most 100."""
+        if operation not in SYNC_OPERATIONS:
+            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
+        return self._collect(sync_mobjects_plan(operation), _numbered(mobjects), batch_size, max_workers)
+
+    def delete_mobjects(
+        self, mobjects: Iterable[t.MObject], batch_size: int = MAX_MOBJECTS_PER_CALL, max_workers: int = 1
+    ) -> SyncReport:
+        """Delete MObjects (type and id) in calls of at most 100."""
+        return self._collect(delete_mobjects_plan(), _numbered(mobjects), batch_size, max_workers)
+
+    def sync_multiple_leads(
+        self,
+        leads: Iterable[t.LeadRecord],
+        dedup_enabled: bool | None = None,
+        batch_size: int = 300,
+        max_workers: int = 1,
+    ) -> SyncReport:
+        """Create or update leads in calls of at most 300 (Marketo's recommended maximum), one result per lead."""
+        plan = sync_multiple_leads_plan(dedup_enabled)
+        return self._collect(plan, _numbered(leads), batch_size, max_workers)
+
+    def request_campaign(
+        self,
+        lead_keys: Iterable[t.LeadKey],
+        *,
+        source: str = "MKTOWS",
+        campaign_id: int | None = None,
+        campaign_name: str | None = None,
+        program_name: str | None = None,
+        program_tokens: Mapping[str, str] | None = None,
+        batch_size: int = MAX_LEAD_KEYS_PER_CALL,
+    ) -> list[t.ResultRequestCampaign]:
+        """Add leads to a campaign in calls of at most 100 lead keys (Marketo ignores keys past 100); one result
+        per call."""
+        check_size("requestCampaign", batch_size, MAX_LEAD_KEYS_PER_CALL)
+        tokens = (
+            t.ArrayOfAttrib(attrib=[t.Attrib(name=k, value=v) for k, v in program_tokens.items()])
+            if program_tokens is not None
+            else None
+        )
+        results = []
+        for chunk in chunked(lead_keys, batch_size):
+            params = t.ParamsRequestCampaign(
+                source=t.ReqCampSourceType(source),
+                campaign_id=campaign_id,
+                lead_list=t.ArrayOfLeadKey(lead_key=chunk),
+                program_name=program_name,
+                campaign_name=campaign_name,
+                program_token_list=tokens,
+            )
+            results.append(self.ops.request_campaign(params))
+        return results
+
+    def list_operation(
+        self,
+        operation: str,
+        list_key: t.ListKey,
+        lead_keys: Iterable[t.LeadKey],
+        *,
+        strict: bool | None = None,
+        batch_size: int = MAX_LEAD_KEYS_PER_CALL,
+    ) -> list[t.ResultListOperation]:
+        """ADDTOLIST, REMOVEFROMLIST or ISMEMBEROFLIST for many leads, in calls of ``batch_size`` lead keys
+        (default 100; Marketo's documented maximum is 1000); one result per call."""
+        check_size("listOperation", batch_size, MAX_LIST_MEMBERS_PER_CALL)
+        results = []
+        for chunk in chunked(lead_keys, batch_size):
+            params = t.ParamsListOperation(
+                list_operation=t.ListOperationType(operation),
+                list_key=list_key,
+                list_member_list=t.ArrayOfLeadKey(lead_key=chunk),
+                strict=strict,
+            )
+            results.append(self.ops.list_operation(params))
+        return results
+
+    # --- paging --------------------------------------------------------------------------------------
+
+    def get_custom_objects(
+        self,
+        obj_type_name: str,
+        *,
+        keys: Mapping[str, Any] | None = None,
+        include_attributes: Iterable[str] = (),
+        batch_size: int | None = None,
+        stream_position: str | None = None,
+    ) -> Paginator[t.CustomObj]:
+        """Iterate custom objects of a type (optionally those matching ``keys``), page by page; resumable from
+        ``stream_position`` (a ``Paginator.position`` saved earlier)."""
+        if batch_size is not None:
+            check_size("getCustomObjects", batch_size, MAX_CUSTOM_OBJECTS_PER_CALL)
+        key_list = (
+            t.ArrayOfAttribute(
+                attribute=[t.Attribute(attr_name=k, attr_value=str(v)) for k, v in keys.items()]
+            )
+            if keys
+            else None
+        )
+        params = t.ParamsGetCustomObjects(
+            obj_type_name=obj_type_name,
+            batch_size=batch_size,
+            custom_obj_key_list=key_list,
+            include_attributes=t.ArrayOfString(string_item=list(include_attributes)),
+        )
+        return Paginator(self._call, PAGE_SPECS["getCustomObjects"], params, stream_position)
+
+    def get_mobjects(
+        self, params: t.ParamsGetMObjects, *, stream_position: str | None = None
+    ) -> Paginator[t.MObject]:
+        """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``."""
+        return Paginator(self._call, PAGE_SPECS["getMObjects"], params, stream_position)
+
+    def get_multiple_leads(
+        self, params: t.ParamsGetMultipleLeads, *, stream_position: str | None = None
+    ) -> Paginator[t.LeadRecord]:
+        """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector)."""
+        return Paginator(self._call, PAGE_SPECS["getMultipleLeads"], params, stream_position)
+
+    def get_lead_activity(
+        self, params: t.ParamsGetLeadActivity, *, start_position: t.StreamPosition | None = None
+    ) -> Paginator[t.ActivityRecord]:
+        """Iterate a lead's activity records, following ``newStartPosition``."""
+        return Paginator(
+            self._call, PAGE_SPECS["getLeadActivity"], params, start_position or params.start_position
+        )
+
+    def get_lead_changes(
+        self, params: t.ParamsGetLeadChanges, *, start_position: t.StreamPosition | None = None
+    ) -> Paginator[t.LeadChangeRecord]:
+        """Iterate lead changes from ``params.start_position`` (or a saved ``start_position``)."""
+        return Paginator(
+            self._call, PAGE_SPECS["getLeadChanges"], params, start_position or params.start_position
+        )

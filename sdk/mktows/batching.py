@@ -1,0 +1,346 @@
+"""Splitting large inputs into calls within Marketo's documented limits, and mapping each answer back.
+
+One generic engine (``run_batches``) and, per operation, a ``BatchPlan`` saying how to build a call's params
+from a chunk of items and how to read one status per item from its result. Every item handed in ends up in
+exactly one ``ObjectResult``; a response that does not account for every item of its call raises
+``ProtocolError``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from mktows import types as t
+from mktows.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    MktowsError,
+    ProtocolError,
+    QuotaExceededError,
+    UnsupportedOperationError,
+)
+from mktows.reports import ObjectResult, ObjectStatus
+
+Item = TypeVar("Item")
+
+MAX_CUSTOM_OBJECTS_PER_CALL = 100
+MAX_MOBJECTS_PER_CALL = 100
+MAX_LEAD_KEYS_PER_CALL = 100
+DEFAULT_LEADS_PER_SYNC = 300
+MAX_LIST_MEMBERS_PER_CALL = 1000
+
+FATAL_ERRORS: tuple[type[MktowsError], ...] = (
+    AuthenticationError,
+    AccessDeniedError,
+    QuotaExceededError,
+    UnsupportedOperationError,
+)
+"""Errors that would fail every following call too: a batch run stops on them instead of marking a batch FAILED."""
+
+
+@dataclass(frozen=True)
+class CustomObject:
+    """One custom object record: its dedupe key fields and its other fields, all as strings on the wire."""
+
+    keys: Mapping[str, str]
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def coerce(cls, value: object) -> CustomObject:
+        """Accept a ``CustomObject``, the generated ``CustomObj`` or a ``{"keys": ..., "attributes": ...}`` mapping."""
+        if isinstance(value, CustomObject):
+            return cls(
+                keys=_string_map(value.keys, "keys"), attributes=_string_map(value.attributes, "attributes")
+            )
+        if isinstance(value, t.CustomObj):
+            keys = _attributes_to_map(value.custom_obj_key_list)
+            attributes = _attributes_to_map(value.custom_obj_attribute_list)
+            return cls(keys=_string_map(keys, "keys"), attributes=_string_map(attributes, "attributes"))
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"keys", "attributes"}
+            if unknown:
+                raise ValueError(f"unexpected entries {sorted(unknown)}: expected 'keys' and 'attributes'")
+            if "keys" not in value:
+                raise ValueError("missing 'keys'")
+            return cls(
+                keys=_string_map(value["keys"], "keys"),
+                attributes=_string_map(value.get("attributes") or {}, "attributes"),
+            )
+        raise ValueError(f"expected CustomObject, CustomObj or a mapping, got {type(value).__name__}")
+
+    def to_wsdl(self) -> t.CustomObj:
+        return t.CustomObj(
+            custom_obj_key_list=_map_to_attributes(self.keys),
+            custom_obj_attribute_list=_map_to_attributes(self.attributes) if self.attributes else None,
+        )
+
+
+def _string_map(value: object, what: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be a mapping of field name to value, got {type(value).__name__}")
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{what}: field names must be non-empty strings, got {name!r}")
+        if item is None:
+            raise ValueError(f"{what}: field {name!r} has no value")
+        out[name] = item if isinstance(item, str) else str(item)
+    if what == "keys" and not out:
+        raise ValueError("keys must name at least one dedupe field")
+    return out
+
+
+def _attributes_to_map(array: t.ArrayOfAttribute | None) -> dict[str, str]:
+    if array is None:
+        return {}
+    return {attribute.attr_name: attribute.attr_value for attribute in array.attribute}
+
+
+def _map_to_attributes(values: Mapping[str, str]) -> t.ArrayOfAttribute:
+    return t.ArrayOfAttribute(attribute=[t.Attribute(attr_name=k, attr_value=v) for k, v in values.items()])
+
+
+@dataclass(frozen=True)
+class BatchPlan(Generic[Item]):
+    """How one operation is batched: the limit, the params of a call, and one status per item of its result."""
+
+    operation: str
+    max_batch: int
+    build_params: Callable[[Sequence[Item]], Any]
+    read_statuses: Callable[[Any], Sequence[Any]]
+    to_result: Callable[[int, Item, Any], ObjectResult]
+    describe: Callable[[Item], Mapping[str, str]]
+
+
+def check_size(operation: str, batch_size: int, limit: int) -> None:
+    """A clear ValueError for a batch size outside 1..limit (the documented maximum of that operation)."""
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= limit:
+        raise ValueError(f"batch_size for {operation} must be between 1 and {limit}, got {batch_size!r}")
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _run_one_batch(
+    call: Callable[[str, Any], Any], plan: BatchPlan[Item], chunk: list[tuple[int, Item]]
+) -> list[ObjectResult]:
+    items = [item for _, item in chunk]
+    try:
+        result = call(plan.operation, plan.build_params(items))
+    except FATAL_ERRORS:
+        raise
+    except ProtocolError:
+        raise
+    except MktowsError as exc:  # this batch failed after the client's retries; the run goes on
+        error = f"{type(exc).__name__}: {exc}"
+        return [ObjectResult(index, plan.describe(item), ObjectStatus.FAILED, error) for index, item in chunk]
+    statuses = list(plan.read_statuses(result))
+    if len(statuses) != len(chunk):
+        raise ProtocolError(
+            f"{plan.operation}: the response has {len(statuses)} statuses for {len(chunk)} objects sent",
+            operation=plan.operation,
+        )
+    return [
+        plan.to_result(index, item, status) for (index, item), status in zip(chunk, statuses, strict=True)
+    ]
+
+
+def run_batches(
+    call: Callable[[str, Any], Any],
+    plan: BatchPlan[Item],
+    items: Iterable[tuple[int, Item | ObjectResult]],
+    batch_size: int,
+    max_workers: int = 1,
+) -> Iterator[ObjectResult]:
+    """Send ``items`` in calls of ``batch_size`` and yield one result per item, in input order.
+
+    ``items`` are ``(index, item)`` pairs; a pair whose item is already an ``ObjectResult`` (an input that
+    failed local validation) is passed through in its place without being sent. With ``max_workers`` > 1,
+    up to that many calls run at once (the client's limits still apply); memory stays bounded by a read-ahead
+    of ``2 * max_workers`` batches.
+    """
+    check_size(plan.operation, batch_size, plan.max_batch)
+    if max_workers < 1:
+        raise ValueError(f"max_workers must be at least 1, got {max_workers!r}")
+
+    def sendable(pairs: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+        """Group pairs into chunks of sendable items; locally failed ones travel in their own 'chunk'."""
+        pending: list[tuple[int, Any]] = []
+        for index, item in pairs:
+            if isinstance(item, ObjectResult):
+                if pending:
+                    yield pending
+                    pending = []
+                yield [(index, item)]
+                continue
+            pending.append((index, item))
+            if len(pending) == batch_size:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
+    def handle(chunk: list[tuple[int, Any]]) -> list[ObjectResult]:
+        if len(chunk) == 1 and isinstance(chunk[0][1], ObjectResult):
+            return [chunk[0][1]]
+        return _run_one_batch(call, plan, chunk)
+
+    chunks = sendable(items)
+    if max_workers == 1:
+        for chunk in chunks:
+            yield from handle(chunk)
+        return
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"mktows-{plan.operation}") as pool:
+        in_flight: deque[Future[list[ObjectResult]]] = deque()
+        try:
+            for chunk in chunks:
+                in_flight.append(pool.submit(handle, chunk))
+                while len(in_flight) >= 2 * max_workers:
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
+        finally:
+            for future in in_flight:
+                future.cancel()
+
+
+# --- plans -----------------------------------------------------------------------------------------------
+
+
+def _status(value: Any) -> ObjectStatus:
+    raw = getattr(value, "value", value)
+    try:
+        return ObjectStatus(str(raw))
+    except ValueError:
+        raise ProtocolError(f"unknown object status {raw!r}") from None
+
+
+def _custom_object_result(operation: str) -> Callable[[int, CustomObject, Any], ObjectResult]:
+    def to_result(index: int, item: CustomObject, status: Any) -> ObjectResult:
+        echoed = _attributes_to_map(status.custom_obj_key_list)
+        if echoed and echoed != dict(item.keys):
+            raise ProtocolError(
+                f"{operation}: status {index} is for keys {sorted(echoed)} values that differ from the object sent",
+                operation=operation,
+            )
+        return ObjectResult(index, dict(item.keys), _status(status.status), status.error or None)
+
+    return to_result
+
+
+def sync_custom_objects_plan(obj_type_name: str, operation: str) -> BatchPlan[CustomObject]:
+    return BatchPlan(
+        operation="syncCustomObjects",
+        max_batch=MAX_CUSTOM_OBJECTS_PER_CALL,
+        build_params=lambda items: t.ParamsSyncCustomObjects(
+            obj_type_name=obj_type_name,
+            custom_obj_list=t.ArrayOfCustomObj(custom_obj=[item.to_wsdl() for item in items]),
+            operation=t.SyncOperationEnum(operation),
+        ),
+        read_statuses=lambda result: result.sync_custom_obj_status_list.sync_custom_obj_status,
+        to_result=_custom_object_result("syncCustomObjects"),
+        describe=lambda item: dict(item.keys),
+    )
+
+
+def delete_custom_objects_plan(obj_type_name: str) -> BatchPlan[CustomObject]:
+    return BatchPlan(
+        operation="deleteCustomObjects",
+        max_batch=MAX_CUSTOM_OBJECTS_PER_CALL,
+        build_params=lambda items: t.ParamsDeleteCustomObjects(
+            obj_type_name=obj_type_name,
+            custom_obj_key_lists=t.ArrayOfKeyList(key_list=[_map_to_attributes(item.keys) for item in items]),
+        ),
+        read_statuses=lambda result: result.delete_custom_obj_status_list.sync_custom_obj_status,
+        to_result=_custom_object_result("deleteCustomObjects"),
+        describe=lambda item: dict(item.keys),
+    )
+
+
+def _describe_mobject(item: t.MObject) -> dict[str, str]:
+    described = {"type": item.type_value}
+    if item.id is not None:
+        described["id"] = str(item.id)
+    if item.external_key is not None:
+        described[item.external_key.name] = item.external_key.value
+    return described
+
+
+def _mobject_result(operation: str) -> Callable[[int, t.MObject, Any], ObjectResult]:
+    def to_result(index: int, item: t.MObject, status: Any) -> ObjectResult:
+        if item.id is not None and status.id is not None and status.id != item.id:
+            raise ProtocolError(
+                f"{operation}: status {index} is for MObject id {status.id}, sent id {item.id}",
+                operation=operation,
+            )
+        keys = _describe_mobject(item)
+        if status.id is not None:
+            keys["id"] = str(status.id)
+        return ObjectResult(index, keys, _status(status.status), status.error or None)
+
+    return to_result
+
+
+def sync_mobjects_plan(operation: str) -> BatchPlan[t.MObject]:
+    return BatchPlan(
+        operation="syncMObjects",
+        max_batch=MAX_MOBJECTS_PER_CALL,
+        build_params=lambda items: t.ParamsSyncMObjects(
+            m_object_list=t.ArrayOfMObject(m_object=list(items)), operation=t.SyncOperationEnum(operation)
+        ),
+        read_statuses=lambda result: result.m_obj_status_list.m_obj_status,
+        to_result=_mobject_result("syncMObjects"),
+        describe=_describe_mobject,
+    )
+
+
+def delete_mobjects_plan() -> BatchPlan[t.MObject]:
+    return BatchPlan(
+        operation="deleteMObjects",
+        max_batch=MAX_MOBJECTS_PER_CALL,
+        build_params=lambda items: t.ParamsDeleteMObjects(
+            m_object_list=t.ArrayOfMObject(m_object=list(items))
+        ),
+        read_statuses=lambda result: result.m_obj_status_list.m_obj_status,
+        to_result=_mobject_result("deleteMObjects"),
+        describe=_describe_mobject,
+    )
+
+
+def _describe_lead(item: t.LeadRecord) -> dict[str, str]:
+    described: dict[str, str] = {}
+    if item.id is not None:
+        described["Id"] = str(item.id)
+    if item.email is not None:
+        described["Email"] = item.email
+    if item.foreign_sys_person_id is not None:
+        described["ForeignSysPersonId"] = item.foreign_sys_person_id
+    return described
+
+
+def _lead_result(index: int, item: t.LeadRecord, status: Any) -> ObjectResult:
+    keys = _describe_lead(item)
+    keys["Id"] = str(status.lead_id)
+    return ObjectResult(index, keys, _status(status.status), status.error or None)
+
+
+def sync_multiple_leads_plan(dedup_enabled: bool | None) -> BatchPlan[t.LeadRecord]:
+    return BatchPlan(
+        operation="syncMultipleLeads",
+        max_batch=DEFAULT_LEADS_PER_SYNC,
+        build_params=lambda items: t.ParamsSyncMultipleLeads(
+            lead_record_list=t.ArrayOfLeadRecord(lead_record=list(items)), dedup_enabled=dedup_enabled
+        ),
+        read_statuses=lambda result: result.sync_status_list.sync_status,
+        to_result=_lead_result,
+        describe=_describe_lead,
+    )
