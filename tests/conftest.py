@@ -16,7 +16,9 @@ FIXTURES_DIR = DOCS_DIR / "fixtures"
 WSDL_DIR = SHARED_DIR / "wsdl"
 
 SHARED_MISSING = not (FIXTURES_DIR / "index.json").is_file() or not WSDL_DIR.is_dir()
-SHARED_REASON = f"needs Marketo's reference docs and WSDLs in {SHARED_DIR} (the ../shared folder beside the checkout)"
+SHARED_REASON = (
+    f"needs Marketo's reference docs and WSDLs in {SHARED_DIR} (the ../shared folder beside the checkout)"
+)
 
 requires_shared = pytest.mark.skipif(SHARED_MISSING, reason=SHARED_REASON)
 
