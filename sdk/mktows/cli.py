@@ -1,0 +1,394 @@
+"""The ``mktows`` command: bulk-sync custom objects from CSV/JSONL, read them back, make one raw call, or
+run the emulator. The only module that draws on the terminal.
+
+Endpoint and credentials come from flags or MKTOWS_ENDPOINT, MKTOWS_USER_ID, MKTOWS_ENCRYPTION_KEY; with none
+set, commands run against an embedded emulator whose state lives in the user's cache folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from mktows import codec, operations
+from mktows._checkpoint import Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows._records import InputFileError, RecordReader, detect_format, validate
+from mktows._report_file import ReportFile
+from mktows.batching import MAX_CUSTOM_OBJECTS_PER_CALL, CustomObject, check_size
+from mktows.errors import MktowsError
+from mktows.reports import ObjectStatus
+
+ENV_ENDPOINT = "MKTOWS_ENDPOINT"
+ENV_USER_ID = "MKTOWS_USER_ID"
+ENV_KEY = "MKTOWS_ENCRYPTION_KEY"
+
+EXIT_OK = 0
+EXIT_FATAL = 1
+EXIT_SOME_FAILED = 2
+
+CHECKPOINT_INTERVAL_SECONDS = 1.0
+
+
+class UsageError(Exception):
+    """A problem with the command line or the environment, reported as one line and exit code 1."""
+
+
+def _stderr(message: str) -> None:
+    print(f"mktows: {message}", file=sys.stderr, flush=True)
+
+
+def cache_dir() -> Path:
+    """Where the embedded emulator keeps its state: $XDG_CACHE_HOME/mktows or ~/.cache/mktows."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mktows"
+
+
+@contextlib.contextmanager
+def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
+    """A Client for the configured endpoint, or for an embedded emulator when none is configured."""
+    from mktows.client import Client
+
+    endpoint = args.endpoint or os.environ.get(ENV_ENDPOINT)
+    user_id = args.user_id or os.environ.get(ENV_USER_ID)
+    key = args.encryption_key or os.environ.get(ENV_KEY)
+    if args.timeout is not None:
+        client_options["timeout"] = args.timeout
+    if endpoint:
+        missing = [name for name, value in ((ENV_USER_ID, user_id), (ENV_KEY, key)) if not value]
+        if missing:
+            raise UsageError(f"{ENV_ENDPOINT} is set but {' and '.join(missing)} not (flags or environment)")
+        client = Client(endpoint, str(user_id), str(key), **client_options)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    from mktows.emulator import Emulator
+
+    state = cache_dir()
+    state.mkdir(parents=True, exist_ok=True)
+    db_path = state / "emulator.sqlite3"
+    emulator = Emulator(db_path=db_path)
+    emulator.start()
+    try:
+        _stderr(
+            f"no endpoint configured ({ENV_ENDPOINT}); using the embedded emulator at {emulator.endpoint} "
+            f"with its state in {db_path}"
+        )
+        client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, **client_options)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        emulator.stop()
+
+
+# --- sync-custom-objects ----------------------------------------------------------------------------------
+
+
+def _progress_bar(total_bytes: int) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("[bold]syncing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        MofNCompleteColumn(),
+        TextColumn("objects"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    )
+
+
+def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    fmt = detect_format(path, args.format)
+    key_fields = [key.strip() for key in args.keys.split(",") if key.strip()] if args.keys else []
+    operation = args.operation.upper()
+    if operation not in ("INSERT", "UPDATE", "UPSERT"):
+        raise UsageError(f"--operation must be INSERT, UPDATE or UPSERT, not {args.operation!r}")
+    try:
+        check_size("syncCustomObjects", args.batch_size, MAX_CUSTOM_OBJECTS_PER_CALL)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+
+    total = validate(path, fmt, key_fields)  # the whole file first: a bad line stops us before any upload
+    report_path = Path(args.report) if args.report else None
+    identity = RunIdentity.of(path, args.type, operation, key_fields, report_path)
+    checkpoint = Checkpoint(Path(args.checkpoint), identity) if args.checkpoint else None
+    saved = checkpoint.load() if checkpoint else None
+    done = saved.records_done if saved else 0
+    if saved:
+        _stderr(
+            f"resuming from {checkpoint.path if checkpoint else ''}: {done} of {total} objects already reported"
+        )
+    report = ReportFile(report_path, key_fields) if report_path else None
+    if report:
+        report.open(saved.report_bytes if saved else None)
+    counts: collections.Counter[ObjectStatus] = collections.Counter()
+
+    def save_progress() -> None:
+        report_bytes = report.sync() if report else 0
+        if checkpoint:
+            checkpoint.save(Progress(done, report_bytes))
+
+    try:
+        with connect(args) as client:
+            if done >= total:
+                _stderr("every object of this file is already reported; nothing to send")
+                return EXIT_OK
+            reader = RecordReader(path, fmt, key_fields)
+            records = iter(reader)
+            for _ in range(done):
+                next(records)
+            lines: collections.deque[int] = collections.deque()
+
+            def objects() -> Iterator[CustomObject]:
+                for record in records:
+                    lines.append(record.line)
+                    yield record.obj
+
+            results = client.iter_sync_custom_objects(
+                args.type,
+                objects(),
+                operation=operation,
+                batch_size=args.batch_size,
+                max_workers=args.workers,
+            )
+            last_save = time.monotonic()
+            with _progress_bar(path.stat().st_size) as bar:
+                task = bar.add_task("sync", total=total, completed=done)
+                for result in results:
+                    line = lines.popleft()
+                    if report:
+                        report.write(line, result)
+                    counts[result.status] += 1
+                    done += 1
+                    bar.update(task, completed=done)
+                    if time.monotonic() - last_save >= CHECKPOINT_INTERVAL_SECONDS:
+                        save_progress()
+                        last_save = time.monotonic()
+    except (MktowsError, KeyboardInterrupt):
+        if report or checkpoint:
+            save_progress()
+        _summary(counts, done, total)
+        raise
+    finally:
+        if report:
+            with contextlib.suppress(Exception):
+                report.sync()
+            report.close()
+    if checkpoint:
+        save_progress()
+    _summary(counts, done, total)
+    return EXIT_SOME_FAILED if counts[ObjectStatus.FAILED] else EXIT_OK
+
+
+def _summary(counts: collections.Counter[ObjectStatus], done: int, total: int) -> None:
+    parts = ", ".join(f"{status.value} {counts[status]}" for status in ObjectStatus if counts[status])
+    _stderr(f"{sum(counts.values())} objects synced this run ({done} of {total} reported): {parts or 'none'}")
+
+
+# --- get-custom-objects -----------------------------------------------------------------------------------
+
+
+def _parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--key takes NAME=VALUE, got {pair!r}")
+        out[name] = value
+    return out
+
+
+def cmd_get_custom_objects(args: argparse.Namespace) -> int:
+    keys = _parse_pairs(args.key or [])
+    include = [name.strip() for name in args.include.split(",") if name.strip()] if args.include else []
+    out: TextIO = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    count = 0
+    pages: Any = None
+    try:
+        with connect(args) as client:
+            pages = client.get_custom_objects(
+                args.type,
+                keys=keys or None,
+                include_attributes=include,
+                batch_size=args.batch_size,
+                stream_position=args.stream_position,
+            )
+            for obj in pages:
+                record = CustomObject.coerce(obj)
+                out.write(
+                    json.dumps({"keys": dict(record.keys), "attributes": dict(record.attributes)}) + "\n"
+                )
+                count += 1
+    finally:
+        if args.out:
+            out.close()
+        if pages is not None and not pages.finished:
+            _stderr(f"stopped early; resume with --stream-position {pages.position!r}")
+    _stderr(f"{count} objects of type {args.type}")
+    return EXIT_OK
+
+
+# --- call -------------------------------------------------------------------------------------------------
+
+
+def _load_params(op: operations.Operation, params_file: str | None) -> Any:
+    if params_file is None:
+        try:
+            return op.params()
+        except TypeError:
+            raise UsageError(f"{op.name} has required parameters: pass --params FILE (XML or JSON)") from None
+    data = Path(params_file).read_bytes()
+    if params_file.lower().endswith(".json"):
+        from xsdata.formats.dataclass.parsers import DictDecoder
+
+        try:
+            return DictDecoder(context=operations.XML_CONTEXT).decode(json.loads(data), op.params)
+        except Exception as exc:
+            raise UsageError(f"{params_file}: does not match {op.params_qname}: {exc}") from None
+    envelope = codec.decode_request(op, data, strict=True)
+    return getattr(envelope.body, op.params_field)
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    try:
+        op = operations.get(args.operation)
+    except KeyError:
+        raise UsageError(
+            f"unknown operation {args.operation!r}; known: {', '.join(operations.OPERATIONS)}"
+        ) from None
+    params = _load_params(op, args.params)
+    with connect(args) as client:
+        result = getattr(client.ops, op.method)(params)
+    success = op.success(**{op.result_field: result})
+    if args.json:
+        from xsdata.formats.dataclass.serializers import DictEncoder
+
+        print(json.dumps(DictEncoder(context=operations.XML_CONTEXT).encode(success), indent=2, default=str))
+    else:
+        from lxml import etree
+
+        print(
+            etree.tostring(codec.parse_xml(codec.encode(success)), pretty_print=True, encoding="unicode"),
+            end="",
+        )
+    return EXIT_OK
+
+
+# --- emulator ---------------------------------------------------------------------------------------------
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from mktows import emulator
+
+    return int(emulator.run(args))
+
+
+# --- wiring -----------------------------------------------------------------------------------------------
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "connection (default: $MKTOWS_ENDPOINT etc., else the embedded emulator)"
+    )
+    group.add_argument(
+        "--endpoint",
+        help=f"SOAP endpoint, e.g. https://123-ABC-456.mktoapi.com/soap/mktows/2_6 (${ENV_ENDPOINT})",
+    )
+    group.add_argument("--user-id", help=f"mktowsUserId (${ENV_USER_ID})")
+    group.add_argument(
+        "--encryption-key", help=f"encryption key; prefer ${ENV_KEY}, flags show in process lists"
+    )
+    group.add_argument("--timeout", type=float, help="connect and read timeout in seconds")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mktows", description="Marketo SOAP API (mktows) tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sync = sub.add_parser(
+        "sync-custom-objects", help="insert/update/upsert custom objects from a CSV or JSONL file"
+    )
+    sync.add_argument("file", help="CSV (header row) or JSONL file, read as a stream")
+    sync.add_argument("--type", required=True, help="custom object type name, e.g. RoadShow")
+    sync.add_argument("--operation", default="UPSERT", help="INSERT, UPDATE or UPSERT (default UPSERT)")
+    sync.add_argument("--keys", help="comma-separated dedupe key fields, e.g. MKTOID,rid")
+    sync.add_argument("--format", choices=("csv", "jsonl"), help="input format (default: from the file name)")
+    sync.add_argument("--report", help="write one row per input object (CSV, or JSONL for a .jsonl name)")
+    sync.add_argument(
+        "--checkpoint", help="progress file: a killed run started again resumes where it stopped"
+    )
+    sync.add_argument(
+        "--batch-size", type=int, default=MAX_CUSTOM_OBJECTS_PER_CALL, help="objects per call (max 100)"
+    )
+    sync.add_argument(
+        "--workers", type=int, default=1, help="calls in flight at once (the client limits apply)"
+    )
+    _add_connection_options(sync)
+    sync.set_defaults(func=cmd_sync_custom_objects)
+
+    get = sub.add_parser("get-custom-objects", help="read custom objects of a type as JSONL")
+    get.add_argument("--type", required=True, help="custom object type name")
+    get.add_argument(
+        "--key", action="append", metavar="NAME=VALUE", help="select by a key field (repeatable)"
+    )
+    get.add_argument("--include", help="comma-separated fields to return (default: all)")
+    get.add_argument("--batch-size", type=int, help="objects per call (max 100)")
+    get.add_argument("--stream-position", help="resume from a stream position printed by an earlier run")
+    get.add_argument("--out", help="output file (default: standard output)")
+    _add_connection_options(get)
+    get.set_defaults(func=cmd_get_custom_objects)
+
+    call = sub.add_parser("call", help="one raw call of any operation, printing its result")
+    call.add_argument("operation", help="WSDL name (getLead) or snake_case name (get_lead)")
+    call.add_argument("--params", help="params as XML (a params<Operation> element or an envelope) or .json")
+    call.add_argument("--json", action="store_true", help="print the result as JSON instead of XML")
+    _add_connection_options(call)
+    call.set_defaults(func=cmd_call)
+
+    emu = sub.add_parser("emulator", help="run the local mktows emulator")
+    try:
+        from mktows import emulator
+
+        emulator.add_arguments(emu)
+    except ImportError:  # pragma: no cover - the emulator ships with the package
+        pass
+    emu.set_defaults(func=cmd_emulator)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, InputFileError, CheckpointError, FileNotFoundError) as exc:
+        _stderr(str(exc))
+        return EXIT_FATAL
+    except MktowsError as exc:
+        _stderr(f"{type(exc).__name__}: {exc}")
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
