@@ -51,7 +51,30 @@ def add_service_exception_fault(root: etree._Element) -> None:
         etree.SubElement(fault, _q(SOAP_NS, "fault"), name="serviceException", use="literal")
 
 
-DIRECTIVES = (add_service_exception_fault,)
+def add_documented_custom_object_statuses(root: etree._Element) -> None:
+    """Add UNCHANGED and SKIPPED to ``SyncStatusEnum``, the status type of syncCustomObjects/deleteCustomObjects.
+
+    Why: synccustomobjects.md documents the statuses "CREATED, UPDATED, FAILED, UNCHANGED, SKIPPED" (an
+    update that changes nothing is UNCHANGED; INSERT of an existing or UPDATE of a missing object is
+    SKIPPED) and deletecustomobjects.md "DELETED, UNCHANGED, FAILED", but the WSDL's enumeration stops at
+    CREATED, UPDATED, DELETED, FAILED, so a typed parser would reject documented answers. (MObjStatusEnum
+    already lists all six.) Drop it when: never for these WSDLs; they are frozen.
+    """
+    for simple_type in root.iter(_q(XS_NS, "simpleType")):
+        if simple_type.get("name") != "SyncStatusEnum":
+            continue
+        restriction = simple_type.find(_q(XS_NS, "restriction"))
+        if restriction is None:
+            raise ValueError("SyncStatusEnum has no restriction")
+        present = {e.get("value") for e in restriction.findall(_q(XS_NS, "enumeration"))}
+        for value in ("UNCHANGED", "SKIPPED"):
+            if value not in present:
+                etree.SubElement(restriction, _q(XS_NS, "enumeration"), value=value)
+        return
+    raise ValueError("WSDL has no SyncStatusEnum")
+
+
+DIRECTIVES = (add_service_exception_fault, add_documented_custom_object_statuses)
 
 
 def apply_directives(wsdl: bytes) -> bytes:

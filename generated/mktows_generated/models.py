@@ -569,6 +569,8 @@ class SyncStatusEnum(Enum):
     UPDATED = "UPDATED"
     DELETED = "DELETED"
     FAILED = "FAILED"
+    UNCHANGED = "UNCHANGED"
+    SKIPPED = "SKIPPED"
 
 
 @dataclass(kw_only=True)

@@ -1,0 +1,198 @@
+"""Batching helpers against an in-process fake of the typed operations (no network)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mktows import types as t
+from mktows._convenience import ConvenienceMethods
+from mktows.batching import CustomObject
+from mktows.errors import AuthenticationError, InternalError, ProtocolError
+from mktows.reports import ObjectStatus
+
+
+class FakeOps:
+    """Answers syncCustomObjects/deleteCustomObjects like a tiny in-memory Marketo and records each call."""
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        self.calls: list[Any] = []
+        self.fail_call: Callable[[int], Exception | None] = lambda n: None
+        self.tamper: Callable[[list[t.SyncCustomObjStatus]], list[t.SyncCustomObjStatus]] = lambda s: s
+        self.lock = threading.Lock()
+
+    def sync_custom_objects(self, params: t.ParamsSyncCustomObjects) -> t.ResultSyncCustomObjects:
+        with self.lock:
+            self.calls.append(params)
+            error = self.fail_call(len(self.calls))
+        if error is not None:
+            raise error
+        statuses = []
+        for obj in params.custom_obj_list.custom_obj:
+            keys = tuple((a.attr_name, a.attr_value) for a in obj.custom_obj_key_list.attribute)
+            fields = {a.attr_name: a.attr_value for a in (obj.custom_obj_attribute_list or t.ArrayOfAttribute()).attribute}
+            status, err = self._apply(keys, fields, params.operation.value)
+            statuses.append(
+                t.SyncCustomObjStatus(
+                    obj_type_name=params.obj_type_name,
+                    custom_obj_key_list=obj.custom_obj_key_list,
+                    status=t.SyncStatusEnum(status),
+                    error=err,
+                )
+            )
+        return t.ResultSyncCustomObjects(
+            sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=self.tamper(statuses))
+        )
+
+    def _apply(self, keys: tuple[tuple[str, str], ...], fields: dict[str, str], mode: str) -> tuple[str, str | None]:
+        if "bogus" in fields:
+            return "FAILED", "unknown field bogus"
+        with self.lock:
+            if keys in self.store:
+                if mode == "INSERT":
+                    return "SKIPPED", None
+                changed = {k: v for k, v in fields.items() if self.store[keys].get(k) != v}
+                self.store[keys].update(fields)
+                return ("UPDATED" if changed else "UNCHANGED"), None
+            if mode == "UPDATE":
+                return "SKIPPED", None
+            self.store[keys] = dict(fields)
+            return "CREATED", None
+
+
+class FakeClient(ConvenienceMethods):
+    def __init__(self) -> None:
+        self.ops = FakeOps()
+
+
+def roadshow(n: int, city: str = "San Mateo") -> dict[str, Any]:
+    return {"keys": {"MKTOID": str(n), "rid": f"rid{n}"}, "attributes": {"city": city}}
+
+
+def test_1000_objects_go_in_10_calls_with_one_result_each_in_order() -> None:
+    client = FakeClient()
+    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(1000)])
+    assert len(client.ops.calls) == 10
+    assert all(len(call.custom_obj_list.custom_obj) == 100 for call in client.ops.calls)
+    assert [r.index for r in report.results] == list(range(1000))
+    assert [r.keys["MKTOID"] for r in report.results] == [str(i) for i in range(1000)]
+    assert report.counts == {ObjectStatus.CREATED: 1000}
+    assert report.ok and report.failed == []
+
+
+def test_modes_and_statuses_map_back_per_object() -> None:
+    client = FakeClient()
+    client.sync_custom_objects("RoadShow", [roadshow(1), roadshow(2)], operation="INSERT")
+    report = client.sync_custom_objects(
+        "RoadShow",
+        [roadshow(1), roadshow(2, "Paris"), roadshow(3), {"keys": {"MKTOID": "4", "rid": "r"}, "attributes": {"bogus": "x"}}],
+        operation="UPDATE",
+    )
+    assert [r.status for r in report.results] == [
+        ObjectStatus.UNCHANGED,
+        ObjectStatus.UPDATED,
+        ObjectStatus.SKIPPED,
+        ObjectStatus.FAILED,
+    ]
+    assert report.failed[0].error == "unknown field bogus"
+    assert report.counts[ObjectStatus.FAILED] == 1
+
+
+def test_accepts_custom_object_generated_and_mapping_inputs() -> None:
+    client = FakeClient()
+    generated = CustomObject(keys={"MKTOID": "2", "rid": "b"}, attributes={"zip": 94404}).to_wsdl()  # type: ignore[dict-item]
+    report = client.sync_custom_objects(
+        "RoadShow", [CustomObject(keys={"MKTOID": 1, "rid": "a"}), generated, roadshow(3)]  # type: ignore[dict-item]
+    )
+    assert [dict(r.keys) for r in report.results] == [
+        {"MKTOID": "1", "rid": "a"},
+        {"MKTOID": "2", "rid": "b"},
+        {"MKTOID": "3", "rid": "rid3"},
+    ]
+    sent = client.ops.calls[0].custom_obj_list.custom_obj[1].custom_obj_attribute_list.attribute[0]
+    assert (sent.attr_name, sent.attr_value) == ("zip", "94404")
+
+
+def test_invalid_inputs_fail_locally_and_are_reported_in_place() -> None:
+    client = FakeClient()
+    inputs: list[Any] = [roadshow(1), {"attributes": {"city": "x"}}, 42, {"keys": {}}, roadshow(2)]
+    report = client.sync_custom_objects("RoadShow", inputs)
+    assert [r.status for r in report.results] == [
+        ObjectStatus.CREATED,
+        ObjectStatus.FAILED,
+        ObjectStatus.FAILED,
+        ObjectStatus.FAILED,
+        ObjectStatus.CREATED,
+    ]
+    assert "missing 'keys'" in (report.results[1].error or "")
+    assert "int" in (report.results[2].error or "")
+    assert sum(len(c.custom_obj_list.custom_obj) for c in client.ops.calls) == 2
+
+
+def test_batch_size_above_100_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        FakeClient().sync_custom_objects("RoadShow", [roadshow(1)], batch_size=101)
+    with pytest.raises(ValueError, match="operation must be one of"):
+        FakeClient().sync_custom_objects("RoadShow", [roadshow(1)], operation="MERGE")
+
+
+def test_a_failed_call_marks_its_batch_failed_and_the_run_goes_on() -> None:
+    client = FakeClient()
+    client.ops.fail_call = lambda n: InternalError("boom", code=20011) if n == 2 else None
+    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(250)])
+    statuses = [r.status for r in report.results]
+    assert statuses[:100] == [ObjectStatus.CREATED] * 100
+    assert statuses[100:200] == [ObjectStatus.FAILED] * 100
+    assert statuses[200:] == [ObjectStatus.CREATED] * 50
+    assert "InternalError" in (report.results[150].error or "")
+
+
+def test_authentication_error_stops_the_run_with_the_partial_report() -> None:
+    client = FakeClient()
+    client.ops.fail_call = lambda n: AuthenticationError("no", code=20014) if n == 2 else None
+    with pytest.raises(AuthenticationError) as caught:
+        client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
+    assert len(caught.value.partial_report.results) == 100
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda statuses: statuses[:-1],
+        lambda statuses: [*statuses, statuses[0]],
+        lambda statuses: list(reversed(statuses)),
+    ],
+    ids=["missing", "extra", "reordered"],
+)
+def test_a_response_that_does_not_account_for_every_object_raises(tamper: Any) -> None:
+    client = FakeClient()
+    client.ops.tamper = tamper
+    with pytest.raises(ProtocolError):
+        client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(5)])
+
+
+def test_parallel_workers_keep_input_order_and_report_each_object_once() -> None:
+    client = FakeClient()
+    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(730)], batch_size=50, max_workers=4)
+    assert [r.index for r in report.results] == list(range(730))
+    assert len(client.ops.calls) == 15
+    assert len(client.ops.store) == 730
+
+
+def test_iter_sync_is_lazy_and_streams_results() -> None:
+    client = FakeClient()
+    consumed = 0
+
+    def source() -> Any:
+        nonlocal consumed
+        for i in range(10_000):
+            consumed += 1
+            yield roadshow(i)
+
+    results = client.iter_sync_custom_objects("RoadShow", source())
+    first = next(results)
+    assert first.index == 0 and consumed <= 200
