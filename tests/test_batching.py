@@ -34,7 +34,10 @@ class FakeOps:
         statuses = []
         for obj in params.custom_obj_list.custom_obj:
             keys = tuple((a.attr_name, a.attr_value) for a in obj.custom_obj_key_list.attribute)
-            fields = {a.attr_name: a.attr_value for a in (obj.custom_obj_attribute_list or t.ArrayOfAttribute()).attribute}
+            fields = {
+                a.attr_name: a.attr_value
+                for a in (obj.custom_obj_attribute_list or t.ArrayOfAttribute()).attribute
+            }
             status, err = self._apply(keys, fields, params.operation.value)
             statuses.append(
                 t.SyncCustomObjStatus(
@@ -45,10 +48,14 @@ class FakeOps:
                 )
             )
         return t.ResultSyncCustomObjects(
-            sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=self.tamper(statuses))
+            sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(
+                sync_custom_obj_status=self.tamper(statuses)
+            )
         )
 
-    def _apply(self, keys: tuple[tuple[str, str], ...], fields: dict[str, str], mode: str) -> tuple[str, str | None]:
+    def _apply(
+        self, keys: tuple[tuple[str, str], ...], fields: dict[str, str], mode: str
+    ) -> tuple[str, str | None]:
         if "bogus" in fields:
             return "FAILED", "unknown field bogus"
         with self.lock:
@@ -89,7 +96,12 @@ def test_modes_and_statuses_map_back_per_object() -> None:
     client.sync_custom_objects("RoadShow", [roadshow(1), roadshow(2)], operation="INSERT")
     report = client.sync_custom_objects(
         "RoadShow",
-        [roadshow(1), roadshow(2, "Paris"), roadshow(3), {"keys": {"MKTOID": "4", "rid": "r"}, "attributes": {"bogus": "x"}}],
+        [
+            roadshow(1),
+            roadshow(2, "Paris"),
+            roadshow(3),
+            {"keys": {"MKTOID": "4", "rid": "r"}, "attributes": {"bogus": "x"}},
+        ],
         operation="UPDATE",
     )
     assert [r.status for r in report.results] == [
@@ -106,7 +118,8 @@ def test_accepts_custom_object_generated_and_mapping_inputs() -> None:
     client = FakeClient()
     generated = CustomObject(keys={"MKTOID": "2", "rid": "b"}, attributes={"zip": 94404}).to_wsdl()  # type: ignore[dict-item]
     report = client.sync_custom_objects(
-        "RoadShow", [CustomObject(keys={"MKTOID": 1, "rid": "a"}), generated, roadshow(3)]  # type: ignore[dict-item]
+        "RoadShow",
+        [CustomObject(keys={"MKTOID": 1, "rid": "a"}), generated, roadshow(3)],  # type: ignore[dict-item]
     )
     assert [dict(r.keys) for r in report.results] == [
         {"MKTOID": "1", "rid": "a"},
@@ -177,7 +190,9 @@ def test_a_response_that_does_not_account_for_every_object_raises(tamper: Any) -
 
 def test_parallel_workers_keep_input_order_and_report_each_object_once() -> None:
     client = FakeClient()
-    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(730)], batch_size=50, max_workers=4)
+    report = client.sync_custom_objects(
+        "RoadShow", [roadshow(i) for i in range(730)], batch_size=50, max_workers=4
+    )
     assert [r.index for r in report.results] == list(range(730))
     assert len(client.ops.calls) == 15
     assert len(client.ops.store) == 730

@@ -25,7 +25,9 @@ class PagedOps:
         end = min(start + self.page, self.total)
         objects = [
             t.CustomObj(
-                custom_obj_key_list=t.ArrayOfAttribute(attribute=[t.Attribute(attr_name="MKTOID", attr_value=str(i))])
+                custom_obj_key_list=t.ArrayOfAttribute(
+                    attribute=[t.Attribute(attr_name="MKTOID", attr_value=str(i))]
+                )
             )
             for i in range(start, end)
         ]
@@ -64,7 +66,9 @@ def test_position_is_passed_back_unedited_and_resume_continues() -> None:
     next(iterator)
     saved = pages.position
     assert saved == "tok-100"
-    rest = list(PagingClient(PagedOps(total=250, page=100)).get_custom_objects("RoadShow", stream_position=saved))
+    rest = list(
+        PagingClient(PagedOps(total=250, page=100)).get_custom_objects("RoadShow", stream_position=saved)
+    )
     assert [mktoid(r) for r in first_page + rest] == list(range(250))
 
 

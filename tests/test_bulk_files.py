@@ -1,0 +1,144 @@
+"""Input files, report files and checkpoints of the bulk command (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mktows._checkpoint import Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows._records import InputFileError, RecordReader, detect_format, validate
+from mktows._report_file import ReportFile
+from mktows.reports import ObjectResult, ObjectStatus
+
+KEYS = ["MKTOID", "rid"]
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_csv_records_stream_with_line_numbers_and_keys(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", 'MKTOID,rid,city,zip\n1,a,San Mateo,94404\n\n2,b,"Paris\nCedex",\n')
+    records = list(RecordReader(path, "csv", KEYS))
+    assert [r.line for r in records] == [2, 4]
+    assert dict(records[0].obj.keys) == {"MKTOID": "1", "rid": "a"}
+    assert dict(records[0].obj.attributes) == {"city": "San Mateo", "zip": "94404"}
+    assert dict(records[1].obj.attributes) == {"city": "Paris\nCedex"}  # empty cells are not sent
+
+
+def test_jsonl_accepts_flat_and_keys_attributes_forms(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "in.jsonl",
+        '{"MKTOID": 1, "rid": "a", "city": "X", "state": null}\n'
+        "\n"
+        '{"keys": {"MKTOID": "2", "rid": "b"}, "attributes": {"zip": 94404}}\n',
+    )
+    records = list(RecordReader(path, "jsonl", KEYS))
+    assert [(r.line, dict(r.obj.keys), dict(r.obj.attributes)) for r in records] == [
+        (1, {"MKTOID": "1", "rid": "a"}, {"city": "X"}),
+        (3, {"MKTOID": "2", "rid": "b"}, {"zip": "94404"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "message"),
+    [
+        ("missing-key.csv", "MKTOID,city\n1,x\n", 1, "lacks the key column(s) rid"),
+        ("ragged.csv", "MKTOID,rid,city\n1,a,x\n2,b\n", 3, "row has 2 fields, the header has 3"),
+        ("empty-key.csv", "MKTOID,rid,city\n1,,x\n", 2, "key field 'rid' is empty"),
+        ("control.csv", "MKTOID,rid,city\n1,a,x\x01y\n", 2, "U+0001, which XML cannot carry"),
+        ("dup-header.csv", "MKTOID,rid,rid\n", 1, "empty or repeated field name"),
+        ("bad.jsonl", '{"MKTOID": 1, "rid": "a"}\n{"MKTOID": 2,\n', 2, "invalid JSON"),
+        ("array.jsonl", "[1, 2]\n", 1, "expected a JSON object"),
+        ("nested.jsonl", '{"MKTOID": 1, "rid": "a", "city": {"x": 1}}\n', 1, "must be a string or a number"),
+        ("nokey.jsonl", '{"MKTOID": 1}\n', 1, "missing key field(s) rid"),
+    ],
+)
+def test_bad_files_name_the_line(tmp_path: Path, name: str, content: str, line: int, message: str) -> None:
+    path = write(tmp_path, name, content)
+    with pytest.raises(InputFileError) as caught:
+        validate(path, detect_format(path, None), KEYS)
+    assert caught.value.line == line
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:{line}:")
+
+
+def test_bad_encoding_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "latin1.csv", b"MKTOID,rid,city\n1,a,ok\n2,b,M\xfcnchen\n")
+    with pytest.raises(InputFileError, match=r":3: not valid UTF-8"):
+        validate(path, "csv", KEYS)
+
+
+def test_format_comes_from_the_name_or_flag(tmp_path: Path) -> None:
+    assert detect_format(Path("a.CSV"), None) == "csv"
+    assert detect_format(Path("a.ndjson"), None) == "jsonl"
+    assert detect_format(Path("a.txt"), "jsonl") == "jsonl"
+    with pytest.raises(InputFileError, match="--format"):
+        detect_format(Path("a.txt"), None)
+
+
+def test_csv_without_keys_option_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n")
+    with pytest.raises(InputFileError, match="needs --keys"):
+        validate(path, "csv", [])
+
+
+def test_report_file_resumes_at_a_byte_offset(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    report = ReportFile(path, KEYS)
+    report.open(None)
+    report.write(2, ObjectResult(0, {"MKTOID": "1", "rid": "a"}, ObjectStatus.CREATED))
+    size = report.sync()
+    report.write(3, ObjectResult(1, {"MKTOID": "2", "rid": "b"}, ObjectStatus.FAILED, "unknown field, bogus"))
+    report.close()
+    again = ReportFile(path, KEYS)
+    again.open(size)
+    again.write(3, ObjectResult(1, {"MKTOID": "2", "rid": "b"}, ObjectStatus.UPDATED))
+    again.close()
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "line,MKTOID,rid,status,error",
+        "2,1,a,CREATED,",
+        "3,2,b,UPDATED,",
+    ]
+
+
+def test_jsonl_report_rows(tmp_path: Path) -> None:
+    path = tmp_path / "report.jsonl"
+    report = ReportFile(path, [])
+    report.open(None)
+    report.write(7, ObjectResult(0, {"k": "v"}, ObjectStatus.FAILED, "bad"))
+    report.close()
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "line": 7,
+        "keys": {"k": "v"},
+        "status": "FAILED",
+        "error": "bad",
+    }
+
+
+def test_checkpoint_round_trip_and_refuses_another_run(tmp_path: Path) -> None:
+    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n")
+    identity = RunIdentity.of(source, "RoadShow", "UPSERT", KEYS, tmp_path / "r.csv")
+    checkpoint = Checkpoint(tmp_path / "cp.json", identity)
+    assert checkpoint.load() is None
+    checkpoint.save(Progress(records_done=1, report_bytes=40))
+    assert checkpoint.load() == Progress(1, 40)
+    other = Checkpoint(
+        tmp_path / "cp.json", RunIdentity.of(source, "RoadShow", "INSERT", KEYS, tmp_path / "r.csv")
+    )
+    with pytest.raises(CheckpointError, match="different operation"):
+        other.load()
+    source.write_text("MKTOID,rid\n2,b\n", encoding="utf-8")
+    changed = Checkpoint(
+        tmp_path / "cp.json", RunIdentity.of(source, "RoadShow", "UPSERT", KEYS, tmp_path / "r.csv")
+    )
+    with pytest.raises(CheckpointError, match="input_head_sha256"):
+        changed.load()
+    (tmp_path / "cp.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CheckpointError, match="unreadable"):
+        checkpoint.load()
