@@ -5,6 +5,7 @@ and back), ``mktows.errors`` (the exception hierarchy) and ``mktows.signing``.
 """
 
 from mktows import codec, errors, operations, signing, types
+from mktows.batching import CustomObject
 from mktows.errors import (
     AuthenticationError,
     ConcurrencyLimitError,
@@ -20,22 +21,29 @@ from mktows.errors import (
     SoapFault,
     TransportError,
 )
+from mktows.paging import Paginator
+from mktows.reports import ObjectResult, ObjectStatus, SyncReport
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AuthenticationError",
     "ConcurrencyLimitError",
+    "CustomObject",
     "HTTPStatusError",
     "InternalError",
     "InvalidRequestError",
     "MktowsError",
     "NotFoundError",
+    "ObjectResult",
+    "ObjectStatus",
+    "Paginator",
     "ProtocolError",
     "QuotaExceededError",
     "RateLimitError",
     "RequestExpiredError",
     "SoapFault",
+    "SyncReport",
     "TransportError",
     "__version__",
     "codec",
