@@ -24,6 +24,7 @@ from xsdata.formats.dataclass.parsers.config import ParserConfig
 from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
 from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
+from xsdata.formats.dataclass.serializers.mixins import EventIterator
 
 from mktows import operations as _ops
 from mktows.errors import MktowsError, ProtocolError, SoapFault, fault_for
@@ -45,7 +46,25 @@ FAULT_TAG = f"{{{SOAP_ENV_NS}}}Fault"
 _SERIALIZER_CONFIG = SerializerConfig(xml_declaration=True, encoding="UTF-8", pretty_print=False)
 
 
-class _RequestSerializer(XmlSerializer):
+class _ResponseSerializer(XmlSerializer):
+    """Writes a present object as an element, never as ``xsi:nil``: only None is nil.
+
+    xsdata marks an object in a nillable field nil when it has no child content (an empty list wrapper, a
+    stream position with no fields set), which decodes back as None.
+    """
+
+    def convert_dataclass(
+        self,
+        obj: Any,
+        namespace: str | None = None,
+        qname: str | None = None,
+        nillable: bool = False,
+        xsi_type: str | None = None,
+    ) -> EventIterator:
+        return super().convert_dataclass(obj, namespace, qname, False, xsi_type)
+
+
+class _RequestSerializer(_ResponseSerializer):
     """Leaves out optional fields that are None, where xsdata >= 26.2 writes ``xsi:nil`` for nillable ones.
 
     Marketo's documented requests omit unset optional fields; a nil element can mean "clear this value".
@@ -65,7 +84,7 @@ def _is_response(obj: object) -> bool:
 
 def encode(envelope: object) -> bytes:
     """Serialize a generated envelope (or any generated element object) to UTF-8 XML bytes."""
-    serializer_cls = XmlSerializer if _is_response(envelope) else _RequestSerializer
+    serializer_cls = _ResponseSerializer if _is_response(envelope) else _RequestSerializer
     serializer = serializer_cls(config=_SERIALIZER_CONFIG, context=XML_CONTEXT)
     return serializer.render(envelope, ns_map=NS_MAP).encode("utf-8")
 
@@ -119,7 +138,18 @@ def _xml_parser(strict: bool) -> XmlParser:
     return XmlParser(config=config, context=XML_CONTEXT, handler=LxmlEventHandler)
 
 
+_NIL_WITH_CONTENT = etree.XPath(
+    "descendant-or-self::*[@xsi:nil='true' or @xsi:nil='1'][* or text()[normalize-space()]]",
+    namespaces={"xsi": XSI_NS},
+)
+
+
 def _bind(element: etree._Element, cls: type[T], strict: bool, what: str) -> T:
+    if strict:  # xsdata drops the content of a nil element with only a log line; strict decoding refuses it
+        nilled = _NIL_WITH_CONTENT(element)
+        if isinstance(nilled, list) and nilled:
+            tag = etree.QName(nilled[0]).localname  # type: ignore[arg-type]
+            raise ProtocolError(f'{what}: <{tag}> is xsi:nil="true" but has content')
     try:
         return _xml_parser(strict).parse(element, cls)
     except MktowsError:
