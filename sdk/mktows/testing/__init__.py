@@ -1,0 +1,131 @@
+"""Helpers for contract tests of code that speaks mktows: compare XML documents as Marketo would see them.
+
+- ``canonical_xml(data)``: one canonical byte form per XML infoset (C14N 1.0 without comments, namespace
+  prefixes renamed by namespace URI, whitespace-only text between elements dropped, ``xsi:type`` values
+  written as ``{namespace}local``), so two envelopes that differ only in prefixes or indentation compare equal.
+- ``assert_same_xml(a, b)``: equality of the canonical forms, with a line diff when they differ (the
+  ``requestSignature`` value is never shown).
+
+Hypothesis strategies derived from the generated types live in ``mktows.testing.strategies``; that module
+needs the ``hypothesis`` package (the ``test`` extra), this one does not.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from lxml import etree
+
+from mktows.codec import parse_xml
+from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XSI_NS
+
+__all__ = ["assert_same_xml", "canonical_xml"]
+
+_XSI_TYPE = f"{{{XSI_NS}}}type"
+_WELL_KNOWN_PREFIXES = {SOAP_ENV_NS: "SOAP-ENV", MKTOWS_NS: "ns1", XSI_NS: "xsi"}
+_SECRET_ELEMENTS = frozenset({"requestSignature"})
+_REDACTED = "[not shown]"
+_REDACTED_DIFFERENT = "[not shown; differs]"
+
+
+def _namespace_of(name: str) -> str | None:
+    return name[1:].split("}", 1)[0] if name.startswith("{") else None
+
+
+def _used_namespaces(root: etree._Element) -> set[str]:
+    used: set[str] = set()
+    for element in root.iter():
+        for name in (element.tag, *element.attrib.keys()):
+            namespace = _namespace_of(str(name))
+            if namespace:
+                used.add(namespace)
+    return used
+
+
+def _prefix_map(namespaces: set[str]) -> dict[str, str]:
+    """Prefix for each namespace: Marketo's own prefixes for the three well-known ones, ``nsN`` by URI order."""
+    prefixes = {uri: prefix for uri, prefix in _WELL_KNOWN_PREFIXES.items() if uri in namespaces}
+    counter = 2
+    for uri in sorted(namespaces - prefixes.keys()):
+        while f"ns{counter}" in prefixes.values():
+            counter += 1
+        prefixes[uri] = f"ns{counter}"
+        counter += 1
+    return prefixes
+
+
+def _qname_value(value: str, element: etree._Element) -> str:
+    """``prefix:local`` resolved against the element's in-scope namespaces, as ``{namespace}local``."""
+    prefix, _, local = value.strip().rpartition(":")
+    namespace = element.nsmap.get(prefix or None)
+    if not namespace:  # unknown prefix: keep the text; no (or an undeclared) default namespace: bare name
+        return value.strip() if prefix else local
+    return f"{{{namespace}}}{local}"
+
+
+def _copy(source: etree._Element, target: etree._Element) -> None:
+    for name, value in sorted(source.attrib.items()):
+        target.set(name, _qname_value(str(value), source) if name == _XSI_TYPE else value)
+    children = [child for child in source if isinstance(child.tag, str)]
+    if not children:
+        target.text = source.text
+        return
+    target.text = source.text if source.text and source.text.strip() else None
+    for child in children:
+        copy = etree.SubElement(target, child.tag)
+        _copy(child, copy)
+        copy.tail = child.tail if child.tail and child.tail.strip() else None
+
+
+def _canonical_tree(data: bytes | str) -> etree._Element:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    root = parse_xml(raw)
+    nsmap = {prefix: uri for uri, prefix in _prefix_map(_used_namespaces(root)).items()}
+    copy = etree.Element(root.tag, nsmap=nsmap)
+    _copy(root, copy)
+    return copy
+
+
+def canonical_xml(data: bytes | str) -> bytes:
+    """The canonical form of an XML document: equal for documents that carry the same elements and values.
+
+    Raises ``mktows.errors.ProtocolError`` for input that is not well-formed (or carries a DTD).
+    """
+    return etree.tostring(_canonical_tree(data), method="c14n", with_comments=False)
+
+
+def _secret_elements(root: etree._Element) -> list[etree._Element]:
+    return [element for element in root.iter() if etree.QName(element).localname in _SECRET_ELEMENTS]
+
+
+def _redact(root: etree._Element, other: etree._Element) -> None:
+    """Replace secret values by a placeholder that still says whether they match the other document's."""
+    theirs = [element.text for element in _secret_elements(other)]
+    for index, element in enumerate(_secret_elements(root)):
+        same = index < len(theirs) and theirs[index] == element.text
+        element.text = _REDACTED if same else _REDACTED_DIFFERENT
+
+
+def _display_lines(root: etree._Element) -> list[str]:
+    return etree.tostring(root, pretty_print=True, encoding="unicode").splitlines()
+
+
+def assert_same_xml(a: bytes | str, b: bytes | str, *, labels: tuple[str, str] = ("a", "b")) -> None:
+    """Assert that two XML documents are equal after ``canonical_xml``; the error shows a unified diff.
+
+    ``requestSignature`` values take part in the comparison but are replaced by a placeholder in the diff.
+    """
+    tree_a, tree_b = _canonical_tree(a), _canonical_tree(b)
+    canonical_a = etree.tostring(tree_a, method="c14n", with_comments=False)
+    canonical_b = etree.tostring(tree_b, method="c14n", with_comments=False)
+    if canonical_a == canonical_b:
+        return
+    shown_a, shown_b = _canonical_tree(a), _canonical_tree(b)
+    _redact(shown_a, tree_b)
+    _redact(shown_b, tree_a)
+    diff = difflib.unified_diff(
+        _display_lines(shown_a), _display_lines(shown_b), fromfile=labels[0], tofile=labels[1], lineterm=""
+    )
+    raise AssertionError(
+        f"XML documents differ after canonicalisation ({labels[0]} vs {labels[1]}):\n" + "\n".join(diff)
+    )
