@@ -123,9 +123,17 @@ def assert_same_xml(a: bytes | str, b: bytes | str, *, labels: tuple[str, str] =
     shown_a, shown_b = _canonical_tree(a), _canonical_tree(b)
     _redact(shown_a, tree_b)
     _redact(shown_b, tree_a)
-    diff = difflib.unified_diff(
-        _display_lines(shown_a), _display_lines(shown_b), fromfile=labels[0], tofile=labels[1], lineterm=""
+    diff = list(
+        difflib.unified_diff(
+            _display_lines(shown_a),
+            _display_lines(shown_b),
+            fromfile=labels[0],
+            tofile=labels[1],
+            lineterm="",
+        )
     )
+    if not diff:
+        diff = ["(only requestSignature values differ; they are not shown)"]
     raise AssertionError(
         f"XML documents differ after canonicalisation ({labels[0]} vs {labels[1]}):\n" + "\n".join(diff)
     )
