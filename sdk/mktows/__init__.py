@@ -5,7 +5,10 @@ and back), ``mktows.errors`` (the exception hierarchy) and ``mktows.signing``.
 """
 
 from mktows import codec, errors, operations, signing, types
+from mktows._limits import Limits
+from mktows._retry import RetryPolicy
 from mktows.batching import CustomObject
+from mktows.client import CallResult, Client
 from mktows.errors import (
     AuthenticationError,
     ConcurrencyLimitError,
@@ -28,11 +31,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AuthenticationError",
+    "CallResult",
+    "Client",
     "ConcurrencyLimitError",
     "CustomObject",
     "HTTPStatusError",
     "InternalError",
     "InvalidRequestError",
+    "Limits",
     "MktowsError",
     "NotFoundError",
     "ObjectResult",
@@ -42,6 +48,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "RequestExpiredError",
+    "RetryPolicy",
     "SoapFault",
     "SyncReport",
     "TransportError",

@@ -1,0 +1,53 @@
+"""Logging for the client on the ``mktows`` logger, with secrets kept out of every line.
+
+Envelopes go out at DEBUG with the ``requestSignature`` value replaced; any text that reaches a log line or an
+exception message passes through ``scrub`` first, which removes the encryption key and the signatures in use.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+LOGGER = logging.getLogger("mktows")
+
+REDACTED = "[redacted]"
+
+MAX_LOGGED_BYTES = 64 * 1024
+"""Envelopes longer than this are cut in the DEBUG log (a 1,000-lead page would flood it)."""
+
+_SIGNATURE_ELEMENT = re.compile(
+    r"(<(?:[\w.-]+:)?requestSignature\b[^>]*>)(.*?)(</(?:[\w.-]+:)?requestSignature\s*>)", re.DOTALL
+)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every ``requestSignature`` element value and every given secret string replaced."""
+    cleaned = _SIGNATURE_ELEMENT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    for secret in secrets:
+        if secret and secret in cleaned:
+            cleaned = cleaned.replace(secret, REDACTED)
+    return cleaned
+
+
+def envelope_text(data: bytes, secrets: Iterable[str]) -> str:
+    """An envelope as loggable text: decoded leniently, cut at ``MAX_LOGGED_BYTES``, secrets scrubbed."""
+    cut = len(data) > MAX_LOGGED_BYTES
+    text = data[:MAX_LOGGED_BYTES].decode("utf-8", errors="replace")
+    if cut:
+        text += f"... [{len(data) - MAX_LOGGED_BYTES} more bytes not logged]"
+    return scrub(text, secrets)
+
+
+def log_envelope(direction: str, operation: str, attempt: int, data: bytes, secrets: Iterable[str]) -> None:
+    """Log a request or response envelope at DEBUG (only rendered when DEBUG is enabled)."""
+    if LOGGER.isEnabledFor(logging.DEBUG):
+        LOGGER.debug(
+            "%s %s (attempt %d, %d bytes): %s",
+            direction,
+            operation,
+            attempt,
+            len(data),
+            envelope_text(data, secrets),
+        )

@@ -1,0 +1,276 @@
+"""The mktows ``Client``: typed SOAP calls to a Marketo endpoint, signed, limited and retried.
+
+``Client.call(operation, params)`` is the one path every call takes: build the envelope from the generated
+classes, sign it afresh for each attempt, wait for the client-side limits, POST it, decode the answer with
+``mktows.codec`` and, on failure, retry what ``_retry`` says is safe. ``client.ops`` gives each of the 23
+operations its exact types on top of it, and the batching and paging helpers (``ConvenienceMethods``) build
+on ``client.ops``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import requests
+
+from mktows import codec
+from mktows import operations as _operations
+from mktows import types as t
+from mktows._auth import Clock, Signer
+from mktows._convenience import ConvenienceMethods
+from mktows._limits import Limits
+from mktows._logging import LOGGER, log_envelope, scrub
+from mktows._ops import Operations
+from mktows._retry import Disposition, RetryPolicy, classify
+from mktows._transport import (
+    DEFAULT_TIMEOUT,
+    HttpResponse,
+    Transport,
+    TransportFailure,
+    not_soap,
+    soap_payload,
+)
+from mktows.errors import MktowsError, ProtocolError
+from mktows.operations import Operation
+
+R = TypeVar("R")
+
+_SCRUBBED_FIELDS = ("message", "faultstring", "body_excerpt", "name")
+
+
+@dataclass(frozen=True)
+class CallResult(Generic[R]):
+    """The outcome of one ``Client.call``: the ``Result…`` object plus what it took to get it."""
+
+    operation: str
+    result: R
+    envelope: Any  # the decoded ``<Operation>Output`` envelope
+    attempts: int  # HTTP requests sent, the re-sign after 20016 included
+    skew: timedelta  # the clock skew the client had learned when the call ended
+
+
+class Client(ConvenienceMethods):
+    """A client for one Marketo SOAP endpoint.
+
+    ``Client(endpoint, user_id, encryption_key)`` does no network I/O. ``endpoint`` is the instance's SOAP
+    endpoint (``https://123-ABC-456.mktoapi.com/soap/mktows/2_6``); the WSDL's own address is never used.
+    Options: ``timeout`` (seconds, one number or ``(connect, read)``), ``session`` (a ``requests.Session``,
+    left open by ``close()``), ``clock`` (returns the current aware datetime; used to sign), ``retry`` (a
+    ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100 calls per 20 s and 10
+    in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and ``strict`` (refuse
+    unknown elements in answers; for tests). Thread-safe: threads may share one client.
+    """
+
+    ops: Operations
+
+    def __init__(
+        self,
+        endpoint: str,
+        user_id: str,
+        encryption_key: str,
+        *,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+        limits: Limits | None = None,
+        target_workspace: str | None = None,
+        strict: bool = False,
+    ) -> None:
+        self._signer = Signer(user_id, encryption_key, clock)
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.limits = limits if limits is not None else Limits()
+        self._transport = Transport(endpoint, timeout, session, pool_size=self.limits.concurrency or 10)
+        if target_workspace is not None and not target_workspace:
+            raise ValueError("target_workspace must be a non-empty string or None")
+        self.target_workspace = target_workspace
+        self.strict = bool(strict)
+        self.ops = Operations(self._result)
+
+    # --- public properties ----------------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        return self._transport.endpoint
+
+    @property
+    def user_id(self) -> str:
+        return self._signer.user_id
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return self._transport.timeout
+
+    @property
+    def clock_skew(self) -> timedelta:
+        """How far the service's clock is ahead of ours, as learned from its ``Date`` headers."""
+        return self._signer.skew
+
+    # --- the call path ------------------------------------------------------------------------------
+
+    def call(self, operation: str | Operation, params: Any) -> CallResult[Any]:
+        """One SOAP call of ``operation`` (WSDL or snake_case name) with its ``Params…`` object.
+
+        Returns a ``CallResult`` holding the ``Result…`` object; raises a ``mktows.errors`` exception when the
+        call fails after the retries the policy allows.
+        """
+        op = operation if isinstance(operation, Operation) else _operations.get(operation)
+        if not isinstance(params, op.params):
+            raise TypeError(f"{op.method} takes {op.params.__name__}, got {type(params).__name__}")
+        signing = self._signer.start_call()
+        started = self.retry.monotonic()
+        signatures: list[str] = []
+        attempts = 0  # attempts counted against the retry policy (a re-sign is not)
+        sent = 0
+        while True:
+            sent += 1
+            header = signing.header()
+            signatures.append(header.request_signature)
+            secrets = self._signer.secrets(*signatures)
+            try:
+                envelope = self._attempt(op, params, header, sent, secrets)
+                result = self._checked_result(op, envelope)
+            except _Failed as failed:
+                error, delivered, retry_after = failed.error, failed.delivered, failed.retry_after
+            else:
+                return CallResult(op.name, result, envelope, sent, self._signer.skew)
+            _scrub_error(error, secrets)
+            disposition = classify(error, delivered=delivered)
+            if disposition is Disposition.RESIGN and signing.should_resign(error):
+                LOGGER.info(
+                    "%s; signing again (clock skew now %.0f s) and resending",
+                    error,
+                    self._signer.skew.total_seconds(),
+                )
+                continue
+            attempts += 1
+            wait = self.retry.next_delay(
+                op.name, disposition, error, attempt=attempts, started=started, retry_after=retry_after
+            )
+            if wait is None:
+                LOGGER.debug("giving up after %d request(s): %s", sent, error)
+                raise error
+            LOGGER.info(
+                "attempt %d failed (%s: %s); retrying in %.2f s", attempts, type(error).__name__, error, wait
+            )
+            self.retry.sleep(wait)
+
+    def _result(self, operation: str, params: Any) -> Any:
+        """The ``Result…`` object of one call (what ``client.ops`` returns)."""
+        return self.call(operation, params).result
+
+    def envelope(self, op: Operation, params: Any, header: t.AuthenticationHeader) -> Any:
+        """The request envelope of ``op`` for ``params`` and a signed header (with the workspace on syncLead)."""
+        header_fields: dict[str, Any] = {"authentication_header": header}
+        if self.target_workspace is not None and "mktows_context_header" in op.header_fields:
+            header_fields["mktows_context_header"] = t.MktowsContextHeader(
+                target_workspace=self.target_workspace
+            )
+        return op.input(
+            header=op.input.Header(**header_fields), body=op.input.Body(**{op.params_field: params})
+        )
+
+    def _attempt(
+        self, op: Operation, params: Any, header: t.AuthenticationHeader, sent: int, secrets: tuple[str, ...]
+    ) -> Any:
+        """Send one signed attempt and decode its answer; ``_Failed`` on any failure."""
+        try:
+            body = codec.encode(self.envelope(op, params, header))
+        except MktowsError:
+            raise
+        except Exception as exc:  # xsdata cannot serialize what the params hold
+            raise ProtocolError(
+                f"cannot encode the {op.name} request: {scrub(str(exc), secrets)}", operation=op.name
+            ) from None
+        log_envelope("request", op.name, sent, body, secrets)
+        try:
+            with self.limits.slot():
+                response = self._transport.post(body, op.soap_action, op.name)
+        except TransportFailure as failure:
+            raise _Failed(failure.error, failure.delivered) from None
+        self._signer.observe(response.headers.get("date"), self._signer.now())
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            LOGGER.debug("response %s: HTTP %d %s", op.name, response.status, response.content_type)
+        log_envelope("response", op.name, sent, response.content, secrets)
+        try:
+            return self._decode(op, response)
+        except MktowsError as error:
+            raise _Failed(error, True, response.retry_after()) from None
+
+    def _decode(self, op: Operation, response: HttpResponse) -> Any:
+        """The output envelope of a 200 answer; the typed fault or error for anything else."""
+        body = soap_payload(response, op.name)
+        if response.status == 200:
+            return codec.decode_response(op, body, strict=self.strict)
+        try:
+            root = codec.parse_xml(body)
+        except ProtocolError:
+            if response.status == 500:  # a SOAP fault cut short, most likely
+                raise
+            raise not_soap(response, op.name, "unreadable XML") from None
+        soap_body = root.find(codec.BODY_TAG) if root.tag == codec.ENVELOPE_TAG else None
+        fault = soap_body.find(codec.FAULT_TAG) if soap_body is not None else None
+        if fault is None:
+            raise not_soap(response, op.name, "XML without a SOAP fault")
+        raise codec.fault_from_element(fault, op.name)
+
+    @staticmethod
+    def _checked_result(op: Operation, envelope: Any) -> Any:
+        try:
+            result = codec.result_of(op, envelope)
+        except MktowsError as error:
+            raise _Failed(error, True) from None
+        if not isinstance(result, op.result):
+            wrong = ProtocolError(
+                f"{op.name} response holds no {op.result.__name__} (got {type(result).__name__})",
+                operation=op.name,
+            )
+            raise _Failed(wrong, True)
+        return result
+
+    # --- lifecycle ----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the HTTP connections (a session passed in is left open for its owner)."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        options = f", target_workspace={self.target_workspace!r}" if self.target_workspace else ""
+        return (
+            f"Client(endpoint={self.endpoint!r}, user_id={self.user_id!r}, timeout={self.timeout!r}, "
+            f"strict={self.strict!r}{options})"
+        )
+
+
+class _Failed(Exception):
+    """Internal: one attempt failed with ``error``; never leaves the client."""
+
+    def __init__(self, error: MktowsError, delivered: bool, retry_after: float | None = None) -> None:
+        super().__init__(type(error).__name__)
+        self.error = error
+        self.delivered = delivered
+        self.retry_after = retry_after
+
+
+def _scrub_error(error: MktowsError, secrets: tuple[str, ...]) -> None:
+    """Remove secrets from an exception's message and text fields before anyone sees it."""
+    for name in _SCRUBBED_FIELDS:
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, scrub(value, secrets))
+    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)

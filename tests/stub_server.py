@@ -1,0 +1,260 @@
+"""A small threaded HTTP stub on 127.0.0.1 that answers POSTs with canned bytes, for the client tests.
+
+Each POST takes the next queued ``Reply`` (or a callable that builds one from the request), or the default.
+A reply can be slow (``delay``), drop the connection without answering, or send a truncated body (with or
+without a Content-Length that promises more). Every request is recorded, GETs included (so a test can prove
+that no external entity was fetched). The server stops when its ``with`` block ends, or by itself after
+``lifetime`` seconds.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+from lxml import etree
+
+from mktows.errors import FAULT_CODES
+
+SOAP_CONTENT_TYPE = "text/xml; charset=UTF-8"
+ENDPOINT_PATH = "/soap/mktows/2_6"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the stub got."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def auth_header(self) -> dict[str, str]:
+        """The AuthenticationHeader children of a request envelope, by local name."""
+        root = etree.fromstring(self.body)
+        found = root.find(".//{http://www.marketo.com/mktows/}AuthenticationHeader")
+        assert found is not None, "request without AuthenticationHeader"
+        return {etree.QName(child).localname: child.text or "" for child in found}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the stub does with one request.
+
+    ``action``: ``"reply"`` (send status, headers, body), ``"drop"`` (close the connection without a byte),
+    ``"truncate"`` (send headers with the full Content-Length, then only ``keep`` bytes, then close) or
+    ``"truncate-close"`` (no Content-Length, ``keep`` bytes, then close).
+    """
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str | None = SOAP_CONTENT_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    action: str = "reply"
+    keep: int = 0
+
+
+Responder = Reply | Callable[[Received], Reply]
+
+
+def xml(body: bytes, status: int = 200, **options: object) -> Reply:
+    """A SOAP answer."""
+    return Reply(status=status, body=body, **options)  # type: ignore[arg-type]
+
+
+def fault_body(code: int, message: str | None = None, faultcode: str = "SOAP-ENV:Client") -> bytes:
+    """A fault envelope shaped like Marketo's documented one (authentication-signature.md)."""
+    title = FAULT_CODES[code].title if code in FAULT_CODES else "Unknown"
+    text = message if message is not None else f"{title} ({code})"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>'
+        f"<SOAP-ENV:Fault><faultcode>{faultcode}</faultcode><faultstring>{code} - {title}</faultstring>"
+        '<detail><ns1:serviceException xmlns:ns1="http://www.marketo.com/mktows/">'
+        f"<name>mktServiceException</name><message>{text}</message><code>{code}</code>"
+        "</ns1:serviceException></detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    ).encode()
+
+
+def fault(code: int, message: str | None = None, **options: object) -> Reply:
+    """A SOAP fault with HTTP 500, as Marketo sent them."""
+    return Reply(status=500, body=fault_body(code, message), **options)  # type: ignore[arg-type]
+
+
+def html(status: int, text: str = "Bad Gateway") -> Reply:
+    """A proxy's HTML error page."""
+    page = f"<html><head><title>{status} {text}</title></head><body><h1>{text}</h1></body></html>"
+    return Reply(status=status, body=page.encode(), content_type="text/html")
+
+
+def empty(status: int) -> Reply:
+    """An answer with no body and no content type."""
+    return Reply(status=status, body=b"", content_type=None)
+
+
+def drop() -> Reply:
+    """Close the connection without answering."""
+    return Reply(action="drop")
+
+
+def truncated(body: bytes, keep: int, *, with_length: bool = True) -> Reply:
+    """Send only the first ``keep`` bytes of ``body``."""
+    return Reply(body=body, keep=keep, action="truncate" if with_length else "truncate-close")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    timeout = 10
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        return
+
+    def _record(self) -> Received:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        received = Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        self.server.stub.record(received)
+        return received
+
+    def do_GET(self) -> None:
+        self._record()
+        self.send_response_only(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self) -> None:
+        received = self._record()
+        stub = self.server.stub
+        stub.enter()
+        try:
+            reply = stub.next_reply(received)
+            if reply.delay:
+                stub.stopping.wait(reply.delay)
+            self._answer(reply)
+        finally:
+            stub.leave()
+
+    def _answer(self, reply: Reply) -> None:
+        if reply.action == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.send_response_only(reply.status)
+        headers = {"Server": "mktows-stub", "Date": formatdate(usegmt=True)}
+        if reply.content_type is not None:
+            headers["Content-Type"] = reply.content_type
+        headers.update(reply.headers)
+        body = reply.body
+        if reply.action == "truncate-close":
+            headers["Connection"] = "close"
+            body = body[: reply.keep]
+        else:
+            headers["Content-Length"] = str(len(reply.body))
+            if reply.action == "truncate":
+                body = body[: reply.keep]
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        if reply.action in ("truncate", "truncate-close"):
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    stub: StubServer
+
+
+class StubServer:
+    """``with StubServer(reply, ...) as stub:`` then point a client at ``stub.endpoint``."""
+
+    def __init__(self, *replies: Responder, default: Responder | None = None, lifetime: float = 60.0) -> None:
+        self._queue: deque[Responder] = deque(replies)
+        self.default = default
+        self.lifetime = lifetime
+        self.requests: list[Received] = []
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.stub = self
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread.daemon = True
+        self._watchdog = threading.Timer(lifetime, self.stop)
+        self._watchdog.daemon = True
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}{ENDPOINT_PATH}"
+
+    @property
+    def posts(self) -> list[Received]:
+        with self._lock:
+            return [r for r in self.requests if r.method == "POST"]
+
+    def queue(self, *replies: Responder) -> None:
+        with self._lock:
+            self._queue.extend(replies)
+
+    def record(self, received: Received) -> None:
+        with self._lock:
+            self.requests.append(received)
+
+    def enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def next_reply(self, received: Received) -> Reply:
+        with self._lock:
+            responder = self._queue.popleft() if self._queue else self.default
+        if responder is None:
+            return Reply(status=599, body=b"stub: no reply queued", content_type="text/plain")
+        return responder(received) if callable(responder) else responder
+
+    def start(self) -> StubServer:
+        self._thread.start()
+        self._watchdog.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._watchdog.cancel()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+        self._thread.join(timeout=5)
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port with nothing listening (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
