@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from codegen.directives import apply_directives
+from codegen.fastcodec import write_module as write_fastcodec
 from codegen.lock import REPO_ROOT, WsdlVersion
 from codegen.names import alias_map, render_module
 from codegen.schema import parse_schema
@@ -98,6 +99,7 @@ def generate_into(target_root: Path, version: WsdlVersion, wsdl_path: Path) -> P
         package_dir = out_dir / PACKAGE
         aliases = alias_map(package_dir / f"{MODULE}.py", parse_schema(patched.read_bytes()))
         (package_dir / "wsdl_names.py").write_text(render_module(aliases, PACKAGE, MODULE), encoding="utf-8")
+        write_fastcodec(package_dir, PACKAGE, MODULE)
         header = _header(version, pins)
         for module in sorted(package_dir.glob("*.py")):
             module.write_text(header + module.read_text(encoding="utf-8"), encoding="utf-8")

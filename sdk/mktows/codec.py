@@ -10,10 +10,18 @@
   ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
 
 Unknown elements are ignored unless ``strict=True`` (tests use strict; production stays forward-compatible).
+
+Speed: codegen writes a specialised encoder and decoder for every generated class
+(``mktows_generated._fastcodec``); they run first. xsdata's generic serializer and parser are the reference:
+they take over whenever a fast function declines its input (anything outside the plain shapes it handles
+exactly), and ``reference=True`` (or ``MKTOWS_CODEC=reference`` in the environment) uses them only. Both paths
+give the same bytes, objects and errors.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -28,15 +36,28 @@ from xsdata.formats.dataclass.serializers.mixins import EventIterator
 
 from mktows import operations as _ops
 from mktows.errors import MktowsError, ProtocolError, SoapFault, fault_for
-from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XML_CONTEXT, XSI_NS, Operation
+from mktows.operations import SOAP_ENV_NS, XML_CONTEXT, XSI_NS, Operation
+from mktows_generated import _fastcodec as _fast
 
 T = TypeVar("T")
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Documents larger than this are refused before parsing (a 100-object page is about 40 KiB)."""
 
-NS_MAP = {"SOAP-ENV": SOAP_ENV_NS, "ns1": MKTOWS_NS, "xsi": XSI_NS}
-"""Prefixes used on the wire, the ones of Marketo's documented envelopes."""
+NS_MAP: dict[str, str] = _fast.NS_MAP
+"""Prefixes used on the wire, the ones of Marketo's documented envelopes (``SOAP-ENV``, ``ns1``, ``xsi``)."""
+
+FAST_PATH = os.environ.get("MKTOWS_CODEC", "fast") != "reference"
+"""Whether encode and decode try the generated fast codec before xsdata's reference serializer and parser."""
+
+_log = logging.getLogger(__name__)
+
+
+def _declined(what: str, cls: type, exc: Exception) -> None:
+    _log.debug(
+        "fast codec declined to %s %s (%s); using the reference", what, cls.__qualname__, type(exc).__name__
+    )
+
 
 ENVELOPE_TAG = f"{{{SOAP_ENV_NS}}}Envelope"
 HEADER_TAG = f"{{{SOAP_ENV_NS}}}Header"
@@ -82,9 +103,18 @@ def _is_response(obj: object) -> bool:
     return type(obj) in _ops.BY_OUTPUT
 
 
-def encode(envelope: object) -> bytes:
-    """Serialize a generated envelope (or any generated element object) to UTF-8 XML bytes."""
-    serializer_cls = _ResponseSerializer if _is_response(envelope) else _RequestSerializer
+def encode(envelope: object, *, reference: bool = False) -> bytes:
+    """Serialize a generated envelope (or any generated element object) to UTF-8 XML bytes.
+
+    ``reference=True`` skips the generated fast encoder and uses xsdata's serializer (same bytes, slower).
+    """
+    response = _is_response(envelope)
+    if FAST_PATH and not reference:
+        try:
+            return _fast.encode(envelope, response)
+        except Exception as exc:  # outside the fast path (or a value lxml refuses): the reference decides
+            _declined("encode", type(envelope), exc)
+    serializer_cls = _ResponseSerializer if response else _RequestSerializer
     serializer = serializer_cls(config=_SERIALIZER_CONFIG, context=XML_CONTEXT)
     return serializer.render(envelope, ns_map=NS_MAP).encode("utf-8")
 
@@ -144,12 +174,17 @@ _NIL_WITH_CONTENT = etree.XPath(
 )
 
 
-def _bind(element: etree._Element, cls: type[T], strict: bool, what: str) -> T:
+def _bind(element: etree._Element, cls: type[T], strict: bool, what: str, reference: bool = False) -> T:
     if strict:  # xsdata drops the content of a nil element with only a log line; strict decoding refuses it
         nilled = _NIL_WITH_CONTENT(element)
         if isinstance(nilled, list) and nilled:
             tag = etree.QName(nilled[0]).localname  # type: ignore[arg-type]
             raise ProtocolError(f'{what}: <{tag}> is xsi:nil="true" but has content')
+    if FAST_PATH and not reference:
+        try:
+            return _fast.decode(cls, element)
+        except Exception as exc:  # anything unusual: the reference parser decides (and reports errors)
+            _declined("decode", cls, exc)
     try:
         return _xml_parser(strict).parse(element, cls)
     except MktowsError:
@@ -186,17 +221,22 @@ def operation_of_request(data: bytes | etree._Element) -> Operation | None:
     return _ops.BY_PARAMS_QNAME.get(str(child.tag))
 
 
-def decode_request(operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False) -> Any:
-    """Decode a request envelope (or a bare ``params<Operation>`` element) into the generated input envelope."""
+def decode_request(
+    operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False, reference: bool = False
+) -> Any:
+    """Decode a request envelope (or a bare ``params<Operation>`` element) into the generated input envelope.
+
+    ``reference=True`` skips the generated fast decoder and uses xsdata's parser (same result, slower).
+    """
     op = _resolve(operation)
     root = _as_element(data)
     if root.tag == op.params_qname:
-        params = _bind(root, op.params, strict, f"{op.name} request")
+        params = _bind(root, op.params, strict, f"{op.name} request", reference)
         return op.input(header=None, body=op.input.Body(**{op.params_field: params}))
     child = _body_child(root)
     if child.tag != op.params_qname:
         raise ProtocolError(f"{op.name} request: expected body element {op.params_qname}, got {child.tag}")
-    return _bind(root, op.input, strict, f"{op.name} request")
+    return _bind(root, op.input, strict, f"{op.name} request", reference)
 
 
 def fault_from_element(fault: etree._Element, operation: str | None = None) -> SoapFault:
@@ -225,16 +265,18 @@ def fault_from_element(fault: etree._Element, operation: str | None = None) -> S
     )
 
 
-def decode_response(operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False) -> Any:
+def decode_response(
+    operation: str | Operation, data: bytes | etree._Element, *, strict: bool = False, reference: bool = False
+) -> Any:
     """Decode a response envelope (or a bare ``success<Operation>`` element) into the generated output envelope.
 
     Raises the matching ``SoapFault`` subclass when the body is a fault, ``ProtocolError`` when the XML is
-    malformed, unsafe or not this operation's response.
+    malformed, unsafe or not this operation's response. ``reference=True`` skips the generated fast decoder.
     """
     op = _resolve(operation)
     root = _as_element(data)
     if root.tag == op.success_qname:
-        success = _bind(root, op.success, strict, f"{op.name} response")
+        success = _bind(root, op.success, strict, f"{op.name} response", reference)
         return op.output(body=op.output.Body(**{op.success_field: success}))
     child = _body_child(root)
     if child.tag == FAULT_TAG:
@@ -245,7 +287,7 @@ def decode_response(operation: str | Operation, data: bytes | etree._Element, *,
     if header is not None:  # the WSDL declares no response header; ignore one rather than fail (xsdata#1095)
         root = etree.fromstring(etree.tostring(root), _parser())
         root.remove(root.find(HEADER_TAG))  # type: ignore[arg-type]
-    return _bind(root, op.output, strict, f"{op.name} response")
+    return _bind(root, op.output, strict, f"{op.name} response", reference)
 
 
 def result_of(operation: str | Operation, envelope: Any) -> Any:
