@@ -14,12 +14,16 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 
 from lxml import etree
 
+from mktows import Client, RetryPolicy, codec, operations
+from mktows import types as t
 from mktows.errors import FAULT_CODES
 
 SOAP_CONTENT_TYPE = "text/xml; charset=UTF-8"
@@ -258,3 +262,61 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# --- helpers for the client tests ---------------------------------------------------------------------------
+
+USER_ID = "stub_user_0123456789ABCDEF"
+ENCRYPTION_KEY = "stub-key-5ecret-0123456789"
+
+
+class FakeClock:
+    """A signing clock that returns ``now`` and then moves it on by ``step``."""
+
+    def __init__(self, start: datetime | None = None, step: timedelta = timedelta(0)) -> None:
+        self.now = start or datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+        self.step = step
+
+    def __call__(self) -> datetime:
+        value = self.now
+        self.now += self.step
+        return value
+
+
+class Sleeps:
+    """A ``sleep`` that records the waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def http_date(moment: datetime) -> str:
+    """``moment`` as an HTTP ``Date`` header value."""
+    return formatdate(moment.timestamp(), usegmt=True)
+
+
+def client_for(stub: StubServer, **options: Any) -> Client:
+    """A client of the stub with test defaults: strict parsing, recorded (not real) sleeps, short timeouts."""
+    options.setdefault("retry", RetryPolicy(sleep=Sleeps()))
+    options.setdefault("timeout", (2.0, 5.0))
+    options.setdefault("strict", True)
+    return Client(stub.endpoint, USER_ID, ENCRYPTION_KEY, **options)
+
+
+def success_body(operation: str, result: object) -> bytes:
+    """A success envelope of ``operation`` holding ``result``, encoded by the codec like Marketo's answers."""
+    op = operations.get(operation)
+    success = op.success(**{op.result_field: result})
+    return codec.encode(op.output(body=op.output.Body(**{op.success_field: success})))
+
+
+GET_LEAD = t.ParamsGetLead(lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="1089965"))
+GET_LEAD_OK = success_body("getLead", t.ResultGetLead(count=0))
+SYNC_LEAD = t.ParamsSyncLead(lead_record=t.LeadRecord(email="rufus@example.com"), return_lead=False)
+SYNC_LEAD_OK = success_body(
+    "syncLead",
+    t.ResultSyncLead(lead_id=5, sync_status=t.SyncStatus(lead_id=5, status=t.LeadSyncStatus.UPDATED)),
+)

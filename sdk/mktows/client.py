@@ -138,6 +138,8 @@ class Client(ConvenienceMethods):
                 error, delivered, retry_after = failed.error, failed.delivered, failed.retry_after
             else:
                 return CallResult(op.name, result, envelope, sent, self._signer.skew)
+            if error.operation is None:
+                error.operation = op.name
             _scrub_error(error, secrets)
             disposition = classify(error, delivered=delivered)
             if disposition is Disposition.RESIGN and signing.should_resign(error):
