@@ -9,7 +9,6 @@ on ``client.ops``.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from types import TracebackType
@@ -121,14 +120,14 @@ class Client(ConvenienceMethods):
         op = operation if isinstance(operation, Operation) else _operations.get(operation)
         if not isinstance(params, op.params):
             raise TypeError(f"{op.method} takes {op.params.__name__}, got {type(params).__name__}")
-        signing = self._signer.start_call()
+        call_signing = self._signer.start_call()
         started = self.retry.monotonic()
         signatures: list[str] = []
         attempts = 0  # attempts counted against the retry policy (a re-sign is not)
         sent = 0
         while True:
             sent += 1
-            header = signing.header()
+            header = call_signing.header()
             signatures.append(header.request_signature)
             secrets = self._signer.secrets(*signatures)
             try:
@@ -142,7 +141,7 @@ class Client(ConvenienceMethods):
                 error.operation = op.name
             _scrub_error(error, secrets)
             disposition = classify(error, delivered=delivered)
-            if disposition is Disposition.RESIGN and signing.should_resign(error):
+            if disposition is Disposition.RESIGN and call_signing.should_resign(error):
                 LOGGER.info(
                     "%s; signing again (clock skew now %.0f s) and resending",
                     error,
@@ -165,7 +164,7 @@ class Client(ConvenienceMethods):
         """The ``Result…`` object of one call (what ``client.ops`` returns)."""
         return self.call(operation, params).result
 
-    def envelope(self, op: Operation, params: Any, header: t.AuthenticationHeader) -> Any:
+    def _envelope(self, op: Operation, params: Any, header: t.AuthenticationHeader) -> Any:
         """The request envelope of ``op`` for ``params`` and a signed header (with the workspace on syncLead)."""
         header_fields: dict[str, Any] = {"authentication_header": header}
         if self.target_workspace is not None and "mktows_context_header" in op.header_fields:
@@ -181,7 +180,7 @@ class Client(ConvenienceMethods):
     ) -> Any:
         """Send one signed attempt and decode its answer; ``_Failed`` on any failure."""
         try:
-            body = codec.encode(self.envelope(op, params, header))
+            body = codec.encode(self._envelope(op, params, header))
         except MktowsError:
             raise
         except Exception as exc:  # xsdata cannot serialize what the params hold
@@ -195,9 +194,7 @@ class Client(ConvenienceMethods):
         except TransportFailure as failure:
             raise _Failed(failure.error, failure.delivered) from None
         self._signer.observe(response.headers.get("date"), self._signer.now())
-        if LOGGER.isEnabledFor(logging.DEBUG):
-            LOGGER.debug("response %s: HTTP %d %s", op.name, response.status, response.content_type)
-        log_envelope("response", op.name, sent, response.content, secrets)
+        log_envelope(f"response (HTTP {response.status})", op.name, sent, response.content, secrets)
         try:
             return self._decode(op, response)
         except MktowsError as error:
