@@ -6,10 +6,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from stub_server import GET_LEAD, GET_LEAD_OK, Reply, StubServer, client_for, fault, xml
 
 from mktows import Client, Limits
 from mktows.errors import MktowsError
+from tests.stub_server import GET_LEAD, GET_LEAD_OK, Reply, StubServer, client_for, fault, xml
 
 
 class FakeTime:

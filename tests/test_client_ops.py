@@ -6,8 +6,14 @@ import inspect
 from typing import Any, get_type_hints
 
 import pytest
-from conftest import fixture_bytes, fixture_index, requires_shared
-from stub_server import (
+
+from mktows import CallResult, Client, RetryPolicy, codec, operations, signing
+from mktows import types as t
+from mktows._ops import Operations
+from mktows.errors import ProtocolError, RateLimitError
+from mktows.operations import MKTOWS_NS
+from tests.conftest import fixture_bytes, fixture_index, requires_shared
+from tests.stub_server import (
     ENCRYPTION_KEY,
     GET_LEAD,
     GET_LEAD_OK,
@@ -18,12 +24,6 @@ from stub_server import (
     fault,
     xml,
 )
-
-from mktows import CallResult, Client, RetryPolicy, codec, operations, signing
-from mktows import types as t
-from mktows._ops import Operations
-from mktows.errors import ProtocolError, RateLimitError
-from mktows.operations import MKTOWS_NS
 
 PUBLIC_METHODS = {
     name for name, _ in inspect.getmembers(Operations, inspect.isfunction) if not name.startswith("_")

@@ -3,22 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from stub_server import (
-    GET_LEAD,
-    GET_LEAD_OK,
-    SYNC_LEAD,
-    SYNC_LEAD_OK,
-    Reply,
-    Sleeps,
-    StubServer,
-    client_for,
-    drop,
-    empty,
-    fault,
-    html,
-    truncated,
-    xml,
-)
 
 from mktows import RetryPolicy, operations
 from mktows._retry import REPEATABLE_OPERATIONS, Disposition, classify
@@ -36,6 +20,22 @@ from mktows.errors import (
     RequestExpiredError,
     SoapFault,
     TransportError,
+)
+from tests.stub_server import (
+    GET_LEAD,
+    GET_LEAD_OK,
+    SYNC_LEAD,
+    SYNC_LEAD_OK,
+    Reply,
+    Sleeps,
+    StubServer,
+    client_for,
+    drop,
+    empty,
+    fault,
+    html,
+    truncated,
+    xml,
 )
 
 

@@ -6,7 +6,11 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from stub_server import (
+
+from mktows import Client, RetryPolicy
+from mktows._logging import REDACTED, scrub
+from mktows.errors import MktowsError
+from tests.stub_server import (
     ENCRYPTION_KEY,
     GET_LEAD,
     GET_LEAD_OK,
@@ -20,10 +24,6 @@ from stub_server import (
     fault,
     xml,
 )
-
-from mktows import Client, RetryPolicy
-from mktows._logging import REDACTED, scrub
-from mktows.errors import MktowsError
 
 
 def _echo_fault(received: Received) -> Reply:

@@ -6,8 +6,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import fixture_bytes, fixture_index, requires_shared
-from stub_server import (
+
+from mktows import RetryPolicy, codec, signing
+from mktows._auth import Secret, Signer, server_time
+from mktows.errors import RequestExpiredError
+from mktows.operations import MKTOWS_NS
+from tests.conftest import fixture_bytes, fixture_index, requires_shared
+from tests.stub_server import (
     ENCRYPTION_KEY,
     GET_LEAD,
     GET_LEAD_OK,
@@ -19,11 +24,6 @@ from stub_server import (
     http_date,
     xml,
 )
-
-from mktows import RetryPolicy, codec, signing
-from mktows._auth import Secret, Signer, server_time
-from mktows.errors import RequestExpiredError
-from mktows.operations import MKTOWS_NS
 
 # Marketo's published example (authentication-signature.md, also in segmentio/marketo-python's test.py)
 PUBLISHED_USER = "bigcorp1_461839624B16E06BA2D663"

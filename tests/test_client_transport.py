@@ -7,25 +7,8 @@ from datetime import timedelta
 
 import pytest
 import requests
-from conftest import fixture_bytes, requires_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from stub_server import (
-    ENDPOINT_PATH,
-    GET_LEAD,
-    GET_LEAD_OK,
-    Reply,
-    StubServer,
-    client_for,
-    closed_port,
-    drop,
-    empty,
-    fault,
-    fault_body,
-    html,
-    truncated,
-    xml,
-)
 
 from mktows import Client, RetryPolicy, operations
 from mktows._transport import HttpResponse, normalize_timeout
@@ -37,6 +20,25 @@ from mktows.errors import (
     ProtocolError,
     SoapFault,
     TransportError,
+)
+from tests.conftest import fixture_bytes, requires_shared
+from tests.stub_server import (
+    ENDPOINT_PATH,
+    GET_LEAD,
+    GET_LEAD_OK,
+    FakeClock,
+    Reply,
+    StubServer,
+    client_for,
+    closed_port,
+    drop,
+    empty,
+    fault,
+    fault_body,
+    html,
+    http_date,
+    truncated,
+    xml,
 )
 
 NEVER = RetryPolicy.never()
@@ -296,8 +298,6 @@ def test_any_answer_gives_an_envelope_or_a_mktows_error(response: HttpResponse) 
 
 
 def test_skew_is_learned_from_error_pages_too() -> None:
-    from stub_server import FakeClock, http_date
-
     clock = FakeClock()
     page = html(503)
     reply = Reply(

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+
+from tests.conftest import REPO_ROOT
 
 mypy_api = pytest.importorskip("mypy.api", reason="mypy is in the test extra")
 
