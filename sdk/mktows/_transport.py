@@ -72,10 +72,12 @@ class HttpResponse:
 
     @property
     def content_type(self) -> str:
+        """The Content-Type header as sent ("" when absent)."""
         return self.headers.get("content-type", "")
 
     @property
     def media_type(self) -> str:
+        """The Content-Type without parameters, lower-case (``text/xml``)."""
         return self.content_type.split(";", 1)[0].strip().lower()
 
     def retry_after(self) -> float | None:

@@ -94,14 +94,17 @@ class Client(ConvenienceMethods):
 
     @property
     def endpoint(self) -> str:
+        """The SOAP endpoint every call is POSTed to."""
         return self._transport.endpoint
 
     @property
     def user_id(self) -> str:
+        """The ``mktowsUserId`` sent in every header (not a secret; the encryption key is)."""
         return self._signer.user_id
 
     @property
     def timeout(self) -> tuple[float, float]:
+        """The (connect, read) timeouts in seconds."""
         return self._transport.timeout
 
     @property
