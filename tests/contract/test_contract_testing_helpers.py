@@ -1,11 +1,19 @@
-"""mktows.testing: canonical_xml and assert_same_xml, the comparison every wire-exact test relies on."""
+"""mktows.testing: canonical_xml and assert_same_xml (the comparison every wire-exact test relies on), and the
+basic strategies of mktows.testing.strategies."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from hypothesis import given
+from lxml import etree
+from xsdata.models.datatype import XmlDateTime
 
 from mktows.errors import ProtocolError
 from mktows.testing import assert_same_xml, canonical_xml
+from mktows.testing.strategies import xml_datetimes, xml_text
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 MKTO = "http://www.marketo.com/mktows/"
@@ -80,3 +88,32 @@ def test_signature_only_difference_is_still_reported() -> None:
 def test_bad_input_raises_protocol_error(data: bytes) -> None:
     with pytest.raises(ProtocolError):
         canonical_xml(data)
+
+
+def test_mktows_imports_without_hypothesis_and_strategies_names_what_is_missing() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None  # as if hypothesis were not installed\n"
+        "import mktows, mktows.codec, mktows.testing\n"
+        "try:\n"
+        "    import mktows.testing.strategies\n"
+        "except ImportError as exc:\n"
+        "    print('IMPORT-ERROR:', exc)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "IMPORT-ERROR:" in run.stdout and "hypothesis" in run.stdout
+
+
+@given(xml_text(max_size=50))
+def test_xml_text_survives_an_xml_document(text: str) -> None:
+    element = etree.Element("a")
+    element.text = text  # lxml refuses characters XML cannot carry
+    assert (etree.fromstring(etree.tostring(element)).text or "") == text
+
+
+@given(xml_datetimes())
+def test_xml_datetimes_are_valid_xs_datetime(value: XmlDateTime) -> None:
+    assert XmlDateTime.from_string(str(value)) == value

@@ -6,6 +6,8 @@
 - ``assert_same_xml(a, b)``: equality of the canonical forms, with a line diff when they differ (the
   ``requestSignature`` value is never shown).
 
+- ``reachable_types()`` / ``derived_types(cls)``: the generated classes a contract suite has to cover.
+
 Hypothesis strategies derived from the generated types live in ``mktows.testing.strategies``; that module
 needs the ``hypothesis`` package (the ``test`` extra), this one does not.
 """
@@ -13,13 +15,14 @@ needs the ``hypothesis`` package (the ``test`` extra), this one does not.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from lxml import etree
 
 from mktows.codec import parse_xml
-from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XSI_NS
+from mktows.operations import MKTOWS_NS, OPERATIONS, SOAP_ENV_NS, XML_CONTEXT, XSI_NS
 
-__all__ = ["assert_same_xml", "canonical_xml"]
+__all__ = ["assert_same_xml", "canonical_xml", "derived_types", "reachable_types"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 _WELL_KNOWN_PREFIXES = {SOAP_ENV_NS: "SOAP-ENV", MKTOWS_NS: "ns1", XSI_NS: "xsi"}
@@ -137,3 +140,39 @@ def assert_same_xml(a: bytes | str, b: bytes | str, *, labels: tuple[str, str] =
     raise AssertionError(
         f"XML documents differ after canonicalisation ({labels[0]} vs {labels[1]}):\n" + "\n".join(diff)
     )
+
+
+def derived_types(cls: type[Any]) -> list[type[Any]]:
+    """Generated types derived from ``cls``, which XML carries in its place with ``xsi:type``.
+
+    Element classes (xsdata subclasses a type to declare a global element of it) are not derived types.
+    """
+    found: list[type[Any]] = []
+    pending = list(cls.__subclasses__())
+    while pending:
+        subclass = pending.pop(0)
+        if XML_CONTEXT.build(subclass).namespace is None:  # global element classes carry their namespace
+            found.append(subclass)
+        pending.extend(subclass.__subclasses__())
+    return found
+
+
+def reachable_types() -> list[type[Any]]:
+    """Every generated class reachable from the 23 operations' request and response envelopes.
+
+    Includes the envelopes, their Header/Body classes and derived types; leaves out the SOAP Fault classes,
+    which the codec raises as ``mktows.errors`` exceptions instead of returning them.
+    """
+    seen: dict[type[Any], None] = {}
+    pending: list[type[Any]] = [cls for op in OPERATIONS.values() for cls in (op.input, op.output)]
+    response_bodies = {op.output.Body for op in OPERATIONS.values()}
+    while pending:
+        cls = pending.pop(0)
+        if cls in seen:
+            continue
+        seen[cls] = None
+        for var in XML_CONTEXT.build(cls).get_all_vars():
+            if var.clazz is None or (cls in response_bodies and var.local_name == "Fault"):
+                continue
+            pending.extend([var.clazz, *derived_types(var.clazz)])
+    return list(seen)
