@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from enum import Enum
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -186,11 +187,37 @@ def _bind(element: etree._Element, cls: type[T], strict: bool, what: str, refere
         except Exception as exc:  # anything unusual: the reference parser decides (and reports errors)
             _declined("decode", cls, exc)
     try:
-        return _xml_parser(strict).parse(element, cls)
+        result = _xml_parser(strict).parse(element, cls)
     except MktowsError:
         raise
     except Exception as exc:  # xsdata raises ParserError, ConverterError, ValueError, TypeError...
         raise ProtocolError(f"{what} does not match the WSDL: {exc}") from None
+    _check_types(result, strict, what)
+    return result
+
+
+def _check_types(obj: Any, strict: bool, what: str) -> None:
+    """Refuse raw text that xsdata's parser leaves in a typed field.
+
+    It binds ``""`` for an empty non-string element (``<success></success>``) and keeps the text of a value it
+    cannot convert (``<leadId>abc</leadId>``) with only a warning. Lenient decoding keeps an unknown
+    enumeration value as its text (a newer service may add values); strict decoding refuses that too.
+    """
+    pending: list[Any] = [obj]
+    while pending:
+        current = pending.pop()
+        for var in XML_CONTEXT.build(type(current)).get_all_vars():
+            value = getattr(current, var.name)
+            for item in value if var.list_element else (value,):
+                if item is None:
+                    continue
+                if var.clazz is not None:
+                    pending.append(item)
+                elif not (object in var.types or isinstance(item, tuple(var.types))):
+                    enum_text = isinstance(item, str) and item and all(issubclass(t, Enum) for t in var.types)
+                    if strict or not enum_text:
+                        shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:40] + "..."
+                        raise ProtocolError(f"{what}: <{var.local_name}> holds {shown}, not a valid value")
 
 
 def _body_child(root: etree._Element) -> etree._Element:
