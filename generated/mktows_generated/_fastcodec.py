@@ -9,6 +9,7 @@ plain shapes handled here; the codec then runs the reference on the same input.
 
 from __future__ import annotations
 
+from base64 import b64decode, b64encode
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -338,13 +339,30 @@ def _poly(
 
 
 def _d_ArrayOfBase64Binary(el: _Element) -> ArrayOfBase64Binary:
-    """Not handled here (field base64_binary has an unsupported shape): always the reference."""
-    raise Fallback
+    f0: list[Any] = []
+    for c in el:
+        tag = c.tag
+        if tag == "base64Binary":
+            if len(c) or _XSI_TYPE in c.keys():
+                raise Fallback
+            t = c.text
+            f0.append(b"" if t is None else b64decode(t, validate=True))
+        else:
+            raise Fallback
+    return ArrayOfBase64Binary(base64_binary=f0)
 
 
 def _e_ArrayOfBase64Binary(o: Any, out: list[str], r: bool) -> None:
-    """Not handled here (field base64_binary has an unsupported shape): always the reference."""
-    raise Fallback
+    a = out.append
+    v = o.base64_binary
+    if v is not None:
+        if type(v) is not list:
+            raise Fallback
+        for x in v:
+            if type(x) is not bytes:
+                raise Fallback
+            s = b64encode(x).decode()
+            a("<base64Binary>" + s + "</base64Binary>" if s else "<base64Binary/>")
 
 
 def _d_ArrayOfInteger(el: _Element) -> ArrayOfInteger:
@@ -352,7 +370,7 @@ def _d_ArrayOfInteger(el: _Element) -> ArrayOfInteger:
     for c in el:
         tag = c.tag
         if tag == "integerItem":
-            if len(c):
+            if len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -380,7 +398,7 @@ def _d_ArrayOfString(el: _Element) -> ArrayOfString:
     for c in el:
         tag = c.tag
         if tag == "stringItem":
-            if len(c):
+            if len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0.append("" if t is None else t)
@@ -407,12 +425,12 @@ def _d_Attrib(el: _Element) -> Attrib:
     for c in el:
         tag = c.tag
         if tag == "name":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "value":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -444,17 +462,17 @@ def _d_Attribute(el: _Element) -> Attribute:
     for c in el:
         tag = c.tag
         if tag == "attrName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "attrType":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "attrValue":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -496,27 +514,27 @@ def _d_AuthenticationHeaderInfo(el: _Element) -> AuthenticationHeaderInfo:
     for c in el:
         tag = c.tag
         if tag == "mktowsUserId":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "requestSignature":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "requestTimestamp":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
         elif tag == "audit":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = "" if t is None else t
         elif tag == "mode":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -571,19 +589,19 @@ def _d_CampaignRecord(el: _Element) -> CampaignRecord:
     for c in el:
         tag = c.tag
         if tag == "id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "name":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "description":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -641,72 +659,72 @@ def _d_MobjFieldMetadata(el: _Element) -> MobjFieldMetadata:
     for c in el:
         tag = c.tag
         if tag == "name":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "description":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "displayName":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
         elif tag == "sourceObject":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
         elif tag == "dataType":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = "" if t is None else t
         elif tag == "size":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = None if t is None else int(t)
         elif tag == "isReadonly":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = _BOOL[t]
         elif tag == "isUpdateBlocked":
-            if f7 is not _UNSET or len(c):
+            if f7 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f7 = _BOOL[t]
         elif tag == "isName":
-            if f8 is not _UNSET or len(c):
+            if f8 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f8 = None if t is None else _BOOL[t]
         elif tag == "isPrimaryKey":
-            if f9 is not _UNSET or len(c):
+            if f9 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f9 = _BOOL[t]
         elif tag == "isCustom":
-            if f10 is not _UNSET or len(c):
+            if f10 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f10 = _BOOL[t]
         elif tag == "isDynamic":
-            if f11 is not _UNSET or len(c):
+            if f11 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f11 = _BOOL[t]
         elif tag == "dynamicFieldRef":
-            if f12 is not _UNSET or len(c):
+            if f12 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f12 = t
         elif tag == "updatedAt":
-            if f13 is not _UNSET or len(c):
+            if f13 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -865,7 +883,7 @@ def _d_MktowsContextHeaderInfo(el: _Element) -> MktowsContextHeaderInfo:
     for c in el:
         tag = c.tag
         if tag == "targetWorkspace":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -890,7 +908,7 @@ def _d_ParamsDescribeMobject1(el: _Element) -> ParamsDescribeMobject1:
     for c in el:
         tag = c.tag
         if tag == "objectName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -916,12 +934,12 @@ def _d_ParamsGetImportToListStatus1(el: _Element) -> ParamsGetImportToListStatus
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "listName":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -961,7 +979,7 @@ def _d_ResultListMobjects(el: _Element) -> ResultListMobjects:
     for c in el:
         tag = c.tag
         if tag == "objects":
-            if len(c):
+            if len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0.append("" if t is None else t)
@@ -987,7 +1005,7 @@ def _d_ResultRequestCampaign(el: _Element) -> ResultRequestCampaign:
     for c in el:
         tag = c.tag
         if tag == "success":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _BOOL[t]
@@ -1015,7 +1033,7 @@ def _d_ResultScheduleCampaign(el: _Element) -> ResultScheduleCampaign:
     for c in el:
         tag = c.tag
         if tag == "success":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _BOOL[t]
@@ -1045,17 +1063,17 @@ def _d_ServiceException1(el: _Element) -> ServiceException1:
     for c in el:
         tag = c.tag
         if tag == "name":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "message":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "code":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -1095,22 +1113,22 @@ def _d_StreamPosition(el: _Element) -> StreamPosition:
     for c in el:
         tag = c.tag
         if tag == "latestCreatedAt":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "oldestCreatedAt":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "activityCreatedAt":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "offset":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
@@ -1172,29 +1190,29 @@ def _d_VersionedItem(el: _Element) -> VersionedItem:
     for c in el:
         tag = c.tag
         if tag == "id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "name":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "type":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
         elif tag == "description":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
         elif tag == "timestamp":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -1254,7 +1272,7 @@ def _d_ArrayOfActivityType(el: _Element) -> ArrayOfActivityType:
     for c in el:
         tag = c.tag
         if tag == "activityType":
-            if len(c):
+            if len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0.append(_V_ActivityType[t])
@@ -1427,27 +1445,27 @@ def _d_AuthenticationHeader(el: _Element) -> AuthenticationHeader:
     for c in el:
         tag = c.tag
         if tag == "mktowsUserId":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "requestSignature":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "requestTimestamp":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
         elif tag == "audit":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = "" if t is None else t
         elif tag == "mode":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -1501,12 +1519,12 @@ def _d_LastUpdateAtSelector(el: _Element) -> LastUpdateAtSelector:
     for c in el:
         tag = c.tag
         if tag == "latestUpdatedAt":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "oldestUpdatedAt":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -1544,12 +1562,12 @@ def _d_LeadKey(el: _Element) -> LeadKey:
     for c in el:
         tag = c.tag
         if tag == "keyType":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_LeadKeyRef[t]
         elif tag == "keyValue":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -1578,7 +1596,7 @@ def _d_LeadKeySelector(el: _Element) -> LeadKeySelector:
     for c in el:
         tag = c.tag
         if tag == "keyType":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_LeadKeyRef[t]
@@ -1617,12 +1635,12 @@ def _d_ListKey(el: _Element) -> ListKey:
     for c in el:
         tag = c.tag
         if tag == "keyType":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ListKeyType[t]
         elif tag == "keyValue":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -1652,12 +1670,12 @@ def _d_MobjAssociation(el: _Element) -> MobjAssociation:
     for c in el:
         tag = c.tag
         if tag == "mObjType":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "id":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -1708,17 +1726,17 @@ def _d_MobjCriteria(el: _Element) -> MobjCriteria:
     for c in el:
         tag = c.tag
         if tag == "attrName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "comparison":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _V_ComparisonEnum[t]
         elif tag == "attrValue":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             if c.attrib or len(c) or not _blank(c.tail):
                 raise Fallback
@@ -1756,7 +1774,7 @@ def _d_MobjStatus(el: _Element) -> MobjStatus:
     for c in el:
         tag = c.tag
         if tag == "id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = None if t is None else int(t)
@@ -1765,12 +1783,12 @@ def _d_MobjStatus(el: _Element) -> MobjStatus:
                 raise Fallback
             f1 = _d_Attrib(c) if not c.attrib else _xsi(c, False, _X_Attrib)
         elif tag == "status":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _V_MobjStatusEnum[t]
         elif tag == "error":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = "" if t is None else t
@@ -1822,7 +1840,7 @@ def _d_MergeStatus(el: _Element) -> MergeStatus:
     for c in el:
         tag = c.tag
         if tag == "winningLeadId":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = None if t is None else int(t)
@@ -1831,12 +1849,12 @@ def _d_MergeStatus(el: _Element) -> MergeStatus:
                 raise Fallback
             f1 = _d_ArrayOfInteger(c) if not c.attrib else _xsi(c, True, _X_ArrayOfInteger)
         elif tag == "status":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _V_LeadMergeStatusEnum[t]
         elif tag == "error":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
@@ -1894,7 +1912,7 @@ def _d_MktowsContextHeader(el: _Element) -> MktowsContextHeader:
     for c in el:
         tag = c.tag
         if tag == "targetWorkspace":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -1921,17 +1939,17 @@ def _d_ParamsGetCampaignsForSource1(el: _Element) -> ParamsGetCampaignsForSource
     for c in el:
         tag = c.tag
         if tag == "source":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ReqCampSourceType[t]
         elif tag == "name":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "exactName":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else _BOOL[t]
@@ -1983,19 +2001,19 @@ def _d_ParamsGetMultipleLeads1(el: _Element) -> ParamsGetMultipleLeads1:
                 raise Fallback
             f0 = _d_LeadSelector(c) if not c.attrib else _xsi(c, False, _X_LeadSelector)
         elif tag == "lastUpdatedAt":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = XmlDateTime.from_string(t)
         elif tag == "streamPosition":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -2065,12 +2083,12 @@ def _d_ParamsImportToList1(el: _Element) -> ParamsImportToList1:
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "importFileHeader":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -2079,22 +2097,22 @@ def _d_ParamsImportToList1(el: _Element) -> ParamsImportToList1:
                 raise Fallback
             f2 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, False, _X_ArrayOfString)
         elif tag == "importListMode":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = _V_ImportToListModeEnum[t]
         elif tag == "listName":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = "" if t is None else t
         elif tag == "clearList":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = _BOOL[t]
         elif tag == "campaignName":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = t
@@ -2183,47 +2201,47 @@ def _d_ResultGetImportToListStatus(el: _Element) -> ResultGetImportToListStatus:
     for c in el:
         tag = c.tag
         if tag == "status":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ImportToListStatusEnum[t]
         elif tag == "startedTime":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "endedTime":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else XmlDateTime.from_string(t)
         elif tag == "estimatedTime":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
         elif tag == "estimatedRows":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = None if t is None else int(t)
         elif tag == "rowsImported":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = None if t is None else int(t)
         elif tag == "rowsFailed":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = None if t is None else int(t)
         elif tag == "rowsIgnored":
-            if f7 is not _UNSET or len(c):
+            if f7 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f7 = None if t is None else int(t)
         elif tag == "importSummary":
-            if f8 is not _UNSET or len(c):
+            if f8 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f8 = t
@@ -2322,7 +2340,7 @@ def _d_ResultImportToList(el: _Element) -> ResultImportToList:
     for c in el:
         tag = c.tag
         if tag == "importStatus":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ImportToListStatusEnum[t]
@@ -2346,12 +2364,12 @@ def _d_StaticListSelector(el: _Element) -> StaticListSelector:
     for c in el:
         tag = c.tag
         if tag == "staticListName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = t
         elif tag == "staticListId":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else int(t)
@@ -2479,19 +2497,19 @@ def _d_SyncStatus(el: _Element) -> SyncStatus:
     for c in el:
         tag = c.tag
         if tag == "leadId":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "status":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _V_LeadSyncStatus[t]
         elif tag == "error":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
@@ -2528,7 +2546,7 @@ def _d_Tag(el: _Element) -> Tag:
     for c in el:
         tag = c.tag
         if tag == "type":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -2566,7 +2584,7 @@ def _d_ParamsDescribeMobject(el: _Element) -> ParamsDescribeMobject:
     for c in el:
         tag = c.tag
         if tag == "objectName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -2592,12 +2610,12 @@ def _d_ParamsGetImportToListStatus(el: _Element) -> ParamsGetImportToListStatus:
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "listName":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -2639,17 +2657,17 @@ def _d_ServiceException(el: _Element) -> ServiceException:
     for c in el:
         tag = c.tag
         if tag == "name":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "message":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "code":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -2696,26 +2714,26 @@ def _d_ActivityRecord(el: _Element) -> ActivityRecord:
     for c in el:
         tag = c.tag
         if tag == "id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "activityDateTime":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = XmlDateTime.from_string(t)
         elif tag == "activityType":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
         elif tag == "mktgAssetName":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = "" if t is None else t
@@ -2724,32 +2742,32 @@ def _d_ActivityRecord(el: _Element) -> ActivityRecord:
                 raise Fallback
             f4 = _d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, True, _X_ArrayOfAttribute)
         elif tag == "campaign":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = t
         elif tag == "personName":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = t
         elif tag == "mktPersonId":
-            if f7 is not _UNSET or len(c):
+            if f7 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f7 = "" if t is None else t
         elif tag == "foreignSysId":
-            if f8 is not _UNSET or len(c):
+            if f8 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f8 = t
         elif tag == "orgName":
-            if f9 is not _UNSET or len(c):
+            if f9 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f9 = t
         elif tag == "foreignSysOrgId":
-            if f10 is not _UNSET or len(c):
+            if f10 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f10 = t
@@ -3169,26 +3187,26 @@ def _d_LeadChangeRecord(el: _Element) -> LeadChangeRecord:
     for c in el:
         tag = c.tag
         if tag == "id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "activityDateTime":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = XmlDateTime.from_string(t)
         elif tag == "activityType":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
         elif tag == "mktgAssetName":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
@@ -3197,12 +3215,12 @@ def _d_LeadChangeRecord(el: _Element) -> LeadChangeRecord:
                 raise Fallback
             f4 = _d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, True, _X_ArrayOfAttribute)
         elif tag == "campaign":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = "" if t is None else t
         elif tag == "mktPersonId":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = "" if t is None else t
@@ -3282,22 +3300,22 @@ def _d_LeadRecord(el: _Element) -> LeadRecord:
     for c in el:
         tag = c.tag
         if tag == "Id":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = None if t is None else int(t)
         elif tag == "Email":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "ForeignSysPersonId":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
         elif tag == "ForeignSysType":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else _V_ForeignSysType[t]
@@ -3374,7 +3392,7 @@ def _d_LeadStatus(el: _Element) -> LeadStatus:
                 raise Fallback
             f0 = _d_LeadKey(c) if not c.attrib else _xsi(c, False, _X_LeadKey)
         elif tag == "status":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _BOOL[t]
@@ -3418,22 +3436,22 @@ def _d_MobjectMetadata(el: _Element) -> MobjectMetadata:
     for c in el:
         tag = c.tag
         if tag == "name":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "description":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "isCustom":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _BOOL[t]
         elif tag == "isVirtual":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = _BOOL[t]
@@ -3446,7 +3464,7 @@ def _d_MobjectMetadata(el: _Element) -> MobjectMetadata:
                 else _xsi(c, False, _X_ArrayOfMobjFieldMetadata)
             )
         elif tag == "updatedAt":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -3888,17 +3906,17 @@ def _d_ParamsGetCustomObjects1(el: _Element) -> ParamsGetCustomObjects1:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "streamPosition":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "batchSize":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else int(t)
@@ -4011,17 +4029,17 @@ def _d_ParamsScheduleCampaign1(el: _Element) -> ParamsScheduleCampaign1:
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "campaignName":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "campaignRunAt":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else XmlDateTime.from_string(t)
@@ -4112,7 +4130,7 @@ def _d_ResultGetCampaignsForSource(el: _Element) -> ResultGetCampaignsForSource:
     for c in el:
         tag = c.tag
         if tag == "returnCount":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -4254,7 +4272,7 @@ def _d_SyncCustomObjStatus(el: _Element) -> SyncCustomObjStatus:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -4263,12 +4281,12 @@ def _d_SyncCustomObjStatus(el: _Element) -> SyncCustomObjStatus:
                 raise Fallback
             f1 = _d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, True, _X_ArrayOfAttribute)
         elif tag == "status":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _V_SyncStatusEnum[t]
         elif tag == "error":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
@@ -4324,7 +4342,7 @@ def _d_TypeAttrib(el: _Element) -> TypeAttrib:
     for c in el:
         tag = c.tag
         if tag == "attrType":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -4366,17 +4384,17 @@ def _d_ParamsGetCampaignsForSource(el: _Element) -> ParamsGetCampaignsForSource:
     for c in el:
         tag = c.tag
         if tag == "source":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ReqCampSourceType[t]
         elif tag == "name":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "exactName":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else _BOOL[t]
@@ -4428,19 +4446,19 @@ def _d_ParamsGetMultipleLeads(el: _Element) -> ParamsGetMultipleLeads:
                 raise Fallback
             f0 = _d_LeadSelector(c) if not c.attrib else _xsi(c, False, _X_LeadSelector)
         elif tag == "lastUpdatedAt":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = XmlDateTime.from_string(t)
         elif tag == "streamPosition":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -4510,12 +4528,12 @@ def _d_ParamsImportToList(el: _Element) -> ParamsImportToList:
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "importFileHeader":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
@@ -4524,22 +4542,22 @@ def _d_ParamsImportToList(el: _Element) -> ParamsImportToList:
                 raise Fallback
             f2 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, False, _X_ArrayOfString)
         elif tag == "importListMode":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = _V_ImportToListModeEnum[t]
         elif tag == "listName":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = "" if t is None else t
         elif tag == "clearList":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = _BOOL[t]
         elif tag == "campaignName":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = t
@@ -5367,17 +5385,17 @@ def _d_ListMobjectsOutput_Body_Fault(el: _Element) -> ListMobjectsOutput.Body.Fa
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -5551,17 +5569,17 @@ def _d_RequestCampaignOutput_Body_Fault(el: _Element) -> RequestCampaignOutput.B
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -5735,17 +5753,17 @@ def _d_ScheduleCampaignOutput_Body_Fault(el: _Element) -> ScheduleCampaignOutput
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -5833,7 +5851,7 @@ def _d_ParamsDeleteCustomObjects1(el: _Element) -> ParamsDeleteCustomObjects1:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -5888,7 +5906,7 @@ def _d_ParamsGetLeadActivity1(el: _Element) -> ParamsGetLeadActivity1:
                 raise Fallback
             f2 = _d_StreamPosition(c) if not c.attrib else _xsi(c, True, _X_StreamPosition)
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -5976,7 +5994,7 @@ def _d_ParamsGetLeadChanges1(el: _Element) -> ParamsGetLeadChanges1:
                 raise Fallback
             f2 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, True, _X_ArrayOfString)
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -6062,12 +6080,12 @@ def _d_ParamsGetMobjects1(el: _Element) -> ParamsGetMobjects1:
     for c in el:
         tag = c.tag
         if tag == "type":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "id":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -6086,12 +6104,12 @@ def _d_ParamsGetMobjects1(el: _Element) -> ParamsGetMobjects1:
                 raise Fallback
             f4 = _d_ArrayOfMobjAssociation(c) if not c.attrib else _xsi(c, False, _X_ArrayOfMobjAssociation)
         elif tag == "includeDetails":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = _BOOL[t]
         elif tag == "streamPosition":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = "" if t is None else t
@@ -6206,7 +6224,7 @@ def _d_ParamsListOperation1(el: _Element) -> ParamsListOperation1:
     for c in el:
         tag = c.tag
         if tag == "listOperation":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ListOperationType[t]
@@ -6219,7 +6237,7 @@ def _d_ParamsListOperation1(el: _Element) -> ParamsListOperation1:
                 raise Fallback
             f2 = _d_ArrayOfLeadKey(c) if not c.attrib else _xsi(c, False, _X_ArrayOfLeadKey)
         elif tag == "strict":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else _BOOL[t]
@@ -6287,7 +6305,7 @@ def _d_ParamsMergeLeads1(el: _Element) -> ParamsMergeLeads1:
                 raise Fallback
             f1 = _d_ArrayOfKeyList(c) if not c.attrib else _xsi(c, False, _X_ArrayOfKeyList)
         elif tag == "mergeInSales":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _BOOL[t]
@@ -6344,12 +6362,12 @@ def _d_ParamsRequestCampaign1(el: _Element) -> ParamsRequestCampaign1:
     for c in el:
         tag = c.tag
         if tag == "source":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ReqCampSourceType[t]
         elif tag == "campaignId":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else int(t)
@@ -6358,12 +6376,12 @@ def _d_ParamsRequestCampaign1(el: _Element) -> ParamsRequestCampaign1:
                 raise Fallback
             f2 = _d_ArrayOfLeadKey(c) if not c.attrib else _xsi(c, True, _X_ArrayOfLeadKey)
         elif tag == "programName":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
         elif tag == "campaignName":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = t
@@ -6455,12 +6473,12 @@ def _d_ParamsSyncLead1(el: _Element) -> ParamsSyncLead1:
                 raise Fallback
             f0 = _d_LeadRecord(c) if not c.attrib else _xsi(c, False, _X_LeadRecord)
         elif tag == "returnLead":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _BOOL[t]
         elif tag == "marketoCookie":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
@@ -6599,7 +6617,7 @@ def _d_ResultSyncLead(el: _Element) -> ResultSyncLead:
     for c in el:
         tag = c.tag
         if tag == "leadId":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -6815,17 +6833,17 @@ def _d_ParamsGetCustomObjects(el: _Element) -> ParamsGetCustomObjects:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "streamPosition":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = t
         elif tag == "batchSize":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else int(t)
@@ -6938,17 +6956,17 @@ def _d_ParamsScheduleCampaign(el: _Element) -> ParamsScheduleCampaign:
     for c in el:
         tag = c.tag
         if tag == "programName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "campaignName":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "campaignRunAt":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else XmlDateTime.from_string(t)
@@ -7077,14 +7095,14 @@ def _d_LeadActivityList(el: _Element) -> LeadActivityList:
     for c in el:
         tag = c.tag
         if tag == "returnCount":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "remainingCount":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -7161,12 +7179,12 @@ def _d_Mobject(el: _Element) -> Mobject:
     for c in el:
         tag = c.tag
         if tag == "type":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "id":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -7177,14 +7195,14 @@ def _d_Mobject(el: _Element) -> Mobject:
                 raise Fallback
             f2 = _d_Attrib(c) if not c.attrib else _xsi(c, False, _X_Attrib)
         elif tag == "createdAt":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f3 = XmlDateTime.from_string(t)
         elif tag == "updatedAt":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -7604,17 +7622,17 @@ def _d_GetImportToListStatusOutput_Body_Fault(el: _Element) -> GetImportToListSt
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -7892,17 +7910,17 @@ def _d_ImportToListOutput_Body_Fault(el: _Element) -> ImportToListOutput.Body.Fa
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -8105,7 +8123,7 @@ def _d_ParamsSyncCustomObjects1(el: _Element) -> ParamsSyncCustomObjects1:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -8114,7 +8132,7 @@ def _d_ParamsSyncCustomObjects1(el: _Element) -> ParamsSyncCustomObjects1:
                 raise Fallback
             f1 = _d_ArrayOfCustomObj(c) if not c.attrib else _xsi(c, False, _X_ArrayOfCustomObj)
         elif tag == "operation":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else _V_SyncOperationEnum[t]
@@ -8163,7 +8181,7 @@ def _d_ParamsSyncMultipleLeads1(el: _Element) -> ParamsSyncMultipleLeads1:
                 raise Fallback
             f0 = _d_ArrayOfLeadRecord(c) if not c.attrib else _xsi(c, False, _X_ArrayOfLeadRecord)
         elif tag == "dedupEnabled":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else _BOOL[t]
@@ -8243,26 +8261,26 @@ def _d_ResultGetCustomObjects(el: _Element) -> ResultGetCustomObjects:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "returnCount":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = int(t)
         elif tag == "remainingCount":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f2 = int(t)
         elif tag == "newStreamPosition":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = "" if t is None else t
@@ -8327,7 +8345,7 @@ def _d_ResultGetLead(el: _Element) -> ResultGetLead:
     for c in el:
         tag = c.tag
         if tag == "count":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -8375,14 +8393,14 @@ def _d_ResultGetLeadChanges(el: _Element) -> ResultGetLeadChanges:
     for c in el:
         tag = c.tag
         if tag == "returnCount":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "remainingCount":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -8455,21 +8473,21 @@ def _d_ResultGetMultipleLeads(el: _Element) -> ResultGetMultipleLeads:
     for c in el:
         tag = c.tag
         if tag == "returnCount":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "remainingCount":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f1 = int(t)
         elif tag == "newStreamPosition":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -8528,7 +8546,7 @@ def _d_ResultListOperation(el: _Element) -> ResultListOperation:
     for c in el:
         tag = c.tag
         if tag == "success":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _BOOL[t]
@@ -8789,7 +8807,7 @@ def _d_TagStatus(el: _Element) -> TagStatus:
     for c in el:
         tag = c.tag
         if tag == "tagValue":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -8834,7 +8852,7 @@ def _d_ParamsDeleteCustomObjects(el: _Element) -> ParamsDeleteCustomObjects:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -8889,7 +8907,7 @@ def _d_ParamsGetLeadActivity(el: _Element) -> ParamsGetLeadActivity:
                 raise Fallback
             f2 = _d_StreamPosition(c) if not c.attrib else _xsi(c, True, _X_StreamPosition)
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -8977,7 +8995,7 @@ def _d_ParamsGetLeadChanges(el: _Element) -> ParamsGetLeadChanges:
                 raise Fallback
             f2 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, True, _X_ArrayOfString)
         elif tag == "batchSize":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else int(t)
@@ -9063,12 +9081,12 @@ def _d_ParamsGetMobjects(el: _Element) -> ParamsGetMobjects:
     for c in el:
         tag = c.tag
         if tag == "type":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "id":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
@@ -9087,12 +9105,12 @@ def _d_ParamsGetMobjects(el: _Element) -> ParamsGetMobjects:
                 raise Fallback
             f4 = _d_ArrayOfMobjAssociation(c) if not c.attrib else _xsi(c, False, _X_ArrayOfMobjAssociation)
         elif tag == "includeDetails":
-            if f5 is not _UNSET or len(c):
+            if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f5 = _BOOL[t]
         elif tag == "streamPosition":
-            if f6 is not _UNSET or len(c):
+            if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f6 = "" if t is None else t
@@ -9207,7 +9225,7 @@ def _d_ParamsListOperation(el: _Element) -> ParamsListOperation:
     for c in el:
         tag = c.tag
         if tag == "listOperation":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ListOperationType[t]
@@ -9220,7 +9238,7 @@ def _d_ParamsListOperation(el: _Element) -> ParamsListOperation:
                 raise Fallback
             f2 = _d_ArrayOfLeadKey(c) if not c.attrib else _xsi(c, False, _X_ArrayOfLeadKey)
         elif tag == "strict":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = None if t is None else _BOOL[t]
@@ -9288,7 +9306,7 @@ def _d_ParamsMergeLeads(el: _Element) -> ParamsMergeLeads:
                 raise Fallback
             f1 = _d_ArrayOfKeyList(c) if not c.attrib else _xsi(c, False, _X_ArrayOfKeyList)
         elif tag == "mergeInSales":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = _BOOL[t]
@@ -9345,12 +9363,12 @@ def _d_ParamsRequestCampaign(el: _Element) -> ParamsRequestCampaign:
     for c in el:
         tag = c.tag
         if tag == "source":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = _V_ReqCampSourceType[t]
         elif tag == "campaignId":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else int(t)
@@ -9359,12 +9377,12 @@ def _d_ParamsRequestCampaign(el: _Element) -> ParamsRequestCampaign:
                 raise Fallback
             f2 = _d_ArrayOfLeadKey(c) if not c.attrib else _xsi(c, True, _X_ArrayOfLeadKey)
         elif tag == "programName":
-            if f3 is not _UNSET or len(c):
+            if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f3 = t
         elif tag == "campaignName":
-            if f4 is not _UNSET or len(c):
+            if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f4 = t
@@ -9456,12 +9474,12 @@ def _d_ParamsSyncLead(el: _Element) -> ParamsSyncLead:
                 raise Fallback
             f0 = _d_LeadRecord(c) if not c.attrib else _xsi(c, False, _X_LeadRecord)
         elif tag == "returnLead":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _BOOL[t]
         elif tag == "marketoCookie":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = t
@@ -9839,17 +9857,17 @@ def _d_GetCampaignsForSourceOutput_Body_Fault(el: _Element) -> GetCampaignsForSo
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -10677,17 +10695,17 @@ def _d_MergeLeadsOutput_Body_Fault(el: _Element) -> MergeLeadsOutput.Body.Fault:
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -11256,7 +11274,7 @@ def _d_ParamsSyncCustomObjects(el: _Element) -> ParamsSyncCustomObjects:
     for c in el:
         tag = c.tag
         if tag == "objTypeName":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
@@ -11265,7 +11283,7 @@ def _d_ParamsSyncCustomObjects(el: _Element) -> ParamsSyncCustomObjects:
                 raise Fallback
             f1 = _d_ArrayOfCustomObj(c) if not c.attrib else _xsi(c, False, _X_ArrayOfCustomObj)
         elif tag == "operation":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = None if t is None else _V_SyncOperationEnum[t]
@@ -11314,7 +11332,7 @@ def _d_ParamsSyncMultipleLeads(el: _Element) -> ParamsSyncMultipleLeads:
                 raise Fallback
             f0 = _d_ArrayOfLeadRecord(c) if not c.attrib else _xsi(c, False, _X_ArrayOfLeadRecord)
         elif tag == "dedupEnabled":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = None if t is None else _BOOL[t]
@@ -11623,17 +11641,17 @@ def _d_DeleteMobjectsOutput_Body_Fault(el: _Element) -> DeleteMobjectsOutput.Bod
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -11807,17 +11825,17 @@ def _d_DescribeMobjectOutput_Body_Fault(el: _Element) -> DescribeMobjectOutput.B
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -11987,17 +12005,17 @@ def _d_GetTagsOutput_Body_Fault(el: _Element) -> GetTagsOutput.Body.Fault:
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -12281,17 +12299,17 @@ def _d_SyncLeadOutput_Body_Fault(el: _Element) -> SyncLeadOutput.Body.Fault:
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -12461,17 +12479,17 @@ def _d_SyncMobjectsOutput_Body_Fault(el: _Element) -> SyncMobjectsOutput.Body.Fa
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -12763,17 +12781,17 @@ def _d_SyncMultipleLeadsOutput_Body_Fault(el: _Element) -> SyncMultipleLeadsOutp
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -12895,7 +12913,7 @@ def _d_ParamsSyncMobjects1(el: _Element) -> ParamsSyncMobjects1:
                 raise Fallback
             f0 = _d_ArrayOfMobject(c) if not c.attrib else _xsi(c, False, _X_ArrayOfMobject)
         elif tag == "operation":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _V_SyncOperationEnum[t]
@@ -12962,19 +12980,19 @@ def _d_ResultGetMobjects(el: _Element) -> ResultGetMobjects:
     for c in el:
         tag = c.tag
         if tag == "returnCount":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             if t is None:
                 raise Fallback
             f0 = int(t)
         elif tag == "hasMore":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _BOOL[t]
         elif tag == "newStreamPosition":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -13364,17 +13382,17 @@ def _d_DeleteCustomObjectsOutput_Body_Fault(el: _Element) -> DeleteCustomObjects
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -13550,17 +13568,17 @@ def _d_GetCustomObjectsOutput_Body_Fault(el: _Element) -> GetCustomObjectsOutput
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -13734,17 +13752,17 @@ def _d_GetLeadActivityOutput_Body_Fault(el: _Element) -> GetLeadActivityOutput.B
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -13918,17 +13936,17 @@ def _d_GetLeadChangesOutput_Body_Fault(el: _Element) -> GetLeadChangesOutput.Bod
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -14098,17 +14116,17 @@ def _d_GetLeadOutput_Body_Fault(el: _Element) -> GetLeadOutput.Body.Fault:
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -14282,17 +14300,17 @@ def _d_GetMultipleLeadsOutput_Body_Fault(el: _Element) -> GetMultipleLeadsOutput
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -14466,17 +14484,17 @@ def _d_ListOperationOutput_Body_Fault(el: _Element) -> ListOperationOutput.Body.
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -14654,17 +14672,17 @@ def _d_SyncCustomObjectsOutput_Body_Fault(el: _Element) -> SyncCustomObjectsOutp
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -14846,7 +14864,7 @@ def _d_ParamsSyncMobjects(el: _Element) -> ParamsSyncMobjects:
                 raise Fallback
             f0 = _d_ArrayOfMobject(c) if not c.attrib else _xsi(c, False, _X_ArrayOfMobject)
         elif tag == "operation":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = _V_SyncOperationEnum[t]
@@ -15247,17 +15265,17 @@ def _d_GetChannelsOutput_Body_Fault(el: _Element) -> GetChannelsOutput.Body.Faul
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -15427,17 +15445,17 @@ def _d_GetMobjectsOutput_Body_Fault(el: _Element) -> GetMobjectsOutput.Body.Faul
     for c in el:
         tag = c.tag
         if tag == "faultcode":
-            if f0 is not _UNSET or len(c):
+            if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f0 = "" if t is None else t
         elif tag == "faultstring":
-            if f1 is not _UNSET or len(c):
+            if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f1 = "" if t is None else t
         elif tag == "faultactor":
-            if f2 is not _UNSET or len(c):
+            if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
             f2 = "" if t is None else t
@@ -16486,6 +16504,7 @@ _X_GetMobjectsOutput_Body_Fault_Detail: dict[str | None, _Decoder] = {
 }
 
 _DECODERS: dict[type, _Decoder] = {
+    ArrayOfBase64Binary: _d_ArrayOfBase64Binary,
     ArrayOfInteger: _d_ArrayOfInteger,
     ArrayOfString: _d_ArrayOfString,
     Attrib: _d_Attrib,
@@ -16825,6 +16844,12 @@ _DECODERS: dict[type, _Decoder] = {
     GetMobjectsOutput.Body.Fault.Detail: _d_GetMobjectsOutput_Body_Fault_Detail,
 }
 _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
+    ArrayOfBase64Binary: (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ArrayOfBase64Binary xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ArrayOfBase64Binary xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</ArrayOfBase64Binary>",
+        _e_ArrayOfBase64Binary,
+    ),
     ArrayOfInteger: (
         '<?xml version="1.0" encoding="UTF-8"?>\n<ArrayOfInteger xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
         '<?xml version="1.0" encoding="UTF-8"?>\n<ArrayOfInteger xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
