@@ -1,0 +1,9 @@
+"""Benchmarks of mktows, run as ``python -m benchmarks`` from the repository root (see ``--help``).
+
+- ``codec`` (codec_bench.py): encode/decode speed of ``mktows.codec`` beside xsdata's generic serializer and
+  parser, zeep on the same WSDL, and lxml's bare parse; the goals of PRODUCT.md section 7 marked PASS/FAIL.
+- ``bulk`` (bulk.py): custom objects through the client against the emulator with scaled-down limits, and the
+  peak memory of streaming a large CSV through the CLI.
+
+Results and the machine they ran on go to ``benchmarks/RESULTS.md``. Nothing here runs in the test suite.
+"""
