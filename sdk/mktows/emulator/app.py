@@ -1,0 +1,415 @@
+"""The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
+``GET /soap/mktows/<version>?WSDL`` serves the pinned WSDL, ``/_admin/...`` drives fault injection.
+
+A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
+entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
+element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
+if any → latency → decode (20017 for a missing parameter, 20110 for a bad value) → the handler, in one
+database transaction (a documented fault, or 20011 for an unexpected error: never a traceback) → encode.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from lxml import etree
+
+from mktows import codec
+from mktows import operations as wsdl
+from mktows.emulator import soap
+from mktows.emulator.auth import authenticate, read_credentials
+from mktows.emulator.calls import CallLog, CallRecord
+from mktows.emulator.config import EmulatorConfig
+from mktows.emulator.failures import ServiceFault
+from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
+from mktows.emulator.limits import Limiter
+from mktows.emulator.operations import HANDLERS, Context
+from mktows.emulator.seed import seed
+from mktows.emulator.soap import Response
+from mktows.emulator.store import Store
+from mktows.emulator.timeutil import to_us
+from mktows.emulator.wsdl import PinnedWsdl
+from mktows.errors import ProtocolError
+from mktows.operations import Operation
+
+LOGGER = logging.getLogger("mktows.emulator")
+
+SOAP_PATH = re.compile(r"^/soap/mktows/(?P<version>\d+_\d+)/?$")
+ADMIN_PREFIX = "/_admin/"
+CHUNK = 64 * 1024
+
+StartResponse = Callable[..., Any]
+
+
+class RequestTooLarge(Exception):
+    """The request body is over the configured cap."""
+
+
+def read_body(environ: dict[str, Any], cap: int) -> bytes:
+    """The request body, read in chunks and never more than ``cap`` bytes (RequestTooLarge beyond): a
+    declared Content-Length over the cap is refused unread, and a body longer than declared is not trusted."""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    length: int | None = None
+    if declared.strip():
+        try:
+            length = int(declared)
+        except ValueError:
+            length = None
+        if length is not None and length > cap:
+            raise RequestTooLarge(f"Content-Length {length} exceeds the {cap}-byte limit")
+    if length is None and not environ.get("wsgi.input_terminated"):
+        return b""
+    stream = environ["wsgi.input"]
+    budget = cap + 1 if length is None else length
+    parts: list[bytes] = []
+    total = 0
+    while total < budget:
+        chunk = stream.read(min(CHUNK, budget - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    if total > cap:
+        raise RequestTooLarge(f"the body exceeds the {cap}-byte limit")
+    return b"".join(parts)
+
+
+def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
+    text = str(error)
+    if "missing" in text.lower() or "required" in text.lower():
+        return ServiceFault(20017, f"{op.name}: {text}")
+    if "convert" in text.lower() or "enum" in text.lower() or "invalid" in text.lower():
+        return ServiceFault(20110, f"{op.name}: {text}")
+    return ServiceFault(20012, f"{op.name}: {text}")
+
+
+class EmulatorApp:
+    """The WSGI callable. Thread-safe: the server calls it from many threads at once."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        store: Store,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        pinned_wsdl: PinnedWsdl | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.injector = Injector()
+        self.limiter = Limiter(config.limits, store, self.clock)
+        self.calls = CallLog()
+        self.wsdl = pinned_wsdl or PinnedWsdl.locate()
+        self._active = 0
+        self._idle = threading.Condition()
+        self.closing = False
+        seed(store, config, to_us(self.clock()))
+
+    # --- state ---------------------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every record and counter and seed the database again; injections and the call log go too."""
+        self.store.clear()
+        seed(self.store, self.config, to_us(self.clock()))
+        self.injector.clear()
+        self.calls.clear()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no request is being answered (True) or the timeout passes (False)."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._active:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    # --- WSGI ----------------------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with self._idle:
+            self._active += 1
+        try:
+            return self._serve(environ, start_response)
+        except DropConnection:
+            raise
+        except Exception:  # never a traceback on the wire
+            LOGGER.exception("emulator: unexpected error answering %s", environ.get("PATH_INFO"))
+            response = soap.fault_response(
+                None, ServiceFault(20011, "unexpected error in the emulator (see its log)")
+            )
+            return self._send(start_response, response, self.clock())
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        now = self.clock()
+        if self.closing:
+            response = soap.html_response(503, "Service Unavailable", "The emulator is stopping.")
+            return self._send(start_response, response, now)
+        path = environ.get("PATH_INFO", "") or "/"
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if path.startswith(ADMIN_PREFIX) and self.config.settings.admin:
+            return self._send(start_response, self._admin(environ, path[len(ADMIN_PREFIX) :], method), now)
+        match = SOAP_PATH.match(path)
+        if match is None:
+            response = soap.html_response(
+                404, "Not Found", f"No SOAP endpoint at {path}; use /soap/mktows/<version>."
+            )
+            return self._send(start_response, response, now)
+        if method == "GET":
+            return self._send(start_response, self._wsdl(environ, match["version"]), now)
+        if method != "POST":
+            response = soap.html_response(
+                405, "Method Not Allowed", "Use POST for SOAP calls.", [("Allow", "GET, POST")]
+            )
+            return self._send(start_response, response, now)
+        try:
+            body = read_body(environ, self.config.limits.max_body_bytes)
+        except RequestTooLarge as exc:
+            response = soap.html_response(413, "Request Entity Too Large", str(exc))
+            self._log(None, response, str(exc), None, now)
+            return self._send(start_response, response, now)
+        return self._soap_call(start_response, body, now)
+
+    def _send(
+        self, start_response: StartResponse, response: Response, now: datetime, body: bytes | None = None
+    ) -> list[bytes]:
+        payload = response.body if body is None else body
+        headers = [h for h in response.headers if h[0].lower() != "content-length"]
+        headers.append(("Content-Length", str(len(payload))))
+        headers.append(("Date", format_datetime(now.astimezone(UTC), usegmt=True)))
+        start_response(response.status, headers)
+        return [payload]
+
+    # --- the SOAP call ---------------------------------------------------------------------------------------
+
+    def _soap_call(self, start_response: StartResponse, body: bytes, now: datetime) -> Iterable[bytes]:
+        op: Operation | None = None
+        injection: Injection | None = None
+        try:
+            root = self._envelope(body)
+            op = self._operation(root)
+            authenticate(read_credentials(root), self.config, now)
+            with self.limiter.admit():
+                injection = self.injector.take(op.name)
+                early = self._inject_before(op, injection, now)
+                if early is not None:
+                    self._log(op, early, "injected", injection, now)
+                    return self._send(start_response, early, now)
+                if self.config.settings.latency:
+                    time.sleep(self.config.settings.latency)
+                response = soap.success_response(op, self._run(op, root, now))
+        except ServiceFault as failure:
+            response = soap.fault_response(op, failure)
+            self._log(op, response, failure.reason, injection, now)
+            return self._send(start_response, response, now)
+        self._log(op, response, "", injection, now)
+        return self._inject_after(start_response, response, injection, now)
+
+    def _envelope(self, body: bytes) -> etree._Element:
+        try:
+            root = codec.parse_xml(body)
+        except ProtocolError as exc:
+            raise ServiceFault(20012, str(exc)) from None
+        if root.tag != codec.ENVELOPE_TAG:
+            qname = etree.QName(root)
+            if qname.localname == "Envelope":
+                raise ServiceFault(
+                    20012,
+                    f"SOAP 1.1 envelope expected, got namespace {qname.namespace!r}",
+                    faultcode=soap.VERSION_MISMATCH,
+                )
+            raise ServiceFault(20012, f"expected a SOAP Envelope, got <{qname.localname}>")
+        return root
+
+    def _operation(self, root: etree._Element) -> Operation:
+        body = root.find(codec.BODY_TAG)
+        if body is None:
+            raise ServiceFault(20012, "the SOAP Envelope has no Body")
+        children = [child for child in body if isinstance(child.tag, str)]
+        if len(children) != 1:
+            raise ServiceFault(20012, f"the SOAP Body must hold one element, holds {len(children)}")
+        op = wsdl.BY_PARAMS_QNAME.get(str(children[0].tag))
+        if op is None:
+            raise ServiceFault(20019, f"no operation takes {etree.QName(children[0]).text}")
+        return op
+
+    def _run(self, op: Operation, root: etree._Element, now: datetime) -> Any:
+        body = root.find(codec.BODY_TAG)
+        assert body is not None  # checked by _operation
+        # a copy: the handler may read elements the WSDL lacks, and decoding may consume the tree
+        params_element = copy.deepcopy(next(child for child in body if isinstance(child.tag, str)))
+        try:
+            envelope = codec.decode_request(op, root)
+        except ProtocolError as exc:
+            raise _decode_failure(op, exc) from None
+        params = getattr(envelope.body, op.params_field)
+        try:
+            with self.store.transaction() as conn:
+                ctx = Context(
+                    conn=conn,
+                    config=self.config,
+                    now=now,
+                    params_element=params_element,
+                    header=envelope.header,
+                )
+                return HANDLERS[op.name](ctx, params)
+        except ServiceFault:
+            raise
+        except Exception:
+            LOGGER.exception("emulator: %s failed unexpectedly", op.name)
+            raise ServiceFault(20011, f"{op.name} failed inside the emulator (see its log)") from None
+
+    # --- injected failures ---------------------------------------------------------------------------------
+
+    def _inject_before(self, op: Operation, injection: Injection | None, now: datetime) -> Response | None:
+        if injection is None:
+            return None
+        if injection.kind == "fault":
+            return soap.fault_response(op, ServiceFault(injection.code, "injected fault"))
+        if injection.kind == "http":
+            response = soap.html_response(
+                injection.status, _reason(injection.status), "Injected by the mktows emulator."
+            )
+            if injection.body is not None:
+                response.body = injection.body.encode("utf-8")
+            return response
+        if injection.kind == "drop" and not injection.after_processing:
+            self._record(op, 0, None, "injected: connection dropped", injection, now)
+            raise DropConnection()
+        if injection.kind == "delay":
+            time.sleep(float(injection.seconds))
+        return None
+
+    def _inject_after(
+        self, start_response: StartResponse, response: Response, injection: Injection | None, now: datetime
+    ) -> Iterable[bytes]:
+        if injection is None:
+            return self._send(start_response, response, now)
+        if injection.kind == "drop":
+            raise DropConnection()  # logged with the response it withholds
+        if injection.kind != "truncate":
+            return self._send(start_response, response, now)
+        part = truncated(response.body, float(injection.at))
+        if not injection.keep_length:
+            return self._send(start_response, response, now, body=part)
+        self._send(start_response, response, now)  # headers announce the full length
+        return _cut_short(part)
+
+    # --- other routes --------------------------------------------------------------------------------------
+
+    def _wsdl(self, environ: dict[str, Any], version: str) -> Response:
+        query = environ.get("QUERY_STRING", "")
+        if query.strip().lower() not in ("wsdl", "wsdl=") and "wsdl" not in {
+            k.lower() for k in parse_qs(query, keep_blank_values=True)
+        }:
+            return soap.html_response(
+                405,
+                "Method Not Allowed",
+                "GET serves only ?WSDL; use POST for SOAP calls.",
+                [("Allow", "GET, POST")],
+            )
+        if version != self.wsdl.version:
+            return soap.text_response(
+                404, "Not Found", f"this emulator serves WSDL {self.wsdl.version} only, not {version}\n"
+            )
+        if self.wsdl.content is None:
+            return soap.text_response(404, "Not Found", f"WSDL not available: {self.wsdl.problem}\n")
+        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], self.wsdl.content)
+
+    def _admin(self, environ: dict[str, Any], route: str, method: str) -> Response:
+        def answer(status: int, reason: str, data: Any) -> Response:
+            return soap.text_response(status, reason, json.dumps(data, indent=1) + "\n", "application/json")
+
+        if route == "inject" and method == "POST":
+            try:
+                raw = read_body(environ, 64 * 1024)
+                injection = injection_from_json(json.loads(raw or b"{}"))
+            except (ValueError, RequestTooLarge) as exc:
+                return answer(400, "Bad Request", {"error": str(exc)})
+            return answer(200, "OK", self.injector.add(injection).as_dict())
+        if route == "inject" and method == "GET":
+            return answer(200, "OK", [i.as_dict() for i in self.injector.active()])
+        if route == "inject" and method == "DELETE":
+            self.injector.clear()
+            return answer(200, "OK", {"cleared": True})
+        if route == "calls" and method == "GET":
+            return answer(
+                200, "OK", {"totals": self.calls.totals(), "calls_today": self.limiter.calls_today()}
+            )
+        if route == "reset" and method == "POST":
+            self.reset()
+            return answer(200, "OK", {"reset": True})
+        return answer(404, "Not Found", {"error": f"no admin route {method} /_admin/{route}"})
+
+    def _log(
+        self,
+        op: Operation | None,
+        response: Response,
+        reason: str,
+        injection: Injection | None,
+        now: datetime,
+    ) -> None:
+        status = int(response.status.split(" ", 1)[0])
+        self._record(op, status, response.fault_code, reason, injection, now)
+
+    def _record(
+        self,
+        op: Operation | None,
+        status: int,
+        fault_code: int | None,
+        reason: str,
+        injection: Injection | None,
+        now: datetime,
+    ) -> None:
+        self.calls.add(
+            CallRecord(
+                operation=op.name if op else None,
+                http_status=status,
+                fault_code=fault_code,
+                reason=reason,
+                injected=injection.kind if injection else None,
+                at=now.isoformat(),
+            )
+        )
+        if fault_code is not None:
+            LOGGER.info("emulator: %s -> fault %s (%s)", op.name if op else "-", fault_code, reason)
+
+
+def _cut_short(part: bytes) -> Iterator[bytes]:
+    if part:
+        yield part
+    raise DropConnection()
+
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    408: "Request Timeout",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+def _reason(status: int) -> str:
+    return _REASONS.get(status, "Error")

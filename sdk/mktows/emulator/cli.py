@@ -1,0 +1,105 @@
+"""The emulator's command line: ``add_arguments(parser)`` and ``run(args)``, used by both
+``python -m mktows.emulator`` and ``mktows emulator``. ``run`` blocks until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from mktows.emulator.config import ConfigError, load_config
+from mktows.emulator.server import Emulator
+from mktows.emulator.store import StoreError
+
+DEFAULT_PORT = 8710
+MEMORY = ":memory:"
+
+
+def default_db_path() -> Path:
+    """Where the emulator keeps its state unless told otherwise: $XDG_CACHE_HOME/mktows/emulator.sqlite3
+    (or ~/.cache/mktows/emulator.sqlite3)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mktows" / "emulator.sqlite3"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to a parser."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)"
+    )
+    parser.add_argument(
+        "--db",
+        default=None,
+        help=f"SQLite file holding the state, kept across restarts (default {default_db_path()}; "
+        f"{MEMORY} for none)",
+    )
+    parser.add_argument(
+        "--config", default=None, help="config file (JSON or TOML) over the documented defaults"
+    )
+    parser.add_argument(
+        "--no-freshness-check",
+        action="store_true",
+        help="accept any requestTimestamp (to replay old documented requests)",
+    )
+    parser.add_argument("--latency", type=float, default=None, help="seconds added to every call")
+    parser.add_argument("--threads", type=int, default=None, help="server worker threads")
+
+
+def build_emulator(args: argparse.Namespace) -> Emulator:
+    """The Emulator the parsed options describe (not started)."""
+    config = load_config(args.config)
+    settings: dict[str, Any] = {}
+    if getattr(args, "no_freshness_check", False):
+        settings["freshness_check"] = False
+    if getattr(args, "latency", None) is not None:
+        settings["latency"] = args.latency
+    db = args.db if args.db is not None else str(default_db_path())
+    return Emulator(
+        config,
+        db_path=None if db == MEMORY else db,
+        host=args.host,
+        port=args.port,
+        threads=getattr(args, "threads", None),
+        settings=settings,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM, then stop cleanly. Exit code 0, or 1 with a message on a bad config,
+    database or address."""
+    try:
+        emulator = build_emulator(args)
+        emulator.start()
+    except (ConfigError, StoreError, OSError, ValueError) as exc:
+        print(f"mktows emulator: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    print(
+        f"mktows emulator: serving {emulator.endpoint} (WSDL: {emulator.endpoint}?WSDL)\n"
+        f"  user id: {emulator.user_id} (encryption key: the configured one; not shown)\n"
+        f"  state: {emulator.db_path or 'in memory'}\n"
+        "  Ctrl-C stops it.",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            if not emulator.running:
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("mktows emulator: stopped", file=sys.stderr)
+    return 0

@@ -1,0 +1,80 @@
+"""Marketo's usage limits, enforced per emulator instance: more than ``max_concurrent`` calls in flight is
+20024, more than ``rate_calls`` calls in ``rate_window`` seconds is 20023, more than ``daily_quota`` calls in
+a day (starting 12:00 AM CST) is 20015. Only admitted calls count; the quota survives restarts (SQLite)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from mktows.emulator.config import Limits
+from mktows.emulator.failures import ServiceFault
+from mktows.emulator.store import Store
+from mktows.emulator.timeutil import quota_day
+
+QUOTA_COUNTER = "calls"
+
+
+class Limiter:
+    """Admits calls within the limits. Thread-safe; ``admit()`` holds a concurrency slot while the call runs."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        store: Store,
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self._store = store
+        self._clock = clock
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._recent: deque[float] = deque()
+
+    @property
+    def in_flight(self) -> int:
+        """Calls admitted and not finished."""
+        with self._lock:
+            return self._in_flight
+
+    def _take_slot(self) -> None:
+        limits = self.limits
+        with self._lock:
+            if limits.max_concurrent is not None and self._in_flight >= limits.max_concurrent:
+                raise ServiceFault(20024, f"more than {limits.max_concurrent} calls in flight")
+            if limits.rate_calls is not None:
+                now = self._monotonic()
+                while self._recent and self._recent[0] <= now - limits.rate_window:
+                    self._recent.popleft()
+                if len(self._recent) >= limits.rate_calls:
+                    raise ServiceFault(
+                        20023, f"more than {limits.rate_calls} calls in {limits.rate_window:g} seconds"
+                    )
+                self._recent.append(now)
+            self._in_flight += 1
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    @contextmanager
+    def admit(self) -> Iterator[None]:
+        """Admit one call for the duration of the block, or raise the limit's ServiceFault."""
+        self._take_slot()
+        try:
+            day = quota_day(self._clock())
+            if not self._store.count_usage(day, QUOTA_COUNTER, self.limits.daily_quota):
+                raise ServiceFault(20015, f"the daily quota of {self.limits.daily_quota} calls is used up")
+            yield
+        finally:
+            self._release()
+
+    def calls_today(self) -> int:
+        """Calls counted against today's quota."""
+        return self._store.usage(quota_day(self._clock()), QUOTA_COUNTER)

@@ -1,0 +1,94 @@
+"""Smart campaigns and their runs (requestCampaign, scheduleCampaign, getCampaignsForSource)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mktows.emulator.store import dumps, loads
+
+TRIGGER = "trigger"  # has a "Campaign is Requested" trigger: requestCampaign and getCampaignsForSource
+BATCH = "batch"  # runs on a schedule: scheduleCampaign
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One smart campaign; ``sources`` are the request sources (MKTOWS, SALES) its trigger accepts."""
+
+    id: int
+    name: str
+    description: str
+    type: str
+    sources: tuple[str, ...]
+    program: str | None
+
+
+def _campaign(row: sqlite3.Row) -> Campaign:
+    return Campaign(
+        id=int(row["id"]),
+        name=str(row["name"]),
+        description=str(row["description"]),
+        type=str(row["type"]),
+        sources=tuple(loads(row["sources"]) or ()),
+        program=row["program"],
+    )
+
+
+def all_campaigns(conn: sqlite3.Connection) -> list[Campaign]:
+    """Every campaign, in id order."""
+    return [_campaign(row) for row in conn.execute("SELECT * FROM campaigns ORDER BY id")]
+
+
+def by_id(conn: sqlite3.Connection, campaign_id: int) -> Campaign | None:
+    """The campaign with that id, or None."""
+    row = conn.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+    return None if row is None else _campaign(row)
+
+
+def by_name(conn: sqlite3.Connection, program: str, name: str) -> Campaign | None:
+    """The campaign of that name in that program (both case-insensitive), or None."""
+    for campaign in all_campaigns(conn):
+        if campaign.name.casefold() == name.strip().casefold() and (
+            (campaign.program or "").casefold() == program.strip().casefold()
+        ):
+            return campaign
+    return None
+
+
+def insert(
+    conn: sqlite3.Connection,
+    name: str,
+    description: str,
+    ctype: str,
+    sources: Sequence[str],
+    program: str | None,
+    campaign_id: int | None = None,
+) -> Campaign:
+    """Store a campaign (a new id unless given) and return it."""
+    cursor = conn.execute(
+        "INSERT INTO campaigns (id, name, description, type, sources, program) VALUES (?, ?, ?, ?, ?, ?)",
+        (campaign_id, name, description, ctype, dumps(list(sources)), program),
+    )
+    found = by_id(conn, int(cursor.lastrowid or 0))
+    assert found is not None
+    return found
+
+
+def record_run(
+    conn: sqlite3.Connection,
+    campaign: Campaign,
+    kind: str,
+    lead_ids: Sequence[int],
+    tokens: Mapping[str, str],
+    run_at: int,
+    now_us: int,
+    source: str | None = None,
+) -> int:
+    """Record that a campaign was requested for leads or scheduled; returns the run id."""
+    cursor = conn.execute(
+        "INSERT INTO campaign_runs (campaign_id, kind, source, lead_ids, tokens, run_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (campaign.id, kind, source, dumps(list(lead_ids)), dumps(dict(tokens)), run_at, now_us),
+    )
+    return int(cursor.lastrowid or 0)

@@ -1,0 +1,256 @@
+"""``Emulator``: the emulator application served by waitress (a real multi-threaded WSGI server) on a local
+port, with start, a clean stop, fault injection and read access to its state.
+
+```python
+with Emulator(db_path="state.sqlite3") as emulator:        # port 0: a free port is chosen
+    client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key)
+    emulator.inject("syncCustomObjects", "fault", code=20023, count=2)
+    emulator.state.custom_objects("RoadShow")
+```
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from mktows.emulator.app import EmulatorApp, StartResponse
+from mktows.emulator.calls import CallRecord
+from mktows.emulator.config import EmulatorConfig, Settings
+from mktows.emulator.faults import DropConnection, Injection, make_injection
+from mktows.emulator.state import StateView
+from mktows.emulator.store import Store
+from mktows.emulator.wsdl import PinnedWsdl
+
+LOGGER = logging.getLogger("mktows.emulator")
+
+# waitress ships no type information; its three names used here are loaded as untyped modules.
+_wasyncore: Any = importlib.import_module("waitress.wasyncore")
+_channel: Any = importlib.import_module("waitress.channel")
+_waitress_server: Any = importlib.import_module("waitress.server")
+ClientDisconnected: type[Exception] = _channel.ClientDisconnected
+DEFAULT_VERSION = PinnedWsdl.locate().version
+
+
+def _close_server(server: Any, timeout: float) -> None:
+    """Close the listening socket and every connection from inside waitress' own event loop (through its
+    trigger), which then ends because nothing is left to serve."""
+    socket_map = getattr(server, "_map", None)
+    trigger = getattr(server, "trigger", None)
+    if socket_map is None or trigger is None:  # several listening sockets: waitress' own close
+        server.close()
+        return
+    done = threading.Event()
+
+    def close_everything() -> None:
+        try:
+            _wasyncore.close_all(socket_map)
+        finally:
+            done.set()
+
+    try:
+        trigger.pull_trigger(close_everything)
+    except OSError:
+        close_everything()
+    done.wait(timeout)
+
+
+class _DisconnectOnDrop:
+    """WSGI middleware turning the application's DropConnection into waitress' disconnect signal, so the
+    connection is closed with no (or no complete) HTTP response instead of a 500 page."""
+
+    def __init__(self, app: EmulatorApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            result = self.app(environ, start_response)
+        except DropConnection:
+            raise ClientDisconnected("dropped by fault injection") from None
+        return self._iterate(result)
+
+    @staticmethod
+    def _iterate(result: Iterable[bytes]) -> Iterator[bytes]:
+        try:
+            yield from result
+        except DropConnection:
+            raise ClientDisconnected("dropped by fault injection") from None
+
+
+class Emulator:
+    """A running (after ``start()``) mktows emulator on ``host:port``.
+
+    ``config``: an ``EmulatorConfig`` (default: the documented defaults); ``db_path``: the SQLite file (None
+    keeps the state in memory); ``port`` 0 picks a free port; ``clock`` returns the emulator's current aware
+    datetime (freshness window, timestamps, quota day); ``threads``: waitress worker threads (default: enough
+    to hold more calls than the concurrency limit, so the limit answers 20024 rather than queueing);
+    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's.
+    """
+
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        *,
+        db_path: str | Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], datetime] | None = None,
+        threads: int | None = None,
+        version: str | None = None,
+        limits: Mapping[str, Any] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        config = config or EmulatorConfig.default()
+        if limits:
+            config = config.with_limits(**limits)
+        if settings:
+            config = config.with_settings(**settings)
+        self.config = config
+        self.db_path = None if db_path is None else Path(db_path)
+        self.host = host
+        self._requested_port = port
+        self.port = port
+        self.version = version or DEFAULT_VERSION
+        self._clock = clock
+        concurrent = config.limits.max_concurrent or 10
+        self.threads = threads or max(16, concurrent + 8)
+        self._store: Store | None = None
+        self._app: EmulatorApp | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        where = self.endpoint if self.running else "stopped"
+        return f"<Emulator {where} db={self.db_path or ':memory:'}>"
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> Emulator:
+        """Open the database (seeding it when new) and start serving; returns self."""
+        if self.running:
+            return self
+        self._store = Store(self.db_path)
+        self._app = EmulatorApp(self.config, self._store, self._clock)
+        self._server = _waitress_server.create_server(
+            _DisconnectOnDrop(self._app),
+            host=self.host,
+            port=self._requested_port,
+            threads=self.threads,
+            connection_limit=max(100, self.threads * 4),
+            channel_timeout=60,
+            max_request_body_size=self.config.limits.max_body_bytes + 1,
+            asyncore_use_poll=True,
+            expose_tracebacks=False,
+            ident="mktows-emulator",
+        )
+        self.port = int(getattr(self._server, "effective_port", 0) or self._server.effective_listen[0][1])
+        self._thread = threading.Thread(
+            target=self._server.run, name=f"mktows-emulator-{self.port}", daemon=True
+        )
+        self._thread.start()
+        LOGGER.info("mktows emulator serving %s", self.endpoint)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting calls, let the ones in flight finish (up to ``timeout``), close every connection
+        and the database. Idempotent."""
+        app, server, thread = self._app, self._server, self._thread
+        if server is None or app is None:
+            return
+        app.closing = True
+        if not app.wait_idle(timeout):
+            LOGGER.warning("mktows emulator: calls still running after %.1f s; closing anyway", timeout)
+        _close_server(server, timeout)
+        if thread is not None:
+            thread.join(timeout)
+        server.task_dispatcher.shutdown(timeout=timeout)
+        if self._store is not None:
+            self._store.close()
+        self._server = self._thread = None
+        self._app = None
+        self._store = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- addresses and credentials -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        """The SOAP endpoint: ``http://host:port/soap/mktows/<version>``."""
+        return f"{self.base_url}/soap/mktows/{self.version}"
+
+    @property
+    def user_id(self) -> str:
+        """The first configured user's ``mktowsUserId`` (by default the docs' demo17_1_809934544BFABAE58E5D27)."""
+        return self.config.users[0].user_id
+
+    @property
+    def encryption_key(self) -> str:
+        """The first configured user's encryption key."""
+        return self.config.users[0].encryption_key
+
+    # --- control and inspection ----------------------------------------------------------------------------
+
+    @property
+    def app(self) -> EmulatorApp:
+        """The WSGI application (available once started)."""
+        if self._app is None:
+            raise RuntimeError("the emulator is not running; call start()")
+        return self._app
+
+    @property
+    def state(self) -> StateView:
+        """Read access to the emulator's records."""
+        if self._store is None:
+            raise RuntimeError("the emulator is not running; call start()")
+        return StateView(self._store, self.config)
+
+    @property
+    def calls(self) -> list[CallRecord]:
+        """The calls answered so far (the most recent 10,000), oldest first."""
+        return self.app.calls.records()
+
+    def inject(
+        self, operation: str | None = None, kind: str = "fault", *, count: int | None = 1, **options: Any
+    ) -> Injection:
+        """Make the next ``count`` calls of ``operation`` (WSDL or snake_case name; None for any) fail with
+        ``kind``: ``fault`` (``code=``), ``http`` (``status=``, ``body=``), ``delay`` (``seconds=``), ``drop``
+        (``after_processing=``) or ``truncate`` (``at=``, ``keep_length=``). See ``mktows.emulator.faults``."""
+        return self.app.injector.add(make_injection(kind, operation, count=count, **options))
+
+    def clear_injections(self) -> None:
+        """Cancel every pending injection."""
+        self.app.injector.clear()
+
+    def reset(self) -> None:
+        """Delete every record and counter and reseed the database from the config."""
+        self.app.reset()
+
+    @property
+    def settings(self) -> Settings:
+        """The effective settings."""
+        return self.config.settings
+
