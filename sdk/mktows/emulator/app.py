@@ -11,6 +11,7 @@ database transaction (a documented fault, or 20011 for an unexpected error: neve
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import re
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -40,7 +42,7 @@ from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
 from mktows.emulator.wsdl import PinnedWsdl
 from mktows.errors import ProtocolError
-from mktows.operations import Operation
+from mktows.operations import XML_CONTEXT, Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
 
@@ -84,11 +86,31 @@ def read_body(environ: dict[str, Any], cap: int) -> bytes:
     return b"".join(parts)
 
 
+def unknown_enumeration(obj: Any, path: str = "") -> str | None:
+    """Where a decoded request holds an enumeration value the WSDL does not list. The codec's lenient decode
+    keeps such text on purpose (a client must survive a newer service's values); a service must refuse it."""
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return None
+    for var in XML_CONTEXT.build(type(obj)).get_all_vars():
+        value = getattr(obj, var.name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            where = f"{path}/{var.local_name}"
+            if var.types and all(issubclass(t, Enum) for t in var.types) and not isinstance(item, var.types):
+                names = ", ".join(member.value for member in var.types[0])
+                return f"{where}: {str(item)[:80]!r} is not one of {names}"
+            found = unknown_enumeration(item, where)
+            if found:
+                return found
+    return None
+
+
 def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
     text = str(error)
     if "missing" in text.lower() or "required" in text.lower():
         return ServiceFault(20017, f"{op.name}: {text}")
-    if "convert" in text.lower() or "enum" in text.lower() or "invalid" in text.lower():
+    if "not a valid value" in text or "convert" in text.lower():
         return ServiceFault(20110, f"{op.name}: {text}")
     return ServiceFault(20012, f"{op.name}: {text}")
 
@@ -259,6 +281,9 @@ class EmulatorApp:
         except ProtocolError as exc:
             raise _decode_failure(op, exc) from None
         params = getattr(envelope.body, op.params_field)
+        bad = unknown_enumeration(params)
+        if bad:
+            raise ServiceFault(20110, f"{op.name}: {bad}")
         try:
             with self.store.transaction() as conn:
                 ctx = Context(
