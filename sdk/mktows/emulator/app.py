@@ -97,8 +97,10 @@ def unknown_enumeration(obj: Any, path: str = "") -> str | None:
             if item is None:
                 continue
             where = f"{path}/{var.local_name}"
-            if var.types and all(issubclass(t, Enum) for t in var.types) and not isinstance(item, var.types):
-                names = ", ".join(member.value for member in var.types[0])
+            types = tuple(var.types)
+            if types and all(issubclass(t, Enum) for t in types) and not isinstance(item, types):
+                enum_type: type[Enum] = types[0]
+                names = ", ".join(str(member.value) for member in enum_type)
                 return f"{where}: {str(item)[:80]!r} is not one of {names}"
             found = unknown_enumeration(item, where)
             if found:
