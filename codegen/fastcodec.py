@@ -257,7 +257,6 @@ class _Generator:
     def __init__(self, module: ModuleType) -> None:
         from xsdata.formats.dataclass.context import XmlContext
 
-        self.module = module
         self.context = XmlContext()
         self.classes = _model_classes(module)
         self.top = {name: obj for name, obj in vars(module).items() if isinstance(obj, type)}
@@ -368,9 +367,13 @@ class _Generator:
     # -- tables -----------------------------------------------------------------------------------------------
 
     def _enum_table(self, tp: type) -> str:
+        """Name of the table text -> member, holding each value xsdata's converter reads back as that member."""
+        from xsdata.formats.converter import converter
+
         if tp not in self.enum_tables:
             name = f"_V_{_ident(tp)}"
-            items = ", ".join(f"{m.value!r}: {self._ref(tp)}.{m.name}" for m in tp)  # type: ignore[attr-defined]
+            members = [m for m in tp if converter.deserialize(m.value, [tp]) is m]  # type: ignore[attr-defined]
+            items = ", ".join(f"{m.value!r}: {self._ref(tp)}.{m.name}" for m in members)
             self.constants.append(f"{name}: dict[str | None, {self._ref(tp)}] = {{{items}}}")
             self.enum_tables[tp] = name
         return self.enum_tables[tp]
