@@ -140,21 +140,30 @@ class Emulator:
         """Open the database (seeding it when new) and start serving; returns self."""
         if self.running:
             return self
-        self._store = Store(self.db_path)
-        self._app = EmulatorApp(self.config, self._store, self._clock)
-        self._server = _waitress_server.create_server(
-            _DisconnectOnDrop(self._app),
-            host=self.host,
-            port=self._requested_port,
-            threads=self.threads,
-            connection_limit=max(100, self.threads * 4),
-            channel_timeout=60,
-            max_request_body_size=self.config.limits.max_body_bytes + 1,
-            asyncore_use_poll=True,
-            expose_tracebacks=False,
-            ident="mktows-emulator",
-        )
-        self.port = int(getattr(self._server, "effective_port", 0) or self._server.effective_listen[0][1])
+        store = Store(self.db_path)
+        try:
+            app = EmulatorApp(self.config, store, self._clock)
+        except BaseException:
+            store.close()
+            raise
+        try:
+            server = _waitress_server.create_server(
+                _DisconnectOnDrop(app),
+                host=self.host,
+                port=self._requested_port,
+                threads=self.threads,
+                connection_limit=max(100, self.threads * 4),
+                channel_timeout=60,
+                max_request_body_size=self.config.limits.max_body_bytes + 1,
+                asyncore_use_poll=True,
+                expose_tracebacks=False,
+                ident="mktows-emulator",
+            )
+        except BaseException:
+            store.close()
+            raise
+        self._store, self._app, self._server = store, app, server
+        self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
         self._thread = threading.Thread(
             target=self._server.run, name=f"mktows-emulator-{self.port}", daemon=True
         )
@@ -253,4 +262,3 @@ class Emulator:
     def settings(self) -> Settings:
         """The effective settings."""
         return self.config.settings
-

@@ -1,0 +1,193 @@
+"""Fault injection, from Python and over the admin HTTP path: each kind (SOAP fault, HTTP status page, delay,
+dropped connection, truncated body), whether the call took effect, targeting and counting."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from mktows import codec
+from mktows.emulator import Emulator
+from mktows.errors import InternalError, ProtocolError, RateLimitError
+from mktows.types import (
+    ArrayOfAttribute,
+    ArrayOfCustomObj,
+    Attribute,
+    CustomObj,
+    LeadKey,
+    LeadKeyRef,
+    ParamsGetLead,
+    ParamsSyncCustomObjects,
+    SyncOperationEnum,
+)
+from tests.emulator_support import TIMEOUT, assert_fault, call, fault_of, post, request_bytes, running
+
+GET_LEAD = ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef.IDNUM, key_value="2"))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Emulator]:
+    yield from running()
+
+
+@pytest.fixture
+def emulator(server: Emulator) -> Emulator:
+    server.reset()
+    return server
+
+
+def sync_params(rid: str) -> ParamsSyncCustomObjects:
+    return ParamsSyncCustomObjects(
+        obj_type_name="RoadShow",
+        custom_obj_list=ArrayOfCustomObj(
+            custom_obj=[
+                CustomObj(
+                    custom_obj_key_list=ArrayOfAttribute(
+                        attribute=[
+                            Attribute(attr_name="MKTOID", attr_value="9"),
+                            Attribute(attr_name="rid", attr_value=rid),
+                        ]
+                    ),
+                    custom_obj_attribute_list=None,
+                )
+            ]
+        ),
+        operation=SyncOperationEnum.UPSERT,
+    )
+
+
+def exists(emulator: Emulator, rid: str) -> bool:
+    return emulator.state.custom_object("RoadShow", MKTOID="9", rid=rid) is not None
+
+
+def send_sync(emulator: Emulator, rid: str) -> requests.Response:
+    return post(emulator, request_bytes(emulator, "syncCustomObjects", sync_params(rid)))
+
+
+def test_a_soap_fault_for_the_next_call_only_and_without_effect(emulator: Emulator) -> None:
+    injection = emulator.inject("syncCustomObjects", "fault", code=20023)
+    fault = fault_of(emulator, "syncCustomObjects", sync_params("a"))
+    assert isinstance(fault, RateLimitError)
+    assert not exists(emulator, "a")
+    assert injection.fired == 1
+    call(emulator, "syncCustomObjects", sync_params("a"))
+    assert exists(emulator, "a")
+    assert [c.injected for c in emulator.calls[-2:]] == ["fault", None]
+
+
+def test_an_http_status_with_an_html_page(emulator: Emulator) -> None:
+    emulator.inject("sync_custom_objects", "http", status=502, count=2)
+    for _ in range(2):
+        response = send_sync(emulator, "b")
+        assert response.status_code == 502
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert b"<html>" in response.content
+    assert not exists(emulator, "b")
+    assert send_sync(emulator, "b").status_code == 200
+
+
+def test_a_delay_then_a_normal_answer(emulator: Emulator) -> None:
+    emulator.inject(None, "delay", seconds=0.2)
+    assert call(emulator, "getLead", GET_LEAD).count == 1
+    assert emulator.calls[-1].injected == "delay"
+
+
+@pytest.mark.parametrize("after_processing", [False, True])
+def test_a_dropped_connection_gets_no_http_response(emulator: Emulator, after_processing: bool) -> None:
+    emulator.inject("syncCustomObjects", "drop", after_processing=after_processing)
+    with pytest.raises(requests.ConnectionError):
+        send_sync(emulator, "c")
+    assert exists(emulator, "c") is after_processing
+    assert send_sync(emulator, "d").status_code == 200  # the server is fine afterwards
+
+
+def test_a_truncated_body_with_the_full_content_length(emulator: Emulator) -> None:
+    emulator.inject("syncCustomObjects", "truncate", at=0.5)
+    with pytest.raises((requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        send_sync(emulator, "e")
+    assert exists(emulator, "e")  # the call took effect; only its answer was lost
+
+
+def test_a_truncated_body_in_a_complete_http_response(emulator: Emulator) -> None:
+    emulator.inject("syncCustomObjects", "truncate", at=100, keep_length=False)
+    response = send_sync(emulator, "f")
+    assert response.status_code == 200
+    assert len(response.content) == 100 == int(response.headers["Content-Length"])
+    with pytest.raises(ProtocolError):
+        codec.decode_response("syncCustomObjects", response.content)
+
+
+def test_an_injection_targets_its_operation_and_counts(emulator: Emulator) -> None:
+    injection = emulator.inject("syncCustomObjects", "fault", count=None, every=2)
+    assert call(emulator, "getLead", GET_LEAD).count == 1  # another operation is untouched
+    outcomes = []
+    for n in range(4):
+        try:
+            call(emulator, "syncCustomObjects", sync_params(f"g{n}"))
+            outcomes.append("ok")
+        except InternalError as fault:
+            outcomes.append(str(fault.code))
+    assert outcomes == ["20011", "ok", "20011", "ok"]
+    assert (injection.matched, injection.fired, injection.active) == (4, 2, True)
+    emulator.clear_injections()
+    call(emulator, "syncCustomObjects", sync_params("g9"))
+
+
+def test_bad_injections_are_refused(emulator: Emulator) -> None:
+    for kind, options in [
+        ("explode", {}),
+        ("fault", {"count": 0}),
+        ("http", {"status": 99}),
+        ("fault", {"colour": 1}),
+    ]:
+        with pytest.raises(ValueError):
+            emulator.inject("syncCustomObjects", kind, **options)
+    with pytest.raises(ValueError):
+        emulator.inject("noSuchOperation", "fault")
+
+
+def admin(emulator: Emulator, method: str, route: str, data: object = None) -> requests.Response:
+    return requests.request(
+        method,
+        f"{emulator.base_url}/_admin/{route}",
+        data=None if data is None else json.dumps(data),
+        timeout=TIMEOUT,
+    )
+
+
+def test_injection_over_http(emulator: Emulator) -> None:
+    created = admin(
+        emulator,
+        "POST",
+        "inject",
+        {"operation": "syncCustomObjects", "kind": "fault", "code": 20024, "count": 2},
+    )
+    assert created.status_code == 200
+    assert created.json()["code"] == 20024
+    assert [i["kind"] for i in admin(emulator, "GET", "inject").json()] == ["fault"]
+    assert_fault(send_sync(emulator, "h"), 20024)
+    assert admin(emulator, "DELETE", "inject").status_code == 200
+    assert send_sync(emulator, "h").status_code == 200
+    admin(emulator, "POST", "inject", {"kind": "drop"})
+    with pytest.raises(requests.ConnectionError):
+        send_sync(emulator, "i")
+    totals = admin(emulator, "GET", "calls").json()["totals"]
+    assert totals["syncCustomObjects"]["20024"] == 1
+    assert admin(emulator, "POST", "inject", {"kind": "nonsense"}).status_code == 400
+    assert admin(emulator, "POST", "inject", "not an object").status_code == 400
+
+
+def test_reset_over_http_restores_the_seed(emulator: Emulator) -> None:
+    call(emulator, "syncCustomObjects", sync_params("j"))
+    assert admin(emulator, "POST", "reset").status_code == 200
+    assert not exists(emulator, "j")
+    assert emulator.state.custom_object("RoadShow", MKTOID="1090177", rid="rid1") is not None
+
+
+def test_the_admin_path_can_be_switched_off() -> None:
+    with Emulator(settings={"admin": False}) as emulator:
+        assert admin(emulator, "POST", "inject", {"kind": "drop"}).status_code == 404
+        assert send_sync(emulator, "k").status_code == 200
