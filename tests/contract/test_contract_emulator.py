@@ -43,6 +43,7 @@ from mktows.operations import MKTOWS_NS
 from tests.conftest import fixture_bytes, fixture_index
 from tests.contract.known_differences import adjusted
 from tests.contract.peer import EMULATOR_LIMITS, Peer, emulator_available, from_environment
+from tests.contract.shared import fixture_params
 from tests.contract.zeep_peer import BINDING, load_client, sdk_plain, zeep_plain
 
 pytestmark = [pytest.mark.mktows_emulator(limits=EMULATOR_LIMITS)] if emulator_available() else []
@@ -391,9 +392,7 @@ def _zeep_call(peer: Peer, operation: str, params: Any) -> tuple[Any, bytes]:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize(
-    "entry", DOCUMENTED_REQUESTS, ids=[e["file"].removeprefix("fixtures/") for e in DOCUMENTED_REQUESTS]
-)
+@pytest.mark.parametrize("entry", fixture_params(DOCUMENTED_REQUESTS))
 def test_zeep_sends_the_documented_request_and_reads_the_answer_as_the_sdk_does(
     peer: Peer, zeep_binding: Any, entry: dict[str, Any]
 ) -> None:

@@ -28,6 +28,7 @@ from mktows.testing import assert_same_xml
 from mktows.types import StreamPosition
 from tests.conftest import fixture_bytes, fixture_index
 from tests.contract.known_differences import DIFFERENCES, adjusted, differences
+from tests.contract.shared import fixture_params
 
 pytestmark = pytest.mark.shared
 
@@ -38,10 +39,6 @@ MALFORMED = [e for e in ENTRIES if not e["well_formed"]]
 FAULTS = [e for e in ENTRIES if e["well_formed"] and e["kind"] == "fault"]
 FRAGMENTS = [e for e in ENTRIES if e["kind"] == "fragment"]  # the malformed one is in MALFORMED too
 ENVELOPE_TAG = f"{{{SOAP_ENV_NS}}}Envelope"
-
-
-def _ids(entries: list[dict[str, Any]]) -> list[str]:
-    return [entry["file"].removeprefix("fixtures/") for entry in entries]
 
 
 def _decoder(kind: str) -> Any:
@@ -93,7 +90,7 @@ def test_every_index_entry_is_accounted_for() -> None:
     assert operations_documented == set(operations.OPERATIONS), "every operation has documented XML"
 
 
-@pytest.mark.parametrize("entry", DOCUMENTS, ids=_ids(DOCUMENTS))
+@pytest.mark.parametrize("entry", fixture_params(DOCUMENTS))
 def test_documented_xml_decodes_into_its_envelope(entry: dict[str, Any]) -> None:
     op = operations.get(entry["operation"])
     envelope = decode_fixture(entry)
@@ -112,7 +109,7 @@ def test_documented_xml_decodes_into_its_envelope(entry: dict[str, Any]) -> None
         assert envelope.header.authentication_header.mktows_user_id
 
 
-@pytest.mark.parametrize("entry", DOCUMENTS, ids=_ids(DOCUMENTS))
+@pytest.mark.parametrize("entry", fixture_params(DOCUMENTS))
 def test_reencoding_gives_the_documented_xml_back(entry: dict[str, Any]) -> None:
     """Nothing documented is lost or changed by a decode/encode cycle, apart from the listed differences."""
     envelope = decode_fixture(entry)
@@ -162,7 +159,7 @@ def test_getmobjects_html_token_decodes_once_escaped() -> None:
     assert html and "<tt>campaign.Name</tt>" in html[0]
 
 
-@pytest.mark.parametrize("entry", MALFORMED, ids=_ids(MALFORMED))
+@pytest.mark.parametrize("entry", fixture_params(MALFORMED))
 def test_malformed_fixture_raises_protocol_error(entry: dict[str, Any]) -> None:
     data = fixture_bytes(entry["file"])
     with pytest.raises(ProtocolError) as caught:
@@ -174,7 +171,7 @@ def test_malformed_fixture_raises_protocol_error(entry: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("operation", sorted(operations.OPERATIONS))
-@pytest.mark.parametrize("entry", FAULTS, ids=_ids(FAULTS))
+@pytest.mark.parametrize("entry", fixture_params(FAULTS))
 def test_documented_fault_raises_authentication_error(entry: dict[str, Any], operation: str) -> None:
     with pytest.raises(AuthenticationError) as caught:
         codec.decode_response(operation, fixture_bytes(entry["file"]), strict=True)

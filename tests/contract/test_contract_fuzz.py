@@ -26,9 +26,10 @@ from mktows.errors import MktowsError, ProtocolError
 from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XML_CONTEXT, XSI_NS
 from mktows.testing.strategies import xml_text
 from tests.conftest import fixture_bytes, fixture_index
+from tests.contract.shared import fixture_params
 
 # Lenient decoding of broken values warns (xsdata ConverterWarning) before the codec refuses them: expected here.
-pytestmark = [pytest.mark.shared, pytest.mark.filterwarnings("ignore::xsdata.exceptions.ConverterWarning")]
+pytestmark = pytest.mark.filterwarnings("ignore::xsdata.exceptions.ConverterWarning")
 
 HANG_LIMIT_SECONDS = 120
 
@@ -163,11 +164,8 @@ def tree_mutations(draw: st.DrawFn, base: bytes) -> bytes:
     return etree.tostring(root)
 
 
-def _ids(entries: list[dict[str, Any]]) -> list[str]:
-    return [e["file"].removeprefix("fixtures/") for e in entries]
-
-
-@pytest.mark.parametrize("entry", DOCUMENTS, ids=_ids(DOCUMENTS))
+@pytest.mark.shared
+@pytest.mark.parametrize("entry", fixture_params(DOCUMENTS))
 @given(data=st.data())
 def test_mutated_documents_raise_only_mktows_errors(entry: dict[str, Any], data: st.DataObject) -> None:
     base = fixture_bytes(entry["file"])
@@ -175,7 +173,8 @@ def test_mutated_documents_raise_only_mktows_errors(entry: dict[str, Any], data:
     assert_only_mktows_errors(entry["kind"], entry["operation"], mutated)
 
 
-@pytest.mark.parametrize("entry", RESPONSES, ids=_ids(RESPONSES))
+@pytest.mark.shared
+@pytest.mark.parametrize("entry", fixture_params(RESPONSES))
 def test_truncated_responses_raise_protocol_error(entry: dict[str, Any]) -> None:
     data = fixture_bytes(entry["file"])
     end = data.rstrip().rfind(b"<")  # every cut before the last tag's start leaves an unclosed element
@@ -192,6 +191,7 @@ def test_random_bytes_raise_only_mktows_errors(data: bytes, operation: str) -> N
     assert_only_mktows_errors("request", operation, data)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -202,9 +202,7 @@ def test_random_bytes_raise_only_mktows_errors(data: bytes, operation: str) -> N
     ids=["soap12-envelope", "other-mktows-namespace", "no-namespace"],
 )
 @pytest.mark.parametrize(
-    "entry",
-    RESPONSES[:4] + [e for e in DOCUMENTS if e["kind"] == "request"][:4],
-    ids=_ids(RESPONSES[:4] + [e for e in DOCUMENTS if e["kind"] == "request"][:4]),
+    "entry", fixture_params(RESPONSES[:4] + [e for e in DOCUMENTS if e["kind"] == "request"][:4])
 )
 def test_wrong_namespaces_raise_protocol_error(entry: dict[str, Any], old: bytes, new: bytes) -> None:
     data = fixture_bytes(entry["file"]).replace(old, new)

@@ -21,6 +21,7 @@ from mktows import types as T
 from mktows.testing import assert_same_xml
 from tests.conftest import fixture_bytes, fixture_index
 from tests.contract.known_differences import adjusted
+from tests.contract.shared import fixture_params
 
 pytestmark = pytest.mark.shared
 
@@ -823,7 +824,7 @@ def test_every_documented_request_has_a_builder() -> None:
     assert set(HEADERS) == set(ENVELOPES)
 
 
-@pytest.mark.parametrize("entry", REQUESTS, ids=[_name(e) for e in REQUESTS])
+@pytest.mark.parametrize("entry", fixture_params(REQUESTS))
 def test_sdk_envelope_equals_the_documented_request(entry: dict[str, Any]) -> None:
     name = _name(entry)
     built = _built(name)
@@ -831,7 +832,7 @@ def test_sdk_envelope_equals_the_documented_request(entry: dict[str, Any]) -> No
     assert_same_xml(codec.encode(built), etree.tostring(expected), labels=("sdk", name))
 
 
-@pytest.mark.parametrize("entry", REQUESTS, ids=[_name(e) for e in REQUESTS])
+@pytest.mark.parametrize("entry", fixture_params(REQUESTS))
 def test_sdk_request_decodes_back_to_what_was_built(entry: dict[str, Any]) -> None:
     name = _name(entry)
     built = _built(name)
