@@ -13,6 +13,10 @@ from mktows.emulator.model.leads import attribute_error
 from mktows.emulator.store import Store, dumps
 from mktows.emulator.timeutil import parse_us
 
+SEED_LEADS_CREATED = parse_us("2013-07-01T00:00:00+00:00")
+"""When seeded leads were created and last updated unless their entry says: the era of the docs' examples,
+so that a seeded lead never looks recently changed to a LastUpdateAtSelector or getLeadChanges."""
+
 
 def seed(store: Store, config: EmulatorConfig, now_us: int) -> None:
     """Write the seed data unless this database was seeded already; ConfigError for bad seed entries."""
@@ -69,7 +73,7 @@ def _lead(conn: sqlite3.Connection, config: EmulatorConfig, entry: Any, now_us: 
         if problem:
             raise ConfigError(f"leads[{lead_id}]: {problem}")
     email = entry.get("email")
-    created = _time(entry, "created_at", now_us, f"leads[{lead_id}]")
+    created = _time(entry, "created_at", SEED_LEADS_CREATED, f"leads[{lead_id}]")
     conn.execute(
         "INSERT INTO leads (id, email, email_key, foreign_sys_person_id, foreign_sys_type, cookie, workspace,"
         " attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

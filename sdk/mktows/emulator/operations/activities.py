@@ -114,8 +114,11 @@ def get_lead_activity(ctx: Context, params: ParamsGetLeadActivity) -> LeadActivi
     ]
     position = StreamPosition()
     if remaining:
+        # the page's oldest instant, rounded up to the whole second the wire shows: an inclusive bound that
+        # loses nothing created in the same second; the offset then skips what was already returned
+        last_us = page[-1].created_at
         position = StreamPosition(
-            latest_created_at=ctx.xml_time(page[-1].created_at),
+            latest_created_at=ctx.xml_time(last_us + (-last_us) % 1_000_000),
             oldest_created_at=start.oldest_created_at if start else None,
             offset=f"ID:{page[-1].id}",
         )
