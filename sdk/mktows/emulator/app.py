@@ -42,7 +42,7 @@ from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
 from mktows.emulator.wsdl import PinnedWsdl
 from mktows.errors import ProtocolError
-from mktows.operations import XML_CONTEXT, Operation
+from mktows.operations import XML_CONTEXT, XSI_NS, Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
 
@@ -106,6 +106,19 @@ def unknown_enumeration(obj: Any, path: str = "") -> str | None:
             if found:
                 return found
     return None
+
+
+def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> None:
+    """Add ``xsi:nil`` for required-but-nillable children of the params element that a request leaves out
+    (importToList's ``campaignName``: nillable with minOccurs 1 in the WSDL, "Optional" in importtolist.md, and
+    left out by encoders that skip None), so the request decodes with that value as None."""
+    present = {etree.QName(child).localname for child in params_element if isinstance(child.tag, str)}
+    for field in dataclasses.fields(op.params):
+        name = field.metadata.get("name", field.name)
+        no_default = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        if no_default and field.metadata.get("nillable") and name not in present:
+            missing = etree.SubElement(params_element, name)
+            missing.set(f"{{{XSI_NS}}}nil", "true")
 
 
 def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
@@ -276,8 +289,10 @@ class EmulatorApp:
     def _run(self, op: Operation, root: etree._Element, now: datetime) -> Any:
         body = root.find(codec.BODY_TAG)
         assert body is not None  # checked by _operation
+        original = next(child for child in body if isinstance(child.tag, str))
+        nil_for_absent_nillables(op, original)
         # a copy: the handler may read elements the WSDL lacks, and decoding may consume the tree
-        params_element = copy.deepcopy(next(child for child in body if isinstance(child.tag, str)))
+        params_element = copy.deepcopy(original)
         try:
             envelope = codec.decode_request(op, root)
         except ProtocolError as exc:
