@@ -9,6 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.contract.profiles import register_profiles
+
+# Hypothesis profiles "ci" (the default) and "long": registered here, before --hypothesis-profile is read.
+register_profiles()
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("MKTOWS_SHARED_DIR", REPO_ROOT.parent / "shared"))
 DOCS_DIR = SHARED_DIR / "marketo-docs"
