@@ -134,16 +134,19 @@ def markdown(
         "",
         *(f"- {key}: {value}" for key, value in machine().items()),
         f"- command: `python -m benchmarks {' '.join(sys.argv[1:])}`".rstrip(),
-        f"- repeats: up to {options['repeats']} per cell (at least 5; each cell stops after "
+        f"- repeats (codec): up to {options['repeats']} per cell (at least 5; each cell stops after "
         f"{options['budget']:g} s), after 3 warm-up calls; garbage collector paused during each call, as timeit does",
-        "",
-        "## Codec speed",
-        "",
-        "Cells give the median time per call ±half the interquartile range (as % of the median). `mktows` is "
-        "`mktows.codec` (the generated fast codec); `xsdata` is the same call with `reference=True` (xsdata's "
-        "generic serializer and parser); `zeep` is zeep on the same WSDL; `lxml` is `lxml.etree.fromstring` of "
-        "the same response bytes. `both` runs encode then decode in one call.",
     ]
+    if results:
+        lines += [
+            "",
+            "## Codec speed",
+            "",
+            "Cells give the median time per call ±half the interquartile range (as % of the median). `mktows` "
+            "is `mktows.codec` (the generated fast codec); `xsdata` is the same call with `reference=True` "
+            "(xsdata's generic serializer and parser); `zeep` is zeep on the same WSDL; `lxml` is "
+            "`lxml.etree.fromstring` of the same response bytes. `both` runs encode then decode in one call.",
+        ]
     for result in results:
         workload = result.workload
         lines += [
@@ -157,7 +160,7 @@ def markdown(
             _markdown_table(ratio_rows(result)),
         ]
     if goals:
-        lines += ["", "## Goals (PRODUCT.md section 7)", ""]
+        lines += ["", "### Goals (PRODUCT.md section 7)", ""]
         lines += [f"- {line}" for line in goal_lines(goals)]
     lines += extra
     return "\n".join(lines) + "\n"
