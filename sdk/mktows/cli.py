@@ -45,12 +45,6 @@ def _stderr(message: str) -> None:
     print(f"mktows: {message}", file=sys.stderr, flush=True)
 
 
-def cache_dir() -> Path:
-    """Where the embedded emulator keeps its state: $XDG_CACHE_HOME/mktows or ~/.cache/mktows."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mktows"
-
-
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
     """A Client for the configured endpoint, or for an embedded emulator when none is configured."""
@@ -71,11 +65,10 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
         finally:
             client.close()
         return
-    from mktows.emulator import Emulator
+    from mktows.emulator import Emulator, default_db_path
 
-    state = cache_dir()
-    state.mkdir(parents=True, exist_ok=True)
-    db_path = state / "emulator.sqlite3"
+    db_path = default_db_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     emulator = Emulator(db_path=db_path)
     emulator.start()
     try:
