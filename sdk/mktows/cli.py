@@ -88,7 +88,7 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
 # --- sync-custom-objects ----------------------------------------------------------------------------------
 
 
-def _progress_bar(total_bytes: int) -> Any:
+def _progress_bar() -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -136,6 +136,7 @@ def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
     counts: collections.Counter[ObjectStatus] = collections.Counter()
 
     def save_progress() -> None:
+        """Make the report rows written so far durable, then record them in the checkpoint."""
         report_bytes = report.sync() if report else 0
         if checkpoint:
             checkpoint.save(Progress(done, report_bytes))
@@ -164,7 +165,7 @@ def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
                 max_workers=args.workers,
             )
             last_save = time.monotonic()
-            with _progress_bar(path.stat().st_size) as bar:
+            with _progress_bar() as bar:
                 task = bar.add_task("sync", total=total, completed=done)
                 for result in results:
                     line = lines.popleft()
@@ -176,18 +177,14 @@ def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
                     if time.monotonic() - last_save >= CHECKPOINT_INTERVAL_SECONDS:
                         save_progress()
                         last_save = time.monotonic()
+        save_progress()
     except (MktowsError, KeyboardInterrupt):
-        if report or checkpoint:
-            save_progress()
+        save_progress()  # every row written so far is complete: keep it for the resume
         _summary(counts, done, total)
         raise
     finally:
         if report:
-            with contextlib.suppress(Exception):
-                report.sync()
             report.close()
-    if checkpoint:
-        save_progress()
     _summary(counts, done, total)
     return EXIT_SOME_FAILED if counts[ObjectStatus.FAILED] else EXIT_OK
 
@@ -381,6 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stderr("interrupted")
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return EXIT_OK
 
 
 if __name__ == "__main__":

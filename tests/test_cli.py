@@ -1,0 +1,253 @@
+"""The `mktows` command against the emulator: the bulk sync, its report, checkpoint and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mktows.cli import main
+from mktows.pytest_plugin import EmulatorHandle
+
+KEYS = "MKTOID,rid"
+
+
+@pytest.fixture
+def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
+    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
+    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
+    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
+    return mktows_emulator
+
+
+def write_csv(path: Path, rows: int, start: int = 0, extra: str = "") -> Path:
+    lines = ["MKTOID,rid,city,zip" + (",bogus" if extra else "")]
+    lines += [
+        f"{700000 + i},cli{i},City {i},{10000 + i}" + (f",{extra}" if extra else "")
+        for i in range(start, start + rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def read_report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sync_calls(emulator: EmulatorHandle) -> int:
+    return sum(1 for call in emulator.calls if call.operation == "syncCustomObjects")
+
+
+def test_sync_csv_writes_one_report_row_per_object(
+    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "in.csv", 250)
+    report = tmp_path / "report.csv"
+    code = main(
+        ["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, "--report", str(report), str(source)]
+    )
+    assert code == 0
+    rows = read_report(report)
+    assert [row["line"] for row in rows] == [str(n) for n in range(2, 252)]
+    assert {row["status"] for row in rows} == {"CREATED"}
+    assert rows[0]["MKTOID"] == "700000" and rows[0]["rid"] == "cli0"
+    assert sync_calls(env) == 3
+    assert "CREATED 250" in capsys.readouterr().err
+    stored = env.state.custom_object("RoadShow", MKTOID="700249", rid="cli249")
+    assert stored is not None and stored["attributes"] == {"city": "City 249", "zip": "10249"}
+
+
+def test_failed_objects_give_exit_2_and_their_error(env: EmulatorHandle, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", 3, extra="x")
+    report = tmp_path / "report.jsonl"
+    code = main(
+        ["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, "--report", str(report), str(source)]
+    )
+    assert code == 2
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [row["status"] for row in rows] == ["FAILED"] * 3
+    assert all(row["error"] for row in rows)
+    assert rows[0]["keys"] == {"MKTOID": "700000", "rid": "cli0"}
+
+
+def test_jsonl_input_and_insert_mode(env: EmulatorHandle, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"keys": {"MKTOID": "1", "rid": "j"}, "attributes": {"city": "A"}}\n'
+        '{"keys": {"MKTOID": "1", "rid": "j"}, "attributes": {"city": "B"}}\n',
+        encoding="utf-8",
+    )
+    report = tmp_path / "r.csv"
+    assert (
+        main(
+            [
+                "sync-custom-objects",
+                "--type",
+                "RoadShow",
+                "--operation",
+                "insert",
+                "--report",
+                str(report),
+                str(source),
+            ]
+        )
+        == 0
+    )
+    assert [row["status"] for row in read_report(report)] == ["CREATED", "SKIPPED"]
+    assert json.loads(read_report(report)[0]["keys"]) == {"MKTOID": "1", "rid": "j"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("MKTOID,city\n1,x\n", "in.csv:1: the header row lacks the key column(s) rid"),
+        ("MKTOID,rid,city\n1,a,x\n2,b,y\n3,c\n", "in.csv:4: row has 2 fields"),
+        ("MKTOID,rid,city\n1,a,x\x0by\n", "in.csv:2: field 'city' holds character U+000B"),
+    ],
+)
+def test_bad_input_is_refused_before_anything_is_sent(
+    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(content, encoding="utf-8")
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 1
+    assert message in capsys.readouterr().err
+    assert sync_calls(env) == 0
+
+
+def test_fatal_error_is_one_clear_line_and_never_shows_the_key(
+    env: EmulatorHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", "wrong-key-0123456789")
+    source = write_csv(tmp_path / "in.csv", 5)
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 1
+    captured = capsys.readouterr()
+    assert "AuthenticationError" in captured.err and "20014" in captured.err
+    assert "wrong-key-0123456789" not in captured.err + captured.out
+    assert "Traceback" not in captured.err
+
+
+def test_batch_size_over_100_is_a_usage_error(
+    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "in.csv", 1)
+    assert (
+        main(
+            ["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, "--batch-size", "101", str(source)]
+        )
+        == 1
+    )
+    assert "between 1 and 100" in capsys.readouterr().err
+
+
+def test_get_custom_objects_writes_jsonl(env: EmulatorHandle, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", 120)
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 0
+    out = tmp_path / "out.jsonl"
+    assert main(["get-custom-objects", "--type", "RoadShow", "--batch-size", "50", "--out", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    ours = {r["keys"]["rid"]: r["attributes"] for r in records if r["keys"]["rid"].startswith("cli")}
+    assert len(ours) == 120 and ours["cli7"] == {"city": "City 7", "zip": "10007"}
+    out_one = tmp_path / "one.jsonl"
+    assert (
+        main(
+            [
+                "get-custom-objects",
+                "--type",
+                "RoadShow",
+                "--key",
+                "MKTOID=700007",
+                "--key",
+                "rid=cli7",
+                "--out",
+                str(out_one),
+            ]
+        )
+        == 0
+    )
+    assert [json.loads(line)["keys"] for line in out_one.read_text(encoding="utf-8").splitlines()] == [
+        {"MKTOID": "700007", "rid": "cli7"}
+    ]
+
+
+def test_call_prints_the_result(
+    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["call", "listMObjects"]) == 0
+    out = capsys.readouterr().out
+    assert "successListMObjects" in out and "Opportunity" in out
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps({"objectName": "Opportunity"}), encoding="utf-8")
+    assert main(["call", "describe_mobject", "--params", str(params), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["result"]["metadata"]["name"] == "Opportunity"
+    assert main(["call", "noSuchOperation"]) == 1
+    assert "unknown operation" in capsys.readouterr().err
+
+
+def test_without_an_endpoint_the_embedded_emulator_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("MKTOWS_ENDPOINT", "MKTOWS_USER_ID", "MKTOWS_ENCRYPTION_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = write_csv(tmp_path / "in.csv", 3)
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 0
+    err = capsys.readouterr().err
+    assert "embedded emulator" in err and str(tmp_path / "cache" / "mktows") in err
+    assert (tmp_path / "cache" / "mktows" / "emulator.sqlite3").is_file()
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 0
+    assert "UNCHANGED 3" in capsys.readouterr().err  # the state survived between runs
+
+
+@pytest.mark.mktows_emulator(settings={"latency": 0.03})
+def test_a_killed_run_resumes_without_losing_or_doubling_report_rows(
+    env: EmulatorHandle, tmp_path: Path
+) -> None:
+    total = 400
+    source = write_csv(tmp_path / "in.csv", total)
+    report = tmp_path / "report.csv"
+    checkpoint = tmp_path / "run.ckpt"
+    command = [
+        sys.executable, "-m", "mktows.cli", "sync-custom-objects", "--type", "RoadShow", "--keys", KEYS,
+        "--batch-size", "5", "--report", str(report), "--checkpoint", str(checkpoint), str(source),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, env=os.environ.copy(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if (
+                checkpoint.exists()
+                and json.loads(checkpoint.read_text(encoding="utf-8") or "{}").get("records_done", 0) >= 50
+            ):
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "the run finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+    done_before = json.loads(checkpoint.read_text(encoding="utf-8"))["records_done"]
+    assert 0 < done_before < total
+
+    resumed = subprocess.run(
+        command, env=os.environ.copy(), capture_output=True, text=True, timeout=120, check=False
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{done_before} of {total} objects already reported" in resumed.stderr
+    rows = read_report(report)
+    assert [row["line"] for row in rows] == [str(n) for n in range(2, total + 2)]
+    assert {row["status"] for row in rows} <= {"CREATED", "UNCHANGED"}
+    for i in range(total):
+        record = env.state.custom_object("RoadShow", MKTOID=str(700000 + i), rid=f"cli{i}")
+        assert record is not None and record["attributes"]["city"] == f"City {i}"
