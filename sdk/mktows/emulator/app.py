@@ -86,25 +86,56 @@ def read_body(environ: dict[str, Any], cap: int) -> bytes:
     return b"".join(parts)
 
 
+EnumPlan = tuple[tuple[str, str, tuple[type[Enum], ...], bool], ...]
+_ENUM_PLANS: dict[type[object], EnumPlan] = {}
+
+
+def _enum_plan(cls: type[object]) -> EnumPlan:
+    """For a generated class: (attribute, element name, its enumeration types, whether the value is an object
+    to look into) for each field that is or may contain an enumeration; empty when none can. Cached."""
+    cached = _ENUM_PLANS.get(cls)
+    if cached is not None:
+        return cached
+    plan = []
+    for var in XML_CONTEXT.build(cls).get_all_vars():
+        types = tuple(var.types)
+        enums = tuple(t for t in types if isinstance(t, type) and issubclass(t, Enum))
+        if enums and len(enums) == len(types):
+            plan.append((var.name, var.local_name, enums, False))
+        elif var.clazz is not None and _may_hold_enum(var.clazz, frozenset({cls})):
+            plan.append((var.name, var.local_name, (), True))
+    _ENUM_PLANS[cls] = tuple(plan)
+    return _ENUM_PLANS[cls]
+
+
+def _may_hold_enum(cls: type[Any], seen: frozenset[type[Any]]) -> bool:
+    if cls in seen or not dataclasses.is_dataclass(cls):
+        return False
+    for var in XML_CONTEXT.build(cls).get_all_vars():
+        if any(isinstance(t, type) and issubclass(t, Enum) for t in var.types):
+            return True
+        if var.clazz is not None and _may_hold_enum(var.clazz, seen | {cls}):
+            return True
+    return any(_may_hold_enum(sub, seen | {cls}) for sub in cls.__subclasses__())
+
+
 def unknown_enumeration(obj: Any, path: str = "") -> str | None:
     """Where a decoded request holds an enumeration value the WSDL does not list. The codec's lenient decode
     keeps such text on purpose (a client must survive a newer service's values); a service must refuse it."""
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-        return None
-    for var in XML_CONTEXT.build(type(obj)).get_all_vars():
-        value = getattr(obj, var.name, None)
+    cls: type[object] = type(obj)
+    for name, local_name, enums, nested in _enum_plan(cls):
+        value = getattr(obj, name, None)
         for item in value if isinstance(value, list) else [value]:
             if item is None:
                 continue
-            where = f"{path}/{var.local_name}"
-            types = tuple(var.types)
-            if types and all(issubclass(t, Enum) for t in types) and not isinstance(item, types):
-                enum_type: type[Enum] = types[0]
-                names = ", ".join(str(member.value) for member in enum_type)
-                return f"{where}: {str(item)[:80]!r} is not one of {names}"
-            found = unknown_enumeration(item, where)
-            if found:
-                return found
+            where = f"{path}/{local_name}"
+            if not nested and not isinstance(item, enums):
+                choices = ", ".join(str(member.value) for member in enums[0])
+                return f"{where}: {str(item)[:80]!r} is not one of {choices}"
+            if nested and dataclasses.is_dataclass(item):
+                found = unknown_enumeration(item, where)
+                if found:
+                    return found
     return None
 
 
