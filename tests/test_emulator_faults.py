@@ -11,7 +11,7 @@ import requests
 
 from mktows import codec
 from mktows.emulator import Emulator
-from mktows.errors import InternalError, ProtocolError, RateLimitError
+from mktows.errors import InternalError, ProtocolError, RateLimitError, SoapFault
 from mktows.types import (
     ArrayOfAttribute,
     ArrayOfCustomObj,
@@ -191,3 +191,17 @@ def test_the_admin_path_can_be_switched_off() -> None:
     with Emulator(settings={"admin": False}) as emulator:
         assert admin(emulator, "POST", "inject", {"kind": "drop"}).status_code == 404
         assert send_sync(emulator, "k").status_code == 200
+
+
+def test_injections_count_their_own_calls_and_take_turns(emulator: Emulator) -> None:
+    first = emulator.inject("getLead", "fault", count=None, every=3, code=20011)
+    second = emulator.inject("getLead", "fault", count=None, every=3, offset=1, code=20013)
+    outcomes = []
+    for _ in range(6):
+        try:
+            call(emulator, "getLead", GET_LEAD)
+            outcomes.append("ok")
+        except SoapFault as fault:
+            outcomes.append(str(fault.code))
+    assert outcomes == ["20011", "20013", "ok", "20011", "20013", "ok"]
+    assert (first.matched, first.fired, second.matched, second.fired) == (6, 2, 6, 2)

@@ -12,7 +12,10 @@ Kinds:
   (below 1) or a byte count; ``keep_length=True`` (default) announces the full Content-Length and closes the
   connection early, ``keep_length=False`` sends a complete HTTP response whose XML is cut short.
 
-``count`` calls are affected (None: until cleared); ``every=k`` affects every k-th matching call only.
+``count`` calls are affected (None: until cleared); ``every=k`` affects every k-th matching call only,
+starting with call ``offset + 1``. Each injection counts every call of its operation; when two injections
+are due on the same call, the one added first fires and the other's turn passes (give them different
+offsets, e.g. five kinds with ``every=10`` and offsets 0 to 4 fail half of the calls, 10 % each).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from mktows import operations as wsdl
@@ -42,6 +45,7 @@ class Injection:
     operation: str | None = None  # WSDL name; None matches every operation
     count: int | None = 1
     every: int = 1
+    offset: int = 0
     code: int = 20011
     status: int = 503
     body: str | None = None
@@ -63,21 +67,7 @@ class Injection:
         return asdict(self)
 
 
-_SETTABLE = frozenset(
-    {
-        "kind",
-        "operation",
-        "count",
-        "every",
-        "code",
-        "status",
-        "body",
-        "seconds",
-        "at",
-        "keep_length",
-        "after_processing",
-    }
-)
+_SETTABLE = frozenset(f.name for f in fields(Injection)) - {"id", "matched", "fired"}
 
 
 def make_injection(kind: str, operation: str | None = None, **options: Any) -> Injection:
@@ -98,6 +88,8 @@ def make_injection(kind: str, operation: str | None = None, **options: Any) -> I
         raise ValueError("count must be a positive whole number or null (until cleared)")
     if not isinstance(injection.every, int) or injection.every < 1:
         raise ValueError("every must be a positive whole number")
+    if not isinstance(injection.offset, int) or injection.offset < 0:
+        raise ValueError("offset must be a whole number >= 0")
     if kind == "fault" and not (isinstance(injection.code, int) and 0 < injection.code < 100_000):
         raise ValueError("code must be a fault code such as 20011")
     if kind == "http" and not (isinstance(injection.status, int) and 100 <= injection.status <= 599):
@@ -135,18 +127,20 @@ class Injector:
         return injection
 
     def take(self, operation: str) -> Injection | None:
-        """The injection that fires for this call of ``operation``, if any (counting it)."""
+        """The injection that fires for this call of ``operation``, if any. Every active injection for the
+        operation counts the call; the first one whose turn it is fires."""
+        chosen: Injection | None = None
         with self._lock:
             for injection in self._items:
                 if not injection.active or injection.operation not in (None, operation):
                     continue
                 injection.matched += 1
-                if (injection.matched - 1) % injection.every:
-                    continue
-                injection.fired += 1
-                self._items = [i for i in self._items if i.active]
-                return injection
-        return None
+                turn = injection.matched - 1 - injection.offset
+                if chosen is None and turn >= 0 and turn % injection.every == 0:
+                    injection.fired += 1
+                    chosen = injection
+            self._items = [i for i in self._items if i.active]
+        return chosen
 
     def clear(self) -> None:
         """Deactivate every injection."""
