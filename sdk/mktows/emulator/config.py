@@ -2,7 +2,32 @@
 
 ``load_config(path)`` reads a JSON or TOML file over ``defaults.DEFAULT_CONFIG`` (each top-level section in the
 file replaces the default one, except ``settings`` and ``limits``, merged key by key) and returns a validated,
-immutable ``EmulatorConfig``. ``EmulatorConfig.from_mapping`` does the same for a dict built in Python.
+immutable ``EmulatorConfig``. ``EmulatorConfig.from_mapping`` does the same for a dict built in Python. A TOML example:
+
+```toml
+[[users]]                      # replaces the default users
+user_id = "ci_user_1"
+encryption_key = "ci-key-0001"
+
+[[custom_object_types]]        # replaces the default RoadShow type
+name = "Car"
+dedupe_fields = ["vin"]
+fields = { vin = "string", km = "integer", sold = "boolean" }
+
+[custom_objects]               # seed records of a new database
+Car = [{ keys = { vin = "V1" }, attributes = { km = "10" } }]
+
+[settings]                     # merged key by key with the defaults
+freshness_window = 60.0        # seconds each way; freshness_check = false turns the check off
+latency = 0.05
+
+[limits]
+rate_calls = 100               # calls per rate_window seconds (20023); null in JSON switches it off
+rate_window = 2.0
+```
+Sections: users, workspaces, lead_fields, opportunity_fields, opportunity_role_fields, custom_object_types,
+tags, channels, and the seed data leads, lists, programs, campaigns, opportunities, opportunity_roles,
+custom_objects, activities (see ``defaults.DEFAULT_CONFIG`` for the shape of each).
 """
 
 from __future__ import annotations
