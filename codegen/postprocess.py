@@ -27,7 +27,27 @@ def make_context_header_optional(classes: list[Any]) -> None:
                         attr.default = None
 
 
-POSTPROCESSORS = (make_context_header_optional,)
+SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+def qualify_fault_element(classes: list[Any]) -> None:
+    """The ``Fault`` element of every response body is ``SOAP-ENV:Fault``.
+
+    Why: xsdata renders the ``Body.fault`` field without a namespace (it equals the envelope's, which the
+    template treats as inherited) while its runtime gives the inner ``Body`` class no namespace to inherit;
+    a fault built from the generated classes was written as an unqualified ``<Fault>``, which is not a SOAP
+    1.1 fault. Marketo's faults (FAULTS.md) are ``SOAP-ENV:Fault``; giving ``Body`` the envelope namespace
+    explicitly makes both agree. ``faultcode``, ``faultstring`` and ``detail`` stay unqualified.
+    """
+    for cls in classes:
+        if not cls.name.endswith("_output"):
+            continue
+        for inner in cls.inner:
+            if inner.name == "Body":
+                inner.namespace = SOAP_ENV_NS
+
+
+POSTPROCESSORS = (make_context_header_optional, qualify_fault_element)
 
 
 def postprocess_classes(classes: list[Any]) -> list[Any]:

@@ -5336,7 +5336,7 @@ def _d_ListMobjectsOutput_Body(el: _Element) -> ListMobjectsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessListMobjects(c) if not c.attrib else _xsi(c, False, _X_SuccessListMobjects)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -5368,13 +5368,13 @@ def _e_ListMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not ListMobjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_ListMobjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_ListMobjectsOutput_Body_Fault(el: _Element) -> ListMobjectsOutput.Body.Fault:
@@ -5520,7 +5520,7 @@ def _d_RequestCampaignOutput_Body(el: _Element) -> RequestCampaignOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessRequestCampaign(c) if not c.attrib else _xsi(c, False, _X_SuccessRequestCampaign)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -5552,13 +5552,13 @@ def _e_RequestCampaignOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not RequestCampaignOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_RequestCampaignOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_RequestCampaignOutput_Body_Fault(el: _Element) -> RequestCampaignOutput.Body.Fault:
@@ -5704,7 +5704,7 @@ def _d_ScheduleCampaignOutput_Body(el: _Element) -> ScheduleCampaignOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessScheduleCampaign(c) if not c.attrib else _xsi(c, False, _X_SuccessScheduleCampaign)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -5736,13 +5736,13 @@ def _e_ScheduleCampaignOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not ScheduleCampaignOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_ScheduleCampaignOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_ScheduleCampaignOutput_Body_Fault(el: _Element) -> ScheduleCampaignOutput.Body.Fault:
@@ -7573,7 +7573,7 @@ def _d_GetImportToListStatusOutput_Body(el: _Element) -> GetImportToListStatusOu
                 if not c.attrib
                 else _xsi(c, False, _X_SuccessGetImportToListStatus)
             )
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -7605,13 +7605,13 @@ def _e_GetImportToListStatusOutput_Body(o: Any, out: list[str], r: bool) -> None
     if v is not None:
         if type(v) is not GetImportToListStatusOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetImportToListStatusOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetImportToListStatusOutput_Body_Fault(el: _Element) -> GetImportToListStatusOutput.Body.Fault:
@@ -7861,7 +7861,7 @@ def _d_ImportToListOutput_Body(el: _Element) -> ImportToListOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessImportToList(c) if not c.attrib else _xsi(c, False, _X_SuccessImportToList)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -7893,13 +7893,13 @@ def _e_ImportToListOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not ImportToListOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_ImportToListOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_ImportToListOutput_Body_Fault(el: _Element) -> ImportToListOutput.Body.Fault:
@@ -9808,7 +9808,7 @@ def _d_GetCampaignsForSourceOutput_Body(el: _Element) -> GetCampaignsForSourceOu
                 if not c.attrib
                 else _xsi(c, False, _X_SuccessGetCampaignsForSource)
             )
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -9840,13 +9840,13 @@ def _e_GetCampaignsForSourceOutput_Body(o: Any, out: list[str], r: bool) -> None
     if v is not None:
         if type(v) is not GetCampaignsForSourceOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetCampaignsForSourceOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetCampaignsForSourceOutput_Body_Fault(el: _Element) -> GetCampaignsForSourceOutput.Body.Fault:
@@ -10646,7 +10646,7 @@ def _d_MergeLeadsOutput_Body(el: _Element) -> MergeLeadsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessMergeLeads(c) if not c.attrib else _xsi(c, False, _X_SuccessMergeLeads)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -10678,13 +10678,13 @@ def _e_MergeLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not MergeLeadsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_MergeLeadsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_MergeLeadsOutput_Body_Fault(el: _Element) -> MergeLeadsOutput.Body.Fault:
@@ -11592,7 +11592,7 @@ def _d_DeleteMobjectsOutput_Body(el: _Element) -> DeleteMobjectsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessDeleteMobjects(c) if not c.attrib else _xsi(c, False, _X_SuccessDeleteMobjects)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -11624,13 +11624,13 @@ def _e_DeleteMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not DeleteMobjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_DeleteMobjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_DeleteMobjectsOutput_Body_Fault(el: _Element) -> DeleteMobjectsOutput.Body.Fault:
@@ -11776,7 +11776,7 @@ def _d_DescribeMobjectOutput_Body(el: _Element) -> DescribeMobjectOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessDescribeMobject(c) if not c.attrib else _xsi(c, False, _X_SuccessDescribeMobject)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -11808,13 +11808,13 @@ def _e_DescribeMobjectOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not DescribeMobjectOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_DescribeMobjectOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_DescribeMobjectOutput_Body_Fault(el: _Element) -> DescribeMobjectOutput.Body.Fault:
@@ -11956,7 +11956,7 @@ def _d_GetTagsOutput_Body(el: _Element) -> GetTagsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetTags(c) if not c.attrib else _xsi(c, False, _X_SuccessGetTags)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -11988,13 +11988,13 @@ def _e_GetTagsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetTagsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetTagsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetTagsOutput_Body_Fault(el: _Element) -> GetTagsOutput.Body.Fault:
@@ -12250,7 +12250,7 @@ def _d_SyncLeadOutput_Body(el: _Element) -> SyncLeadOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessSyncLead(c) if not c.attrib else _xsi(c, False, _X_SuccessSyncLead)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -12282,13 +12282,13 @@ def _e_SyncLeadOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not SyncLeadOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_SyncLeadOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_SyncLeadOutput_Body_Fault(el: _Element) -> SyncLeadOutput.Body.Fault:
@@ -12430,7 +12430,7 @@ def _d_SyncMobjectsOutput_Body(el: _Element) -> SyncMobjectsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessSyncMobjects(c) if not c.attrib else _xsi(c, False, _X_SuccessSyncMobjects)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -12462,13 +12462,13 @@ def _e_SyncMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not SyncMobjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_SyncMobjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_SyncMobjectsOutput_Body_Fault(el: _Element) -> SyncMobjectsOutput.Body.Fault:
@@ -12732,7 +12732,7 @@ def _d_SyncMultipleLeadsOutput_Body(el: _Element) -> SyncMultipleLeadsOutput.Bod
                 if not c.attrib
                 else _xsi(c, False, _X_SuccessSyncMultipleLeads)
             )
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -12764,13 +12764,13 @@ def _e_SyncMultipleLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not SyncMultipleLeadsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_SyncMultipleLeadsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_SyncMultipleLeadsOutput_Body_Fault(el: _Element) -> SyncMultipleLeadsOutput.Body.Fault:
@@ -13333,7 +13333,7 @@ def _d_DeleteCustomObjectsOutput_Body(el: _Element) -> DeleteCustomObjectsOutput
                 if not c.attrib
                 else _xsi(c, False, _X_SuccessDeleteCustomObjects)
             )
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -13365,13 +13365,13 @@ def _e_DeleteCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not DeleteCustomObjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_DeleteCustomObjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_DeleteCustomObjectsOutput_Body_Fault(el: _Element) -> DeleteCustomObjectsOutput.Body.Fault:
@@ -13519,7 +13519,7 @@ def _d_GetCustomObjectsOutput_Body(el: _Element) -> GetCustomObjectsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetCustomObjects(c) if not c.attrib else _xsi(c, False, _X_SuccessGetCustomObjects)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -13551,13 +13551,13 @@ def _e_GetCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetCustomObjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetCustomObjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetCustomObjectsOutput_Body_Fault(el: _Element) -> GetCustomObjectsOutput.Body.Fault:
@@ -13703,7 +13703,7 @@ def _d_GetLeadActivityOutput_Body(el: _Element) -> GetLeadActivityOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetLeadActivity(c) if not c.attrib else _xsi(c, False, _X_SuccessGetLeadActivity)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -13735,13 +13735,13 @@ def _e_GetLeadActivityOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetLeadActivityOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetLeadActivityOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetLeadActivityOutput_Body_Fault(el: _Element) -> GetLeadActivityOutput.Body.Fault:
@@ -13887,7 +13887,7 @@ def _d_GetLeadChangesOutput_Body(el: _Element) -> GetLeadChangesOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetLeadChanges(c) if not c.attrib else _xsi(c, False, _X_SuccessGetLeadChanges)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -13919,13 +13919,13 @@ def _e_GetLeadChangesOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetLeadChangesOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetLeadChangesOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetLeadChangesOutput_Body_Fault(el: _Element) -> GetLeadChangesOutput.Body.Fault:
@@ -14067,7 +14067,7 @@ def _d_GetLeadOutput_Body(el: _Element) -> GetLeadOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetLead(c) if not c.attrib else _xsi(c, False, _X_SuccessGetLead)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -14099,13 +14099,13 @@ def _e_GetLeadOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetLeadOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetLeadOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetLeadOutput_Body_Fault(el: _Element) -> GetLeadOutput.Body.Fault:
@@ -14251,7 +14251,7 @@ def _d_GetMultipleLeadsOutput_Body(el: _Element) -> GetMultipleLeadsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetMultipleLeads(c) if not c.attrib else _xsi(c, False, _X_SuccessGetMultipleLeads)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -14283,13 +14283,13 @@ def _e_GetMultipleLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetMultipleLeadsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetMultipleLeadsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetMultipleLeadsOutput_Body_Fault(el: _Element) -> GetMultipleLeadsOutput.Body.Fault:
@@ -14435,7 +14435,7 @@ def _d_ListOperationOutput_Body(el: _Element) -> ListOperationOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessListOperation(c) if not c.attrib else _xsi(c, False, _X_SuccessListOperation)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -14467,13 +14467,13 @@ def _e_ListOperationOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not ListOperationOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_ListOperationOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_ListOperationOutput_Body_Fault(el: _Element) -> ListOperationOutput.Body.Fault:
@@ -14623,7 +14623,7 @@ def _d_SyncCustomObjectsOutput_Body(el: _Element) -> SyncCustomObjectsOutput.Bod
                 if not c.attrib
                 else _xsi(c, False, _X_SuccessSyncCustomObjects)
             )
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -14655,13 +14655,13 @@ def _e_SyncCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not SyncCustomObjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_SyncCustomObjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_SyncCustomObjectsOutput_Body_Fault(el: _Element) -> SyncCustomObjectsOutput.Body.Fault:
@@ -15216,7 +15216,7 @@ def _d_GetChannelsOutput_Body(el: _Element) -> GetChannelsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetChannels(c) if not c.attrib else _xsi(c, False, _X_SuccessGetChannels)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -15248,13 +15248,13 @@ def _e_GetChannelsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetChannelsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetChannelsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetChannelsOutput_Body_Fault(el: _Element) -> GetChannelsOutput.Body.Fault:
@@ -15396,7 +15396,7 @@ def _d_GetMobjectsOutput_Body(el: _Element) -> GetMobjectsOutput.Body:
             if f0 is not _UNSET:
                 raise Fallback
             f0 = _d_SuccessGetMobjects(c) if not c.attrib else _xsi(c, False, _X_SuccessGetMobjects)
-        elif tag == "Fault":
+        elif tag == "{http://schemas.xmlsoap.org/soap/envelope/}Fault":
             if f1 is not _UNSET:
                 raise Fallback
             f1 = (
@@ -15428,13 +15428,13 @@ def _e_GetMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
     if v is not None:
         if type(v) is not GetMobjectsOutput.Body.Fault:
             raise Fallback
-        a("<Fault>")
+        a("<SOAP-ENV:Fault>")
         n = len(out)
         _e_GetMobjectsOutput_Body_Fault(v, out, r)
         if len(out) == n:
-            out[-1] = "<Fault/>"
+            out[-1] = "<SOAP-ENV:Fault/>"
         else:
-            a("</Fault>")
+            a("</SOAP-ENV:Fault>")
 
 
 def _d_GetMobjectsOutput_Body_Fault(el: _Element) -> GetMobjectsOutput.Body.Fault:
@@ -17493,9 +17493,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_ListMobjectsOutput,
     ),
     ListMobjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_ListMobjectsOutput_Body,
     ),
     ListMobjectsOutput.Body.Fault: (
@@ -17517,9 +17517,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_RequestCampaignOutput,
     ),
     RequestCampaignOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_RequestCampaignOutput_Body,
     ),
     RequestCampaignOutput.Body.Fault: (
@@ -17541,9 +17541,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_ScheduleCampaignOutput,
     ),
     ScheduleCampaignOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_ScheduleCampaignOutput_Body,
     ),
     ScheduleCampaignOutput.Body.Fault: (
@@ -17751,9 +17751,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetImportToListStatusOutput,
     ),
     GetImportToListStatusOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetImportToListStatusOutput_Body,
     ),
     GetImportToListStatusOutput.Body.Fault: (
@@ -17793,9 +17793,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_ImportToListOutput,
     ),
     ImportToListOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_ImportToListOutput_Body,
     ),
     ImportToListOutput.Body.Fault: (
@@ -18027,9 +18027,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetCampaignsForSourceOutput,
     ),
     GetCampaignsForSourceOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetCampaignsForSourceOutput_Body,
     ),
     GetCampaignsForSourceOutput.Body.Fault: (
@@ -18159,9 +18159,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_MergeLeadsOutput,
     ),
     MergeLeadsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_MergeLeadsOutput_Body,
     ),
     MergeLeadsOutput.Body.Fault: (
@@ -18315,9 +18315,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_DeleteMobjectsOutput,
     ),
     DeleteMobjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_DeleteMobjectsOutput_Body,
     ),
     DeleteMobjectsOutput.Body.Fault: (
@@ -18339,9 +18339,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_DescribeMobjectOutput,
     ),
     DescribeMobjectOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_DescribeMobjectOutput_Body,
     ),
     DescribeMobjectOutput.Body.Fault: (
@@ -18363,9 +18363,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetTagsOutput,
     ),
     GetTagsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetTagsOutput_Body,
     ),
     GetTagsOutput.Body.Fault: (
@@ -18405,9 +18405,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_SyncLeadOutput,
     ),
     SyncLeadOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_SyncLeadOutput_Body,
     ),
     SyncLeadOutput.Body.Fault: (
@@ -18429,9 +18429,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_SyncMobjectsOutput,
     ),
     SyncMobjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_SyncMobjectsOutput_Body,
     ),
     SyncMobjectsOutput.Body.Fault: (
@@ -18471,9 +18471,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_SyncMultipleLeadsOutput,
     ),
     SyncMultipleLeadsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_SyncMultipleLeadsOutput_Body,
     ),
     SyncMultipleLeadsOutput.Body.Fault: (
@@ -18567,9 +18567,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_DeleteCustomObjectsOutput,
     ),
     DeleteCustomObjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_DeleteCustomObjectsOutput_Body,
     ),
     DeleteCustomObjectsOutput.Body.Fault: (
@@ -18591,9 +18591,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetCustomObjectsOutput,
     ),
     GetCustomObjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetCustomObjectsOutput_Body,
     ),
     GetCustomObjectsOutput.Body.Fault: (
@@ -18615,9 +18615,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetLeadActivityOutput,
     ),
     GetLeadActivityOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetLeadActivityOutput_Body,
     ),
     GetLeadActivityOutput.Body.Fault: (
@@ -18639,9 +18639,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetLeadChangesOutput,
     ),
     GetLeadChangesOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetLeadChangesOutput_Body,
     ),
     GetLeadChangesOutput.Body.Fault: (
@@ -18663,9 +18663,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetLeadOutput,
     ),
     GetLeadOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetLeadOutput_Body,
     ),
     GetLeadOutput.Body.Fault: (
@@ -18687,9 +18687,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetMultipleLeadsOutput,
     ),
     GetMultipleLeadsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetMultipleLeadsOutput_Body,
     ),
     GetMultipleLeadsOutput.Body.Fault: (
@@ -18711,9 +18711,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_ListOperationOutput,
     ),
     ListOperationOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_ListOperationOutput_Body,
     ),
     ListOperationOutput.Body.Fault: (
@@ -18735,9 +18735,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_SyncCustomObjectsOutput,
     ),
     SyncCustomObjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_SyncCustomObjectsOutput_Body,
     ),
     SyncCustomObjectsOutput.Body.Fault: (
@@ -18831,9 +18831,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetChannelsOutput,
     ),
     GetChannelsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetChannelsOutput_Body,
     ),
     GetChannelsOutput.Body.Fault: (
@@ -18855,9 +18855,9 @@ _ROOTS: dict[type, tuple[str, str, str, _Encoder]] = {
         _e_GetMobjectsOutput,
     ),
     GetMobjectsOutput.Body: (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
-        "</Body>",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Body xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>',
+        "</SOAP-ENV:Body>",
         _e_GetMobjectsOutput_Body,
     ),
     GetMobjectsOutput.Body.Fault: (

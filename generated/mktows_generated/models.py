@@ -2287,6 +2287,9 @@ class ListMobjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_list_mobjects: None | SuccessListMobjects = field(
             default=None,
             metadata={
@@ -2359,6 +2362,9 @@ class RequestCampaignOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_request_campaign: None | SuccessRequestCampaign = field(
             default=None,
             metadata={
@@ -2431,6 +2437,9 @@ class ScheduleCampaignOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_schedule_campaign: None | SuccessScheduleCampaign = field(
             default=None,
             metadata={
@@ -3184,6 +3193,9 @@ class GetImportToListStatusOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_import_to_list_status: (
             None | SuccessGetImportToListStatus
         ) = field(
@@ -3300,6 +3312,9 @@ class ImportToListOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_import_to_list: None | SuccessImportToList = field(
             default=None,
             metadata={
@@ -3882,6 +3897,9 @@ class GetCampaignsForSourceOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_campaigns_for_source: (
             None | SuccessGetCampaignsForSource
         ) = field(
@@ -4216,6 +4234,9 @@ class MergeLeadsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_merge_leads: None | SuccessMergeLeads = field(
             default=None,
             metadata={
@@ -4546,6 +4567,9 @@ class DeleteMobjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_delete_mobjects: None | SuccessDeleteMobjects = field(
             default=None,
             metadata={
@@ -4618,6 +4642,9 @@ class DescribeMobjectOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_describe_mobject: None | SuccessDescribeMobject = field(
             default=None,
             metadata={
@@ -4699,6 +4726,9 @@ class GetTagsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_tags: None | SuccessGetTags = field(
             default=None,
             metadata={
@@ -4829,6 +4859,9 @@ class SyncLeadOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_sync_lead: None | SuccessSyncLead = field(
             default=None,
             metadata={
@@ -4901,6 +4934,9 @@ class SyncMobjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_sync_mobjects: None | SuccessSyncMobjects = field(
             default=None,
             metadata={
@@ -5013,6 +5049,9 @@ class SyncMultipleLeadsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_sync_multiple_leads: None | SuccessSyncMultipleLeads = field(
             default=None,
             metadata={
@@ -5221,6 +5260,9 @@ class DeleteCustomObjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_delete_custom_objects: None | SuccessDeleteCustomObjects = (
             field(
                 default=None,
@@ -5304,6 +5346,9 @@ class GetCustomObjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_custom_objects: None | SuccessGetCustomObjects = field(
             default=None,
             metadata={
@@ -5376,6 +5421,9 @@ class GetLeadActivityOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_lead_activity: None | SuccessGetLeadActivity = field(
             default=None,
             metadata={
@@ -5448,6 +5496,9 @@ class GetLeadChangesOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_lead_changes: None | SuccessGetLeadChanges = field(
             default=None,
             metadata={
@@ -5520,6 +5571,9 @@ class GetLeadOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_lead: None | SuccessGetLead = field(
             default=None,
             metadata={
@@ -5592,6 +5646,9 @@ class GetMultipleLeadsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_multiple_leads: None | SuccessGetMultipleLeads = field(
             default=None,
             metadata={
@@ -5673,6 +5730,9 @@ class ListOperationOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_list_operation: None | SuccessListOperation = field(
             default=None,
             metadata={
@@ -5745,6 +5805,9 @@ class SyncCustomObjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_sync_custom_objects: None | SuccessSyncCustomObjects = field(
             default=None,
             metadata={
@@ -6050,6 +6113,9 @@ class GetChannelsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_channels: None | SuccessGetChannels = field(
             default=None,
             metadata={
@@ -6122,6 +6188,9 @@ class GetMobjectsOutput:
 
     @dataclass(kw_only=True)
     class Body:
+        class Meta:
+            namespace = "http://schemas.xmlsoap.org/soap/envelope/"
+
         success_get_mobjects: None | SuccessGetMobjects = field(
             default=None,
             metadata={

@@ -30,9 +30,6 @@ REASON_HEADER = "X-Mktows-Fault-Reason"
 # class to build from; every operation's Fault has the same shape, so any one gives the same bytes.
 _ANY_OPERATION = wsdl.OPERATIONS["listMObjects"]
 
-_UNQUALIFIED_FAULT = (b"<Fault>", b"</Fault>")
-_QUALIFIED_FAULT = (b"<SOAP-ENV:Fault>", b"</SOAP-ENV:Fault>")
-
 
 @dataclass
 class Response:
@@ -68,13 +65,7 @@ def fault_envelope(op: Operation | None, code: int, title: str, faultcode: str =
             )
         ),
     )
-    data = codec.encode(target.output(body=target.output.Body(fault=fault)))
-    if _QUALIFIED_FAULT[0] not in data:
-        # The generated Body declares Fault without the SOAP envelope namespace; SOAP 1.1 (and Marketo's
-        # documented fault) puts it in that namespace, so qualify it here.
-        data = data.replace(_UNQUALIFIED_FAULT[0], _QUALIFIED_FAULT[0], 1)
-        data = data.replace(_UNQUALIFIED_FAULT[1], _QUALIFIED_FAULT[1], 1)
-    return data
+    return codec.encode(target.output(body=target.output.Body(fault=fault)))
 
 
 def _header_text(text: str) -> str:
