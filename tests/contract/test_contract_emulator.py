@@ -186,7 +186,14 @@ class CustomObjectsMachine(RuleBasedStateMachine):
 
     @initialize()
     def start_clean(self) -> None:
-        """Our keys are fresh per run; make sure none exists (a retried run, an outside endpoint)."""
+        """Our keys are fresh per run: none of them may exist yet."""
+        assert self._delete_all_keys() == [UNCHANGED] * len(MKTOIDS) * len(self.rids)
+
+    def teardown(self) -> None:
+        """Leave nothing behind: later runs (and an outside endpoint's owner) see none of our objects."""
+        self._delete_all_keys()
+
+    def _delete_all_keys(self) -> list[T.SyncStatusEnum]:
         keys = [(m, r) for m in MKTOIDS for r in self.rids]
         result = self.client.ops.delete_custom_objects(
             T.ParamsDeleteCustomObjects(
@@ -194,7 +201,7 @@ class CustomObjectsMachine(RuleBasedStateMachine):
                 custom_obj_key_lists=T.ArrayOfKeyList(key_list=[_key_list(k) for k in keys]),
             )
         )
-        assert [s.status for s in _statuses(result.delete_custom_obj_status_list)] == [UNCHANGED] * len(keys)
+        return [s.status for s in _statuses(result.delete_custom_obj_status_list)]
 
     @rule(data=st.data(), mode=st.sampled_from(MODES))
     def sync(self, data: st.DataObject, mode: T.SyncOperationEnum) -> None:
