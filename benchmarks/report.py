@@ -43,6 +43,7 @@ def machine() -> dict[str, str]:
     return {
         "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "CPU": f"{_cpu()} ({os.cpu_count()} logical CPUs)",
+        "load average (1, 5, 15 min) when written": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "mktows": _version("mktows"),

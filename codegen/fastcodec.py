@@ -73,6 +73,7 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
+_new = object.__new__
 _XSI_NIL = "{{{xsi}}}nil"
 _XSI_TYPE = "{{{xsi}}}type"
 _BOOL: dict[str | None, bool] = {{"true": True, "1": True, "false": False, "0": False}}
@@ -233,6 +234,20 @@ def _tag(qname: str) -> str | None:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether ``cls``'s ``__init__`` only stores its keyword arguments (a mutable dataclass without slots,
+    ``__post_init__`` or init-less fields, as xsdata writes them): then setting each field does the same."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return (
+        params is not None
+        and params.init
+        and not params.frozen
+        and "__slots__" not in cls.__dict__
+        and not hasattr(cls, "__post_init__")
+        and all(f.init for f in dataclasses.fields(cls))
+    )
 
 
 def _ident(cls: type) -> str:
@@ -527,13 +542,22 @@ class _Generator:
         if required:
             lines.append(f"    if {' or '.join(f'{name} is _UNSET' for name in required)}:")
             lines.append("        raise Fallback")
-        arguments = []
-        for index, var in enumerate(element_vars):
-            if var.list_element or f"f{index}" in required:
-                arguments.append(f"{var.name}=f{index}")
-            else:
-                arguments.append(f"{var.name}=None if f{index} is _UNSET else f{index}")
-        lines.append(f"    return {cls_ref}({', '.join(arguments)})")
+        values = [
+            f"f{index}"
+            if var.list_element or f"f{index}" in required
+            else f"None if f{index} is _UNSET else f{index}"
+            for index, var in enumerate(element_vars)
+        ]
+        if not _plain_init(plan.cls):
+            arguments = ", ".join(
+                f"{var.name}={value}" for var, value in zip(element_vars, values, strict=True)
+            )
+            lines.append(f"    return {cls_ref}({arguments})")
+            return lines
+        # what the dataclass __init__ would do (every field set, in order), without its call overhead
+        lines.append(f"    o = _new({cls_ref})")
+        lines += [f"    o.{var.name} = {value}" for var, value in zip(element_vars, values, strict=True)]
+        lines.append("    return o")
         return lines
 
     # -- encoders ---------------------------------------------------------------------------------------------

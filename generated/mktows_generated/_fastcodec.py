@@ -277,6 +277,7 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
+_new = object.__new__
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _BOOL: dict[str | None, bool] = {"true": True, "1": True, "false": False, "0": False}
@@ -349,7 +350,9 @@ def _d_ArrayOfBase64Binary(el: _Element) -> ArrayOfBase64Binary:
             f0.append(b"" if t is None else b64decode(t, validate=True))
         else:
             raise Fallback
-    return ArrayOfBase64Binary(base64_binary=f0)
+    o = _new(ArrayOfBase64Binary)
+    o.base64_binary = f0
+    return o
 
 
 def _e_ArrayOfBase64Binary(o: Any, out: list[str], r: bool) -> None:
@@ -378,7 +381,9 @@ def _d_ArrayOfInteger(el: _Element) -> ArrayOfInteger:
             f0.append(int(t))
         else:
             raise Fallback
-    return ArrayOfInteger(integer_item=f0)
+    o = _new(ArrayOfInteger)
+    o.integer_item = f0
+    return o
 
 
 def _e_ArrayOfInteger(o: Any, out: list[str], r: bool) -> None:
@@ -404,7 +409,9 @@ def _d_ArrayOfString(el: _Element) -> ArrayOfString:
             f0.append("" if t is None else t)
         else:
             raise Fallback
-    return ArrayOfString(string_item=f0)
+    o = _new(ArrayOfString)
+    o.string_item = f0
+    return o
 
 
 def _e_ArrayOfString(o: Any, out: list[str], r: bool) -> None:
@@ -438,7 +445,10 @@ def _d_Attrib(el: _Element) -> Attrib:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return Attrib(name=f0, value=f1)
+    o = _new(Attrib)
+    o.name = f0
+    o.value = f1
+    return o
 
 
 def _e_Attrib(o: Any, out: list[str], r: bool) -> None:
@@ -480,7 +490,11 @@ def _d_Attribute(el: _Element) -> Attribute:
             raise Fallback
     if f0 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return Attribute(attr_name=f0, attr_type=None if f1 is _UNSET else f1, attr_value=f2)
+    o = _new(Attribute)
+    o.attr_name = f0
+    o.attr_type = None if f1 is _UNSET else f1
+    o.attr_value = f2
+    return o
 
 
 def _e_Attribute(o: Any, out: list[str], r: bool) -> None:
@@ -544,13 +558,13 @@ def _d_AuthenticationHeaderInfo(el: _Element) -> AuthenticationHeaderInfo:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return AuthenticationHeaderInfo(
-        mktows_user_id=f0,
-        request_signature=f1,
-        request_timestamp=f2,
-        audit=None if f3 is _UNSET else f3,
-        mode=None if f4 is _UNSET else f4,
-    )
+    o = _new(AuthenticationHeaderInfo)
+    o.mktows_user_id = f0
+    o.request_signature = f1
+    o.request_timestamp = f2
+    o.audit = None if f3 is _UNSET else f3
+    o.mode = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_AuthenticationHeaderInfo(o: Any, out: list[str], r: bool) -> None:
@@ -609,7 +623,11 @@ def _d_CampaignRecord(el: _Element) -> CampaignRecord:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return CampaignRecord(id=f0, name=f1, description=f2)
+    o = _new(CampaignRecord)
+    o.id = f0
+    o.name = f1
+    o.description = f2
+    return o
 
 
 def _e_CampaignRecord(o: Any, out: list[str], r: bool) -> None:
@@ -749,22 +767,22 @@ def _d_MobjFieldMetadata(el: _Element) -> MobjFieldMetadata:
         or f13 is _UNSET
     ):
         raise Fallback
-    return MobjFieldMetadata(
-        name=f0,
-        description=f1,
-        display_name=f2,
-        source_object=f3,
-        data_type=f4,
-        size=f5,
-        is_readonly=f6,
-        is_update_blocked=f7,
-        is_name=f8,
-        is_primary_key=f9,
-        is_custom=f10,
-        is_dynamic=f11,
-        dynamic_field_ref=f12,
-        updated_at=f13,
-    )
+    o = _new(MobjFieldMetadata)
+    o.name = f0
+    o.description = f1
+    o.display_name = f2
+    o.source_object = f3
+    o.data_type = f4
+    o.size = f5
+    o.is_readonly = f6
+    o.is_update_blocked = f7
+    o.is_name = f8
+    o.is_primary_key = f9
+    o.is_custom = f10
+    o.is_dynamic = f11
+    o.dynamic_field_ref = f12
+    o.updated_at = f13
+    return o
 
 
 def _e_MobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
@@ -891,7 +909,9 @@ def _d_MktowsContextHeaderInfo(el: _Element) -> MktowsContextHeaderInfo:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MktowsContextHeaderInfo(target_workspace=f0)
+    o = _new(MktowsContextHeaderInfo)
+    o.target_workspace = f0
+    return o
 
 
 def _e_MktowsContextHeaderInfo(o: Any, out: list[str], r: bool) -> None:
@@ -916,7 +936,9 @@ def _d_ParamsDescribeMobject1(el: _Element) -> ParamsDescribeMobject1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsDescribeMobject1(object_name=f0)
+    o = _new(ParamsDescribeMobject1)
+    o.object_name = f0
+    return o
 
 
 def _e_ParamsDescribeMobject1(o: Any, out: list[str], r: bool) -> None:
@@ -945,9 +967,10 @@ def _d_ParamsGetImportToListStatus1(el: _Element) -> ParamsGetImportToListStatus
             f1 = "" if t is None else t
         else:
             raise Fallback
-    return ParamsGetImportToListStatus1(
-        program_name=None if f0 is _UNSET else f0, list_name=None if f1 is _UNSET else f1
-    )
+    o = _new(ParamsGetImportToListStatus1)
+    o.program_name = None if f0 is _UNSET else f0
+    o.list_name = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ParamsGetImportToListStatus1(o: Any, out: list[str], r: bool) -> None:
@@ -985,7 +1008,9 @@ def _d_ResultListMobjects(el: _Element) -> ResultListMobjects:
             f0.append("" if t is None else t)
         else:
             raise Fallback
-    return ResultListMobjects(objects=f0)
+    o = _new(ResultListMobjects)
+    o.objects = f0
+    return o
 
 
 def _e_ResultListMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -1013,7 +1038,9 @@ def _d_ResultRequestCampaign(el: _Element) -> ResultRequestCampaign:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultRequestCampaign(success=f0)
+    o = _new(ResultRequestCampaign)
+    o.success = f0
+    return o
 
 
 def _e_ResultRequestCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -1041,7 +1068,9 @@ def _d_ResultScheduleCampaign(el: _Element) -> ResultScheduleCampaign:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultScheduleCampaign(success=f0)
+    o = _new(ResultScheduleCampaign)
+    o.success = f0
+    return o
 
 
 def _e_ResultScheduleCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -1083,7 +1112,11 @@ def _d_ServiceException1(el: _Element) -> ServiceException1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ServiceException1(name=f0, message=f1, code=f2)
+    o = _new(ServiceException1)
+    o.name = f0
+    o.message = f1
+    o.code = f2
+    return o
 
 
 def _e_ServiceException1(o: Any, out: list[str], r: bool) -> None:
@@ -1134,12 +1167,12 @@ def _d_StreamPosition(el: _Element) -> StreamPosition:
             f3 = t
         else:
             raise Fallback
-    return StreamPosition(
-        latest_created_at=None if f0 is _UNSET else f0,
-        oldest_created_at=None if f1 is _UNSET else f1,
-        activity_created_at=None if f2 is _UNSET else f2,
-        offset=None if f3 is _UNSET else f3,
-    )
+    o = _new(StreamPosition)
+    o.latest_created_at = None if f0 is _UNSET else f0
+    o.oldest_created_at = None if f1 is _UNSET else f1
+    o.activity_created_at = None if f2 is _UNSET else f2
+    o.offset = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_StreamPosition(o: Any, out: list[str], r: bool) -> None:
@@ -1222,13 +1255,13 @@ def _d_VersionedItem(el: _Element) -> VersionedItem:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f4 is _UNSET:
         raise Fallback
-    return VersionedItem(
-        id=f0,
-        name=f1,
-        type_value=None if f2 is _UNSET else f2,
-        description=None if f3 is _UNSET else f3,
-        timestamp=f4,
-    )
+    o = _new(VersionedItem)
+    o.id = f0
+    o.name = f1
+    o.type_value = None if f2 is _UNSET else f2
+    o.description = None if f3 is _UNSET else f3
+    o.timestamp = f4
+    return o
 
 
 def _e_VersionedItem(o: Any, out: list[str], r: bool) -> None:
@@ -1278,7 +1311,9 @@ def _d_ArrayOfActivityType(el: _Element) -> ArrayOfActivityType:
             f0.append(_V_ActivityType[t])
         else:
             raise Fallback
-    return ArrayOfActivityType(activity_type=f0)
+    o = _new(ArrayOfActivityType)
+    o.activity_type = f0
+    return o
 
 
 def _e_ArrayOfActivityType(o: Any, out: list[str], r: bool) -> None:
@@ -1299,7 +1334,9 @@ def _d_ArrayOfAttrib(el: _Element) -> ArrayOfAttrib:
             f0.append(_d_Attrib(c) if not c.attrib else _xsi(c, False, _X_Attrib))
         else:
             raise Fallback
-    return ArrayOfAttrib(attrib=f0)
+    o = _new(ArrayOfAttrib)
+    o.attrib = f0
+    return o
 
 
 def _e_ArrayOfAttrib(o: Any, out: list[str], r: bool) -> None:
@@ -1328,7 +1365,9 @@ def _d_ArrayOfAttribute(el: _Element) -> ArrayOfAttribute:
             f0.append(_d_Attribute(c) if not c.attrib else _xsi(c, False, _X_Attribute))
         else:
             raise Fallback
-    return ArrayOfAttribute(attribute=f0)
+    o = _new(ArrayOfAttribute)
+    o.attribute = f0
+    return o
 
 
 def _e_ArrayOfAttribute(o: Any, out: list[str], r: bool) -> None:
@@ -1357,7 +1396,9 @@ def _d_ArrayOfCampaignRecord(el: _Element) -> ArrayOfCampaignRecord:
             f0.append(_d_CampaignRecord(c) if not c.attrib else _xsi(c, False, _X_CampaignRecord))
         else:
             raise Fallback
-    return ArrayOfCampaignRecord(campaign_record=f0)
+    o = _new(ArrayOfCampaignRecord)
+    o.campaign_record = f0
+    return o
 
 
 def _e_ArrayOfCampaignRecord(o: Any, out: list[str], r: bool) -> None:
@@ -1386,7 +1427,9 @@ def _d_ArrayOfMobjFieldMetadata(el: _Element) -> ArrayOfMobjFieldMetadata:
             f0.append(_d_MobjFieldMetadata(c) if not c.attrib else _xsi(c, False, _X_MobjFieldMetadata))
         else:
             raise Fallback
-    return ArrayOfMobjFieldMetadata(field_value=f0)
+    o = _new(ArrayOfMobjFieldMetadata)
+    o.field_value = f0
+    return o
 
 
 def _e_ArrayOfMobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
@@ -1415,7 +1458,9 @@ def _d_ArrayOfVersionedItem(el: _Element) -> ArrayOfVersionedItem:
             f0.append(_d_VersionedItem(c) if not c.attrib else _xsi(c, False, _X_VersionedItem))
         else:
             raise Fallback
-    return ArrayOfVersionedItem(versioned_item=f0)
+    o = _new(ArrayOfVersionedItem)
+    o.versioned_item = f0
+    return o
 
 
 def _e_ArrayOfVersionedItem(o: Any, out: list[str], r: bool) -> None:
@@ -1475,13 +1520,13 @@ def _d_AuthenticationHeader(el: _Element) -> AuthenticationHeader:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return AuthenticationHeader(
-        mktows_user_id=f0,
-        request_signature=f1,
-        request_timestamp=f2,
-        audit=None if f3 is _UNSET else f3,
-        mode=None if f4 is _UNSET else f4,
-    )
+    o = _new(AuthenticationHeader)
+    o.mktows_user_id = f0
+    o.request_signature = f1
+    o.request_timestamp = f2
+    o.audit = None if f3 is _UNSET else f3
+    o.mode = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_AuthenticationHeader(o: Any, out: list[str], r: bool) -> None:
@@ -1534,7 +1579,10 @@ def _d_LastUpdateAtSelector(el: _Element) -> LastUpdateAtSelector:
             raise Fallback
     if f1 is _UNSET:
         raise Fallback
-    return LastUpdateAtSelector(latest_updated_at=None if f0 is _UNSET else f0, oldest_updated_at=f1)
+    o = _new(LastUpdateAtSelector)
+    o.latest_updated_at = None if f0 is _UNSET else f0
+    o.oldest_updated_at = f1
+    return o
 
 
 def _e_LastUpdateAtSelector(o: Any, out: list[str], r: bool) -> None:
@@ -1575,7 +1623,10 @@ def _d_LeadKey(el: _Element) -> LeadKey:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return LeadKey(key_type=f0, key_value=f1)
+    o = _new(LeadKey)
+    o.key_type = f0
+    o.key_value = f1
+    return o
 
 
 def _e_LeadKey(o: Any, out: list[str], r: bool) -> None:
@@ -1608,7 +1659,10 @@ def _d_LeadKeySelector(el: _Element) -> LeadKeySelector:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return LeadKeySelector(key_type=f0, key_values=f1)
+    o = _new(LeadKeySelector)
+    o.key_type = f0
+    o.key_values = f1
+    return o
 
 
 def _e_LeadKeySelector(o: Any, out: list[str], r: bool) -> None:
@@ -1648,7 +1702,10 @@ def _d_ListKey(el: _Element) -> ListKey:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ListKey(key_type=f0, key_value=f1)
+    o = _new(ListKey)
+    o.key_type = f0
+    o.key_value = f1
+    return o
 
 
 def _e_ListKey(o: Any, out: list[str], r: bool) -> None:
@@ -1689,9 +1746,11 @@ def _d_MobjAssociation(el: _Element) -> MobjAssociation:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MobjAssociation(
-        m_obj_type=f0, id=None if f1 is _UNSET else f1, external_key=None if f2 is _UNSET else f2
-    )
+    o = _new(MobjAssociation)
+    o.m_obj_type = f0
+    o.id = None if f1 is _UNSET else f1
+    o.external_key = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_MobjAssociation(o: Any, out: list[str], r: bool) -> None:
@@ -1746,7 +1805,11 @@ def _d_MobjCriteria(el: _Element) -> MobjCriteria:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return MobjCriteria(attr_name=f0, comparison=f1, attr_value=None if f2 is _UNSET else f2)
+    o = _new(MobjCriteria)
+    o.attr_name = f0
+    o.comparison = f1
+    o.attr_value = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_MobjCriteria(o: Any, out: list[str], r: bool) -> None:
@@ -1796,9 +1859,12 @@ def _d_MobjStatus(el: _Element) -> MobjStatus:
             raise Fallback
     if f0 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return MobjStatus(
-        id=f0, external_key=None if f1 is _UNSET else f1, status=f2, error=None if f3 is _UNSET else f3
-    )
+    o = _new(MobjStatus)
+    o.id = f0
+    o.external_key = None if f1 is _UNSET else f1
+    o.status = f2
+    o.error = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_MobjStatus(o: Any, out: list[str], r: bool) -> None:
@@ -1862,12 +1928,12 @@ def _d_MergeStatus(el: _Element) -> MergeStatus:
             raise Fallback
     if f2 is _UNSET:
         raise Fallback
-    return MergeStatus(
-        winning_lead_id=None if f0 is _UNSET else f0,
-        losing_lead_id_list=None if f1 is _UNSET else f1,
-        status=f2,
-        error=None if f3 is _UNSET else f3,
-    )
+    o = _new(MergeStatus)
+    o.winning_lead_id = None if f0 is _UNSET else f0
+    o.losing_lead_id_list = None if f1 is _UNSET else f1
+    o.status = f2
+    o.error = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_MergeStatus(o: Any, out: list[str], r: bool) -> None:
@@ -1920,7 +1986,9 @@ def _d_MktowsContextHeader(el: _Element) -> MktowsContextHeader:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MktowsContextHeader(target_workspace=f0)
+    o = _new(MktowsContextHeader)
+    o.target_workspace = f0
+    return o
 
 
 def _e_MktowsContextHeader(o: Any, out: list[str], r: bool) -> None:
@@ -1957,9 +2025,11 @@ def _d_ParamsGetCampaignsForSource1(el: _Element) -> ParamsGetCampaignsForSource
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetCampaignsForSource1(
-        source=f0, name=None if f1 is _UNSET else f1, exact_name=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsGetCampaignsForSource1)
+    o.source = f0
+    o.name = None if f1 is _UNSET else f1
+    o.exact_name = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsGetCampaignsForSource1(o: Any, out: list[str], r: bool) -> None:
@@ -2023,13 +2093,13 @@ def _d_ParamsGetMultipleLeads1(el: _Element) -> ParamsGetMultipleLeads1:
             f4 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, False, _X_ArrayOfString)
         else:
             raise Fallback
-    return ParamsGetMultipleLeads1(
-        lead_selector=None if f0 is _UNSET else f0,
-        last_updated_at=None if f1 is _UNSET else f1,
-        stream_position=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-        include_attributes=None if f4 is _UNSET else f4,
-    )
+    o = _new(ParamsGetMultipleLeads1)
+    o.lead_selector = None if f0 is _UNSET else f0
+    o.last_updated_at = None if f1 is _UNSET else f1
+    o.stream_position = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    o.include_attributes = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_ParamsGetMultipleLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -2128,15 +2198,15 @@ def _d_ParamsImportToList1(el: _Element) -> ParamsImportToList1:
         or f6 is _UNSET
     ):
         raise Fallback
-    return ParamsImportToList1(
-        program_name=f0,
-        import_file_header=f1,
-        import_file_rows=f2,
-        import_list_mode=f3,
-        list_name=f4,
-        clear_list=f5,
-        campaign_name=f6,
-    )
+    o = _new(ParamsImportToList1)
+    o.program_name = f0
+    o.import_file_header = f1
+    o.import_file_rows = f2
+    o.import_list_mode = f3
+    o.list_name = f4
+    o.clear_list = f5
+    o.campaign_name = f6
+    return o
 
 
 def _e_ParamsImportToList1(o: Any, out: list[str], r: bool) -> None:
@@ -2249,17 +2319,17 @@ def _d_ResultGetImportToListStatus(el: _Element) -> ResultGetImportToListStatus:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultGetImportToListStatus(
-        status=f0,
-        started_time=None if f1 is _UNSET else f1,
-        ended_time=None if f2 is _UNSET else f2,
-        estimated_time=None if f3 is _UNSET else f3,
-        estimated_rows=None if f4 is _UNSET else f4,
-        rows_imported=None if f5 is _UNSET else f5,
-        rows_failed=None if f6 is _UNSET else f6,
-        rows_ignored=None if f7 is _UNSET else f7,
-        import_summary=None if f8 is _UNSET else f8,
-    )
+    o = _new(ResultGetImportToListStatus)
+    o.status = f0
+    o.started_time = None if f1 is _UNSET else f1
+    o.ended_time = None if f2 is _UNSET else f2
+    o.estimated_time = None if f3 is _UNSET else f3
+    o.estimated_rows = None if f4 is _UNSET else f4
+    o.rows_imported = None if f5 is _UNSET else f5
+    o.rows_failed = None if f6 is _UNSET else f6
+    o.rows_ignored = None if f7 is _UNSET else f7
+    o.import_summary = None if f8 is _UNSET else f8
+    return o
 
 
 def _e_ResultGetImportToListStatus(o: Any, out: list[str], r: bool) -> None:
@@ -2348,7 +2418,9 @@ def _d_ResultImportToList(el: _Element) -> ResultImportToList:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultImportToList(import_status=f0)
+    o = _new(ResultImportToList)
+    o.import_status = f0
+    return o
 
 
 def _e_ResultImportToList(o: Any, out: list[str], r: bool) -> None:
@@ -2375,9 +2447,10 @@ def _d_StaticListSelector(el: _Element) -> StaticListSelector:
             f1 = None if t is None else int(t)
         else:
             raise Fallback
-    return StaticListSelector(
-        static_list_name=None if f0 is _UNSET else f0, static_list_id=None if f1 is _UNSET else f1
-    )
+    o = _new(StaticListSelector)
+    o.static_list_name = None if f0 is _UNSET else f0
+    o.static_list_id = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_StaticListSelector(o: Any, out: list[str], r: bool) -> None:
@@ -2412,7 +2485,9 @@ def _d_SuccessListMobjects1(el: _Element) -> SuccessListMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessListMobjects1(result=f0)
+    o = _new(SuccessListMobjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessListMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -2442,7 +2517,9 @@ def _d_SuccessRequestCampaign1(el: _Element) -> SuccessRequestCampaign1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessRequestCampaign1(result=f0)
+    o = _new(SuccessRequestCampaign1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessRequestCampaign1(o: Any, out: list[str], r: bool) -> None:
@@ -2472,7 +2549,9 @@ def _d_SuccessScheduleCampaign1(el: _Element) -> SuccessScheduleCampaign1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessScheduleCampaign1(result=f0)
+    o = _new(SuccessScheduleCampaign1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessScheduleCampaign1(o: Any, out: list[str], r: bool) -> None:
@@ -2517,7 +2596,11 @@ def _d_SyncStatus(el: _Element) -> SyncStatus:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncStatus(lead_id=f0, status=f1, error=None if f2 is _UNSET else f2)
+    o = _new(SyncStatus)
+    o.lead_id = f0
+    o.status = f1
+    o.error = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_SyncStatus(o: Any, out: list[str], r: bool) -> None:
@@ -2556,7 +2639,10 @@ def _d_Tag(el: _Element) -> Tag:
             f1 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, False, _X_ArrayOfString)
         else:
             raise Fallback
-    return Tag(type_value=None if f0 is _UNSET else f0, values=None if f1 is _UNSET else f1)
+    o = _new(Tag)
+    o.type_value = None if f0 is _UNSET else f0
+    o.values = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_Tag(o: Any, out: list[str], r: bool) -> None:
@@ -2592,7 +2678,9 @@ def _d_ParamsDescribeMobject(el: _Element) -> ParamsDescribeMobject:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsDescribeMobject(object_name=f0)
+    o = _new(ParamsDescribeMobject)
+    o.object_name = f0
+    return o
 
 
 def _e_ParamsDescribeMobject(o: Any, out: list[str], r: bool) -> None:
@@ -2621,9 +2709,10 @@ def _d_ParamsGetImportToListStatus(el: _Element) -> ParamsGetImportToListStatus:
             f1 = "" if t is None else t
         else:
             raise Fallback
-    return ParamsGetImportToListStatus(
-        program_name=None if f0 is _UNSET else f0, list_name=None if f1 is _UNSET else f1
-    )
+    o = _new(ParamsGetImportToListStatus)
+    o.program_name = None if f0 is _UNSET else f0
+    o.list_name = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ParamsGetImportToListStatus(o: Any, out: list[str], r: bool) -> None:
@@ -2677,7 +2766,11 @@ def _d_ServiceException(el: _Element) -> ServiceException:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ServiceException(name=f0, message=f1, code=f2)
+    o = _new(ServiceException)
+    o.name = f0
+    o.message = f1
+    o.code = f2
+    return o
 
 
 def _e_ServiceException(o: Any, out: list[str], r: bool) -> None:
@@ -2775,19 +2868,19 @@ def _d_ActivityRecord(el: _Element) -> ActivityRecord:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET or f7 is _UNSET:
         raise Fallback
-    return ActivityRecord(
-        id=f0,
-        activity_date_time=f1,
-        activity_type=f2,
-        mktg_asset_name=None if f3 is _UNSET else f3,
-        activity_attributes=None if f4 is _UNSET else f4,
-        campaign=None if f5 is _UNSET else f5,
-        person_name=None if f6 is _UNSET else f6,
-        mkt_person_id=f7,
-        foreign_sys_id=None if f8 is _UNSET else f8,
-        org_name=None if f9 is _UNSET else f9,
-        foreign_sys_org_id=None if f10 is _UNSET else f10,
-    )
+    o = _new(ActivityRecord)
+    o.id = f0
+    o.activity_date_time = f1
+    o.activity_type = f2
+    o.mktg_asset_name = None if f3 is _UNSET else f3
+    o.activity_attributes = None if f4 is _UNSET else f4
+    o.campaign = None if f5 is _UNSET else f5
+    o.person_name = None if f6 is _UNSET else f6
+    o.mkt_person_id = f7
+    o.foreign_sys_id = None if f8 is _UNSET else f8
+    o.org_name = None if f9 is _UNSET else f9
+    o.foreign_sys_org_id = None if f10 is _UNSET else f10
+    return o
 
 
 def _e_ActivityRecord(o: Any, out: list[str], r: bool) -> None:
@@ -2889,9 +2982,10 @@ def _d_ActivityTypeFilter(el: _Element) -> ActivityTypeFilter:
             f1 = _d_ArrayOfActivityType(c) if not c.attrib else _xsi(c, False, _X_ArrayOfActivityType)
         else:
             raise Fallback
-    return ActivityTypeFilter(
-        include_types=None if f0 is _UNSET else f0, exclude_types=None if f1 is _UNSET else f1
-    )
+    o = _new(ActivityTypeFilter)
+    o.include_types = None if f0 is _UNSET else f0
+    o.exclude_types = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ActivityTypeFilter(o: Any, out: list[str], r: bool) -> None:
@@ -2928,7 +3022,9 @@ def _d_ArrayOfKeyList(el: _Element) -> ArrayOfKeyList:
             f0.append(_d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, False, _X_ArrayOfAttribute))
         else:
             raise Fallback
-    return ArrayOfKeyList(key_list=f0)
+    o = _new(ArrayOfKeyList)
+    o.key_list = f0
+    return o
 
 
 def _e_ArrayOfKeyList(o: Any, out: list[str], r: bool) -> None:
@@ -2957,7 +3053,9 @@ def _d_ArrayOfLeadKey(el: _Element) -> ArrayOfLeadKey:
             f0.append(_d_LeadKey(c) if not c.attrib else _xsi(c, False, _X_LeadKey))
         else:
             raise Fallback
-    return ArrayOfLeadKey(lead_key=f0)
+    o = _new(ArrayOfLeadKey)
+    o.lead_key = f0
+    return o
 
 
 def _e_ArrayOfLeadKey(o: Any, out: list[str], r: bool) -> None:
@@ -2986,7 +3084,9 @@ def _d_ArrayOfMobjAssociation(el: _Element) -> ArrayOfMobjAssociation:
             f0.append(_d_MobjAssociation(c) if not c.attrib else _xsi(c, False, _X_MobjAssociation))
         else:
             raise Fallback
-    return ArrayOfMobjAssociation(m_obj_association=f0)
+    o = _new(ArrayOfMobjAssociation)
+    o.m_obj_association = f0
+    return o
 
 
 def _e_ArrayOfMobjAssociation(o: Any, out: list[str], r: bool) -> None:
@@ -3015,7 +3115,9 @@ def _d_ArrayOfMobjCriteria(el: _Element) -> ArrayOfMobjCriteria:
             f0.append(_d_MobjCriteria(c) if not c.attrib else _xsi(c, False, _X_MobjCriteria))
         else:
             raise Fallback
-    return ArrayOfMobjCriteria(m_obj_criteria=f0)
+    o = _new(ArrayOfMobjCriteria)
+    o.m_obj_criteria = f0
+    return o
 
 
 def _e_ArrayOfMobjCriteria(o: Any, out: list[str], r: bool) -> None:
@@ -3044,7 +3146,9 @@ def _d_ArrayOfMobjStatus(el: _Element) -> ArrayOfMobjStatus:
             f0.append(_d_MobjStatus(c) if not c.attrib else _xsi(c, False, _X_MobjStatus))
         else:
             raise Fallback
-    return ArrayOfMobjStatus(m_obj_status=f0)
+    o = _new(ArrayOfMobjStatus)
+    o.m_obj_status = f0
+    return o
 
 
 def _e_ArrayOfMobjStatus(o: Any, out: list[str], r: bool) -> None:
@@ -3073,7 +3177,9 @@ def _d_ArrayOfSyncStatus(el: _Element) -> ArrayOfSyncStatus:
             f0.append(_d_SyncStatus(c) if not c.attrib else _xsi(c, False, _X_SyncStatus))
         else:
             raise Fallback
-    return ArrayOfSyncStatus(sync_status=f0)
+    o = _new(ArrayOfSyncStatus)
+    o.sync_status = f0
+    return o
 
 
 def _e_ArrayOfSyncStatus(o: Any, out: list[str], r: bool) -> None:
@@ -3102,7 +3208,9 @@ def _d_ArrayOfTag(el: _Element) -> ArrayOfTag:
             f0.append(_d_Tag(c) if not c.attrib else _xsi(c, False, _X_Tag))
         else:
             raise Fallback
-    return ArrayOfTag(tag=f0)
+    o = _new(ArrayOfTag)
+    o.tag = f0
+    return o
 
 
 def _e_ArrayOfTag(o: Any, out: list[str], r: bool) -> None:
@@ -3138,10 +3246,10 @@ def _d_CustomObj(el: _Element) -> CustomObj:
             f1 = _d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, True, _X_ArrayOfAttribute)
         else:
             raise Fallback
-    return CustomObj(
-        custom_obj_key_list=None if f0 is _UNSET else f0,
-        custom_obj_attribute_list=None if f1 is _UNSET else f1,
-    )
+    o = _new(CustomObj)
+    o.custom_obj_key_list = None if f0 is _UNSET else f0
+    o.custom_obj_attribute_list = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_CustomObj(o: Any, out: list[str], r: bool) -> None:
@@ -3228,15 +3336,15 @@ def _d_LeadChangeRecord(el: _Element) -> LeadChangeRecord:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET or f6 is _UNSET:
         raise Fallback
-    return LeadChangeRecord(
-        id=f0,
-        activity_date_time=f1,
-        activity_type=f2,
-        mktg_asset_name=None if f3 is _UNSET else f3,
-        activity_attributes=None if f4 is _UNSET else f4,
-        campaign=None if f5 is _UNSET else f5,
-        mkt_person_id=f6,
-    )
+    o = _new(LeadChangeRecord)
+    o.id = f0
+    o.activity_date_time = f1
+    o.activity_type = f2
+    o.mktg_asset_name = None if f3 is _UNSET else f3
+    o.activity_attributes = None if f4 is _UNSET else f4
+    o.campaign = None if f5 is _UNSET else f5
+    o.mkt_person_id = f6
+    return o
 
 
 def _e_LeadChangeRecord(o: Any, out: list[str], r: bool) -> None:
@@ -3325,13 +3433,13 @@ def _d_LeadRecord(el: _Element) -> LeadRecord:
             f4 = _d_ArrayOfAttribute(c) if not c.attrib else _xsi(c, True, _X_ArrayOfAttribute)
         else:
             raise Fallback
-    return LeadRecord(
-        id=None if f0 is _UNSET else f0,
-        email=None if f1 is _UNSET else f1,
-        foreign_sys_person_id=None if f2 is _UNSET else f2,
-        foreign_sys_type=None if f3 is _UNSET else f3,
-        lead_attribute_list=None if f4 is _UNSET else f4,
-    )
+    o = _new(LeadRecord)
+    o.id = None if f0 is _UNSET else f0
+    o.email = None if f1 is _UNSET else f1
+    o.foreign_sys_person_id = None if f2 is _UNSET else f2
+    o.foreign_sys_type = None if f3 is _UNSET else f3
+    o.lead_attribute_list = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_LeadRecord(o: Any, out: list[str], r: bool) -> None:
@@ -3400,7 +3508,10 @@ def _d_LeadStatus(el: _Element) -> LeadStatus:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return LeadStatus(lead_key=f0, status=f1)
+    o = _new(LeadStatus)
+    o.lead_key = f0
+    o.status = f1
+    return o
 
 
 def _e_LeadStatus(o: Any, out: list[str], r: bool) -> None:
@@ -3474,7 +3585,14 @@ def _d_MobjectMetadata(el: _Element) -> MobjectMetadata:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET or f3 is _UNSET or f4 is _UNSET or f5 is _UNSET:
         raise Fallback
-    return MobjectMetadata(name=f0, description=f1, is_custom=f2, is_virtual=f3, field_list=f4, updated_at=f5)
+    o = _new(MobjectMetadata)
+    o.name = f0
+    o.description = f1
+    o.is_custom = f2
+    o.is_virtual = f3
+    o.field_list = f4
+    o.updated_at = f5
+    return o
 
 
 def _e_MobjectMetadata(o: Any, out: list[str], r: bool) -> None:
@@ -3552,7 +3670,10 @@ def _d_DescribeMobjectInput(el: _Element) -> DescribeMobjectInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DescribeMobjectInput(header=f0, body=f1)
+    o = _new(DescribeMobjectInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_DescribeMobjectInput(o: Any, out: list[str], r: bool) -> None:
@@ -3593,7 +3714,9 @@ def _d_DescribeMobjectInput_Header(el: _Element) -> DescribeMobjectInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DescribeMobjectInput.Header(authentication_header=f0)
+    o = _new(DescribeMobjectInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_DescribeMobjectInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -3623,7 +3746,9 @@ def _d_DescribeMobjectInput_Body(el: _Element) -> DescribeMobjectInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DescribeMobjectInput.Body(params_describe_mobject=f0)
+    o = _new(DescribeMobjectInput.Body)
+    o.params_describe_mobject = f0
+    return o
 
 
 def _e_DescribeMobjectInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -3666,7 +3791,10 @@ def _d_GetImportToListStatusInput(el: _Element) -> GetImportToListStatusInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetImportToListStatusInput(header=f0, body=f1)
+    o = _new(GetImportToListStatusInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetImportToListStatusInput(o: Any, out: list[str], r: bool) -> None:
@@ -3707,7 +3835,9 @@ def _d_GetImportToListStatusInput_Header(el: _Element) -> GetImportToListStatusI
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetImportToListStatusInput.Header(authentication_header=f0)
+    o = _new(GetImportToListStatusInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetImportToListStatusInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -3741,7 +3871,9 @@ def _d_GetImportToListStatusInput_Body(el: _Element) -> GetImportToListStatusInp
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetImportToListStatusInput.Body(params_get_import_to_list_status=f0)
+    o = _new(GetImportToListStatusInput.Body)
+    o.params_get_import_to_list_status = f0
+    return o
 
 
 def _e_GetImportToListStatusInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -3780,7 +3912,10 @@ def _d_ListMobjectsInput(el: _Element) -> ListMobjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ListMobjectsInput(header=f0, body=f1)
+    o = _new(ListMobjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_ListMobjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -3821,7 +3956,9 @@ def _d_ListMobjectsInput_Header(el: _Element) -> ListMobjectsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListMobjectsInput.Header(authentication_header=f0)
+    o = _new(ListMobjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_ListMobjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -3851,7 +3988,9 @@ def _d_ListMobjectsInput_Body(el: _Element) -> ListMobjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListMobjectsInput.Body(params_list_mobjects=f0)
+    o = _new(ListMobjectsInput.Body)
+    o.params_list_mobjects = f0
+    return o
 
 
 def _e_ListMobjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -3879,7 +4018,9 @@ def _d_ParamsGetChannels1(el: _Element) -> ParamsGetChannels1:
             f0 = _d_Tag(c) if not c.attrib else _xsi(c, False, _X_Tag)
         else:
             raise Fallback
-    return ParamsGetChannels1(tag=None if f0 is _UNSET else f0)
+    o = _new(ParamsGetChannels1)
+    o.tag = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ParamsGetChannels1(o: Any, out: list[str], r: bool) -> None:
@@ -3932,13 +4073,13 @@ def _d_ParamsGetCustomObjects1(el: _Element) -> ParamsGetCustomObjects1:
             raise Fallback
     if f0 is _UNSET or f4 is _UNSET:
         raise Fallback
-    return ParamsGetCustomObjects1(
-        obj_type_name=f0,
-        stream_position=None if f1 is _UNSET else f1,
-        batch_size=None if f2 is _UNSET else f2,
-        custom_obj_key_list=None if f3 is _UNSET else f3,
-        include_attributes=f4,
-    )
+    o = _new(ParamsGetCustomObjects1)
+    o.obj_type_name = f0
+    o.stream_position = None if f1 is _UNSET else f1
+    o.batch_size = None if f2 is _UNSET else f2
+    o.custom_obj_key_list = None if f3 is _UNSET else f3
+    o.include_attributes = f4
+    return o
 
 
 def _e_ParamsGetCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -4003,7 +4144,9 @@ def _d_ParamsGetLead1(el: _Element) -> ParamsGetLead1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLead1(lead_key=f0)
+    o = _new(ParamsGetLead1)
+    o.lead_key = f0
+    return o
 
 
 def _e_ParamsGetLead1(o: Any, out: list[str], r: bool) -> None:
@@ -4051,12 +4194,12 @@ def _d_ParamsScheduleCampaign1(el: _Element) -> ParamsScheduleCampaign1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsScheduleCampaign1(
-        program_name=f0,
-        campaign_name=f1,
-        campaign_run_at=None if f2 is _UNSET else f2,
-        program_token_list=None if f3 is _UNSET else f3,
-    )
+    o = _new(ParamsScheduleCampaign1)
+    o.program_name = f0
+    o.campaign_name = f1
+    o.campaign_run_at = None if f2 is _UNSET else f2
+    o.program_token_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsScheduleCampaign1(o: Any, out: list[str], r: bool) -> None:
@@ -4106,7 +4249,9 @@ def _d_ProgressionStatus(el: _Element) -> ProgressionStatus:
             f0 = _d_ArrayOfAttrib(c) if not c.attrib else _xsi(c, False, _X_ArrayOfAttrib)
         else:
             raise Fallback
-    return ProgressionStatus(progression_status=None if f0 is _UNSET else f0)
+    o = _new(ProgressionStatus)
+    o.progression_status = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ProgressionStatus(o: Any, out: list[str], r: bool) -> None:
@@ -4144,7 +4289,10 @@ def _d_ResultGetCampaignsForSource(el: _Element) -> ResultGetCampaignsForSource:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultGetCampaignsForSource(return_count=f0, campaign_record_list=None if f1 is _UNSET else f1)
+    o = _new(ResultGetCampaignsForSource)
+    o.return_count = f0
+    o.campaign_record_list = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ResultGetCampaignsForSource(o: Any, out: list[str], r: bool) -> None:
@@ -4182,7 +4330,9 @@ def _d_ResultMergeLeads(el: _Element) -> ResultMergeLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultMergeLeads(merge_status=f0)
+    o = _new(ResultMergeLeads)
+    o.merge_status = f0
+    return o
 
 
 def _e_ResultMergeLeads(o: Any, out: list[str], r: bool) -> None:
@@ -4216,7 +4366,9 @@ def _d_SuccessGetImportToListStatus1(el: _Element) -> SuccessGetImportToListStat
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetImportToListStatus1(result=f0)
+    o = _new(SuccessGetImportToListStatus1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetImportToListStatus1(o: Any, out: list[str], r: bool) -> None:
@@ -4246,7 +4398,9 @@ def _d_SuccessImportToList1(el: _Element) -> SuccessImportToList1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessImportToList1(result=f0)
+    o = _new(SuccessImportToList1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessImportToList1(o: Any, out: list[str], r: bool) -> None:
@@ -4294,12 +4448,12 @@ def _d_SyncCustomObjStatus(el: _Element) -> SyncCustomObjStatus:
             raise Fallback
     if f0 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return SyncCustomObjStatus(
-        obj_type_name=f0,
-        custom_obj_key_list=None if f1 is _UNSET else f1,
-        status=f2,
-        error=None if f3 is _UNSET else f3,
-    )
+    o = _new(SyncCustomObjStatus)
+    o.obj_type_name = f0
+    o.custom_obj_key_list = None if f1 is _UNSET else f1
+    o.status = f2
+    o.error = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_SyncCustomObjStatus(o: Any, out: list[str], r: bool) -> None:
@@ -4354,7 +4508,10 @@ def _d_TypeAttrib(el: _Element) -> TypeAttrib:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return TypeAttrib(attr_type=f0, attr_list=None if f1 is _UNSET else f1)
+    o = _new(TypeAttrib)
+    o.attr_type = f0
+    o.attr_list = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_TypeAttrib(o: Any, out: list[str], r: bool) -> None:
@@ -4402,9 +4559,11 @@ def _d_ParamsGetCampaignsForSource(el: _Element) -> ParamsGetCampaignsForSource:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetCampaignsForSource(
-        source=f0, name=None if f1 is _UNSET else f1, exact_name=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsGetCampaignsForSource)
+    o.source = f0
+    o.name = None if f1 is _UNSET else f1
+    o.exact_name = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsGetCampaignsForSource(o: Any, out: list[str], r: bool) -> None:
@@ -4468,13 +4627,13 @@ def _d_ParamsGetMultipleLeads(el: _Element) -> ParamsGetMultipleLeads:
             f4 = _d_ArrayOfString(c) if not c.attrib else _xsi(c, False, _X_ArrayOfString)
         else:
             raise Fallback
-    return ParamsGetMultipleLeads(
-        lead_selector=None if f0 is _UNSET else f0,
-        last_updated_at=None if f1 is _UNSET else f1,
-        stream_position=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-        include_attributes=None if f4 is _UNSET else f4,
-    )
+    o = _new(ParamsGetMultipleLeads)
+    o.lead_selector = None if f0 is _UNSET else f0
+    o.last_updated_at = None if f1 is _UNSET else f1
+    o.stream_position = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    o.include_attributes = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_ParamsGetMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -4573,15 +4732,15 @@ def _d_ParamsImportToList(el: _Element) -> ParamsImportToList:
         or f6 is _UNSET
     ):
         raise Fallback
-    return ParamsImportToList(
-        program_name=f0,
-        import_file_header=f1,
-        import_file_rows=f2,
-        import_list_mode=f3,
-        list_name=f4,
-        clear_list=f5,
-        campaign_name=f6,
-    )
+    o = _new(ParamsImportToList)
+    o.program_name = f0
+    o.import_file_header = f1
+    o.import_file_rows = f2
+    o.import_list_mode = f3
+    o.list_name = f4
+    o.clear_list = f5
+    o.campaign_name = f6
+    return o
 
 
 def _e_ParamsImportToList(o: Any, out: list[str], r: bool) -> None:
@@ -4645,7 +4804,9 @@ def _d_SuccessListMobjects(el: _Element) -> SuccessListMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessListMobjects(result=f0)
+    o = _new(SuccessListMobjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessListMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -4675,7 +4836,9 @@ def _d_SuccessRequestCampaign(el: _Element) -> SuccessRequestCampaign:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessRequestCampaign(result=f0)
+    o = _new(SuccessRequestCampaign)
+    o.result = f0
+    return o
 
 
 def _e_SuccessRequestCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -4705,7 +4868,9 @@ def _d_SuccessScheduleCampaign(el: _Element) -> SuccessScheduleCampaign:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessScheduleCampaign(result=f0)
+    o = _new(SuccessScheduleCampaign)
+    o.result = f0
+    return o
 
 
 def _e_SuccessScheduleCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -4731,7 +4896,9 @@ def _d_ArrayOfActivityRecord(el: _Element) -> ArrayOfActivityRecord:
             f0.append(_d_ActivityRecord(c) if not c.attrib else _xsi(c, False, _X_ActivityRecord))
         else:
             raise Fallback
-    return ArrayOfActivityRecord(activity_record=f0)
+    o = _new(ArrayOfActivityRecord)
+    o.activity_record = f0
+    return o
 
 
 def _e_ArrayOfActivityRecord(o: Any, out: list[str], r: bool) -> None:
@@ -4760,7 +4927,9 @@ def _d_ArrayOfCustomObj(el: _Element) -> ArrayOfCustomObj:
             f0.append(_d_CustomObj(c) if not c.attrib else _xsi(c, False, _X_CustomObj))
         else:
             raise Fallback
-    return ArrayOfCustomObj(custom_obj=f0)
+    o = _new(ArrayOfCustomObj)
+    o.custom_obj = f0
+    return o
 
 
 def _e_ArrayOfCustomObj(o: Any, out: list[str], r: bool) -> None:
@@ -4789,7 +4958,9 @@ def _d_ArrayOfLeadChangeRecord(el: _Element) -> ArrayOfLeadChangeRecord:
             f0.append(_d_LeadChangeRecord(c) if not c.attrib else _xsi(c, False, _X_LeadChangeRecord))
         else:
             raise Fallback
-    return ArrayOfLeadChangeRecord(lead_change_record=f0)
+    o = _new(ArrayOfLeadChangeRecord)
+    o.lead_change_record = f0
+    return o
 
 
 def _e_ArrayOfLeadChangeRecord(o: Any, out: list[str], r: bool) -> None:
@@ -4818,7 +4989,9 @@ def _d_ArrayOfLeadRecord(el: _Element) -> ArrayOfLeadRecord:
             f0.append(_d_LeadRecord(c) if not c.attrib else _xsi(c, False, _X_LeadRecord))
         else:
             raise Fallback
-    return ArrayOfLeadRecord(lead_record=f0)
+    o = _new(ArrayOfLeadRecord)
+    o.lead_record = f0
+    return o
 
 
 def _e_ArrayOfLeadRecord(o: Any, out: list[str], r: bool) -> None:
@@ -4847,7 +5020,9 @@ def _d_ArrayOfLeadStatus(el: _Element) -> ArrayOfLeadStatus:
             f0.append(_d_LeadStatus(c) if not c.attrib else _xsi(c, False, _X_LeadStatus))
         else:
             raise Fallback
-    return ArrayOfLeadStatus(lead_status=f0)
+    o = _new(ArrayOfLeadStatus)
+    o.lead_status = f0
+    return o
 
 
 def _e_ArrayOfLeadStatus(o: Any, out: list[str], r: bool) -> None:
@@ -4876,7 +5051,9 @@ def _d_ArrayOfProgressionStatus(el: _Element) -> ArrayOfProgressionStatus:
             f0.append(_d_ProgressionStatus(c) if not c.attrib else _xsi(c, False, _X_ProgressionStatus))
         else:
             raise Fallback
-    return ArrayOfProgressionStatus(progression_status_item=f0)
+    o = _new(ArrayOfProgressionStatus)
+    o.progression_status_item = f0
+    return o
 
 
 def _e_ArrayOfProgressionStatus(o: Any, out: list[str], r: bool) -> None:
@@ -4905,7 +5082,9 @@ def _d_ArrayOfSyncCustomObjStatus(el: _Element) -> ArrayOfSyncCustomObjStatus:
             f0.append(_d_SyncCustomObjStatus(c) if not c.attrib else _xsi(c, False, _X_SyncCustomObjStatus))
         else:
             raise Fallback
-    return ArrayOfSyncCustomObjStatus(sync_custom_obj_status=f0)
+    o = _new(ArrayOfSyncCustomObjStatus)
+    o.sync_custom_obj_status = f0
+    return o
 
 
 def _e_ArrayOfSyncCustomObjStatus(o: Any, out: list[str], r: bool) -> None:
@@ -4934,7 +5113,9 @@ def _d_ArrayOfTypeAttrib(el: _Element) -> ArrayOfTypeAttrib:
             f0.append(_d_TypeAttrib(c) if not c.attrib else _xsi(c, False, _X_TypeAttrib))
         else:
             raise Fallback
-    return ArrayOfTypeAttrib(type_attrib=f0)
+    o = _new(ArrayOfTypeAttrib)
+    o.type_attrib = f0
+    return o
 
 
 def _e_ArrayOfTypeAttrib(o: Any, out: list[str], r: bool) -> None:
@@ -4980,7 +5161,10 @@ def _d_GetCampaignsForSourceInput(el: _Element) -> GetCampaignsForSourceInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetCampaignsForSourceInput(header=f0, body=f1)
+    o = _new(GetCampaignsForSourceInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetCampaignsForSourceInput(o: Any, out: list[str], r: bool) -> None:
@@ -5021,7 +5205,9 @@ def _d_GetCampaignsForSourceInput_Header(el: _Element) -> GetCampaignsForSourceI
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCampaignsForSourceInput.Header(authentication_header=f0)
+    o = _new(GetCampaignsForSourceInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetCampaignsForSourceInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -5055,7 +5241,9 @@ def _d_GetCampaignsForSourceInput_Body(el: _Element) -> GetCampaignsForSourceInp
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCampaignsForSourceInput.Body(params_get_campaigns_for_source=f0)
+    o = _new(GetCampaignsForSourceInput.Body)
+    o.params_get_campaigns_for_source = f0
+    return o
 
 
 def _e_GetCampaignsForSourceInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5098,7 +5286,10 @@ def _d_GetMultipleLeadsInput(el: _Element) -> GetMultipleLeadsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetMultipleLeadsInput(header=f0, body=f1)
+    o = _new(GetMultipleLeadsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetMultipleLeadsInput(o: Any, out: list[str], r: bool) -> None:
@@ -5139,7 +5330,9 @@ def _d_GetMultipleLeadsInput_Header(el: _Element) -> GetMultipleLeadsInput.Heade
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMultipleLeadsInput.Header(authentication_header=f0)
+    o = _new(GetMultipleLeadsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetMultipleLeadsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -5169,7 +5362,9 @@ def _d_GetMultipleLeadsInput_Body(el: _Element) -> GetMultipleLeadsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMultipleLeadsInput.Body(params_get_multiple_leads=f0)
+    o = _new(GetMultipleLeadsInput.Body)
+    o.params_get_multiple_leads = f0
+    return o
 
 
 def _e_GetMultipleLeadsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5208,7 +5403,10 @@ def _d_ImportToListInput(el: _Element) -> ImportToListInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ImportToListInput(header=f0, body=f1)
+    o = _new(ImportToListInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_ImportToListInput(o: Any, out: list[str], r: bool) -> None:
@@ -5249,7 +5447,9 @@ def _d_ImportToListInput_Header(el: _Element) -> ImportToListInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ImportToListInput.Header(authentication_header=f0)
+    o = _new(ImportToListInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_ImportToListInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -5279,7 +5479,9 @@ def _d_ImportToListInput_Body(el: _Element) -> ImportToListInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ImportToListInput.Body(params_import_to_list=f0)
+    o = _new(ImportToListInput.Body)
+    o.params_import_to_list = f0
+    return o
 
 
 def _e_ImportToListInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5309,7 +5511,9 @@ def _d_ListMobjectsOutput(el: _Element) -> ListMobjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListMobjectsOutput(body=f0)
+    o = _new(ListMobjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_ListMobjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -5346,9 +5550,10 @@ def _d_ListMobjectsOutput_Body(el: _Element) -> ListMobjectsOutput.Body:
             )
         else:
             raise Fallback
-    return ListMobjectsOutput.Body(
-        success_list_mobjects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(ListMobjectsOutput.Body)
+    o.success_list_mobjects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ListMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5411,12 +5616,12 @@ def _d_ListMobjectsOutput_Body_Fault(el: _Element) -> ListMobjectsOutput.Body.Fa
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ListMobjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(ListMobjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ListMobjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -5459,7 +5664,9 @@ def _d_ListMobjectsOutput_Body_Fault_Detail(el: _Element) -> ListMobjectsOutput.
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return ListMobjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(ListMobjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ListMobjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -5493,7 +5700,9 @@ def _d_RequestCampaignOutput(el: _Element) -> RequestCampaignOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return RequestCampaignOutput(body=f0)
+    o = _new(RequestCampaignOutput)
+    o.body = f0
+    return o
 
 
 def _e_RequestCampaignOutput(o: Any, out: list[str], r: bool) -> None:
@@ -5530,9 +5739,10 @@ def _d_RequestCampaignOutput_Body(el: _Element) -> RequestCampaignOutput.Body:
             )
         else:
             raise Fallback
-    return RequestCampaignOutput.Body(
-        success_request_campaign=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(RequestCampaignOutput.Body)
+    o.success_request_campaign = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_RequestCampaignOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5595,12 +5805,12 @@ def _d_RequestCampaignOutput_Body_Fault(el: _Element) -> RequestCampaignOutput.B
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return RequestCampaignOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(RequestCampaignOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_RequestCampaignOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -5643,7 +5853,9 @@ def _d_RequestCampaignOutput_Body_Fault_Detail(el: _Element) -> RequestCampaignO
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return RequestCampaignOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(RequestCampaignOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_RequestCampaignOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -5677,7 +5889,9 @@ def _d_ScheduleCampaignOutput(el: _Element) -> ScheduleCampaignOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ScheduleCampaignOutput(body=f0)
+    o = _new(ScheduleCampaignOutput)
+    o.body = f0
+    return o
 
 
 def _e_ScheduleCampaignOutput(o: Any, out: list[str], r: bool) -> None:
@@ -5714,9 +5928,10 @@ def _d_ScheduleCampaignOutput_Body(el: _Element) -> ScheduleCampaignOutput.Body:
             )
         else:
             raise Fallback
-    return ScheduleCampaignOutput.Body(
-        success_schedule_campaign=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(ScheduleCampaignOutput.Body)
+    o.success_schedule_campaign = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ScheduleCampaignOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -5779,12 +5994,12 @@ def _d_ScheduleCampaignOutput_Body_Fault(el: _Element) -> ScheduleCampaignOutput
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ScheduleCampaignOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(ScheduleCampaignOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ScheduleCampaignOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -5827,7 +6042,9 @@ def _d_ScheduleCampaignOutput_Body_Fault_Detail(el: _Element) -> ScheduleCampaig
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return ScheduleCampaignOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(ScheduleCampaignOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ScheduleCampaignOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -5863,7 +6080,10 @@ def _d_ParamsDeleteCustomObjects1(el: _Element) -> ParamsDeleteCustomObjects1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsDeleteCustomObjects1(obj_type_name=f0, custom_obj_key_lists=f1)
+    o = _new(ParamsDeleteCustomObjects1)
+    o.obj_type_name = f0
+    o.custom_obj_key_lists = f1
+    return o
 
 
 def _e_ParamsDeleteCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -5914,12 +6134,12 @@ def _d_ParamsGetLeadActivity1(el: _Element) -> ParamsGetLeadActivity1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLeadActivity1(
-        lead_key=f0,
-        activity_filter=None if f1 is _UNSET else f1,
-        start_position=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-    )
+    o = _new(ParamsGetLeadActivity1)
+    o.lead_key = f0
+    o.activity_filter = None if f1 is _UNSET else f1
+    o.start_position = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsGetLeadActivity1(o: Any, out: list[str], r: bool) -> None:
@@ -6006,13 +6226,13 @@ def _d_ParamsGetLeadChanges1(el: _Element) -> ParamsGetLeadChanges1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLeadChanges1(
-        start_position=f0,
-        activity_filter=None if f1 is _UNSET else f1,
-        activity_name_filter=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-        lead_selector=None if f4 is _UNSET else f4,
-    )
+    o = _new(ParamsGetLeadChanges1)
+    o.start_position = f0
+    o.activity_filter = None if f1 is _UNSET else f1
+    o.activity_name_filter = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    o.lead_selector = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_ParamsGetLeadChanges1(o: Any, out: list[str], r: bool) -> None:
@@ -6117,15 +6337,15 @@ def _d_ParamsGetMobjects1(el: _Element) -> ParamsGetMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetMobjects1(
-        type_value=f0,
-        id=None if f1 is _UNSET else f1,
-        external_key=None if f2 is _UNSET else f2,
-        m_obj_criteria_list=None if f3 is _UNSET else f3,
-        m_obj_association_list=None if f4 is _UNSET else f4,
-        include_details=None if f5 is _UNSET else f5,
-        stream_position=None if f6 is _UNSET else f6,
-    )
+    o = _new(ParamsGetMobjects1)
+    o.type_value = f0
+    o.id = None if f1 is _UNSET else f1
+    o.external_key = None if f2 is _UNSET else f2
+    o.m_obj_criteria_list = None if f3 is _UNSET else f3
+    o.m_obj_association_list = None if f4 is _UNSET else f4
+    o.include_details = None if f5 is _UNSET else f5
+    o.stream_position = None if f6 is _UNSET else f6
+    return o
 
 
 def _e_ParamsGetMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -6198,7 +6418,9 @@ def _d_ParamsGetTags1(el: _Element) -> ParamsGetTags1:
             f0 = _d_ArrayOfTag(c) if not c.attrib else _xsi(c, False, _X_ArrayOfTag)
         else:
             raise Fallback
-    return ParamsGetTags1(tag_list=None if f0 is _UNSET else f0)
+    o = _new(ParamsGetTags1)
+    o.tag_list = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ParamsGetTags1(o: Any, out: list[str], r: bool) -> None:
@@ -6245,9 +6467,12 @@ def _d_ParamsListOperation1(el: _Element) -> ParamsListOperation1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ParamsListOperation1(
-        list_operation=f0, list_key=f1, list_member_list=f2, strict=None if f3 is _UNSET else f3
-    )
+    o = _new(ParamsListOperation1)
+    o.list_operation = f0
+    o.list_key = f1
+    o.list_member_list = f2
+    o.strict = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsListOperation1(o: Any, out: list[str], r: bool) -> None:
@@ -6313,9 +6538,11 @@ def _d_ParamsMergeLeads1(el: _Element) -> ParamsMergeLeads1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsMergeLeads1(
-        winning_lead_key_list=f0, losing_lead_key_lists=f1, merge_in_sales=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsMergeLeads1)
+    o.winning_lead_key_list = f0
+    o.losing_lead_key_lists = f1
+    o.merge_in_sales = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsMergeLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -6393,14 +6620,14 @@ def _d_ParamsRequestCampaign1(el: _Element) -> ParamsRequestCampaign1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsRequestCampaign1(
-        source=f0,
-        campaign_id=None if f1 is _UNSET else f1,
-        lead_list=None if f2 is _UNSET else f2,
-        program_name=None if f3 is _UNSET else f3,
-        campaign_name=None if f4 is _UNSET else f4,
-        program_token_list=None if f5 is _UNSET else f5,
-    )
+    o = _new(ParamsRequestCampaign1)
+    o.source = f0
+    o.campaign_id = None if f1 is _UNSET else f1
+    o.lead_list = None if f2 is _UNSET else f2
+    o.program_name = None if f3 is _UNSET else f3
+    o.campaign_name = None if f4 is _UNSET else f4
+    o.program_token_list = None if f5 is _UNSET else f5
+    return o
 
 
 def _e_ParamsRequestCampaign1(o: Any, out: list[str], r: bool) -> None:
@@ -6486,7 +6713,11 @@ def _d_ParamsSyncLead1(el: _Element) -> ParamsSyncLead1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncLead1(lead_record=f0, return_lead=f1, marketo_cookie=None if f2 is _UNSET else f2)
+    o = _new(ParamsSyncLead1)
+    o.lead_record = f0
+    o.return_lead = f1
+    o.marketo_cookie = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsSyncLead1(o: Any, out: list[str], r: bool) -> None:
@@ -6532,7 +6763,9 @@ def _d_ResultDeleteMobjects(el: _Element) -> ResultDeleteMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultDeleteMobjects(m_obj_status_list=f0)
+    o = _new(ResultDeleteMobjects)
+    o.m_obj_status_list = f0
+    return o
 
 
 def _e_ResultDeleteMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -6562,7 +6795,9 @@ def _d_ResultDescribeMobject(el: _Element) -> ResultDescribeMobject:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultDescribeMobject(metadata=f0)
+    o = _new(ResultDescribeMobject)
+    o.metadata = f0
+    return o
 
 
 def _e_ResultDescribeMobject(o: Any, out: list[str], r: bool) -> None:
@@ -6592,7 +6827,9 @@ def _d_ResultGetTags(el: _Element) -> ResultGetTags:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultGetTags(tag_list=f0)
+    o = _new(ResultGetTags)
+    o.tag_list = f0
+    return o
 
 
 def _e_ResultGetTags(o: Any, out: list[str], r: bool) -> None:
@@ -6635,7 +6872,11 @@ def _d_ResultSyncLead(el: _Element) -> ResultSyncLead:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ResultSyncLead(lead_id=f0, sync_status=f1, lead_record=None if f2 is _UNSET else f2)
+    o = _new(ResultSyncLead)
+    o.lead_id = f0
+    o.sync_status = f1
+    o.lead_record = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ResultSyncLead(o: Any, out: list[str], r: bool) -> None:
@@ -6684,7 +6925,9 @@ def _d_ResultSyncMobjects(el: _Element) -> ResultSyncMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultSyncMobjects(m_obj_status_list=f0)
+    o = _new(ResultSyncMobjects)
+    o.m_obj_status_list = f0
+    return o
 
 
 def _e_ResultSyncMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -6714,7 +6957,9 @@ def _d_ResultSyncMultipleLeads(el: _Element) -> ResultSyncMultipleLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultSyncMultipleLeads(sync_status_list=f0)
+    o = _new(ResultSyncMultipleLeads)
+    o.sync_status_list = f0
+    return o
 
 
 def _e_ResultSyncMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -6748,7 +6993,9 @@ def _d_SuccessGetCampaignsForSource1(el: _Element) -> SuccessGetCampaignsForSour
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetCampaignsForSource1(result=f0)
+    o = _new(SuccessGetCampaignsForSource1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetCampaignsForSource1(o: Any, out: list[str], r: bool) -> None:
@@ -6778,7 +7025,9 @@ def _d_SuccessMergeLeads1(el: _Element) -> SuccessMergeLeads1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessMergeLeads1(result=f0)
+    o = _new(SuccessMergeLeads1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessMergeLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -6806,7 +7055,9 @@ def _d_ParamsGetChannels(el: _Element) -> ParamsGetChannels:
             f0 = _d_Tag(c) if not c.attrib else _xsi(c, False, _X_Tag)
         else:
             raise Fallback
-    return ParamsGetChannels(tag=None if f0 is _UNSET else f0)
+    o = _new(ParamsGetChannels)
+    o.tag = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ParamsGetChannels(o: Any, out: list[str], r: bool) -> None:
@@ -6859,13 +7110,13 @@ def _d_ParamsGetCustomObjects(el: _Element) -> ParamsGetCustomObjects:
             raise Fallback
     if f0 is _UNSET or f4 is _UNSET:
         raise Fallback
-    return ParamsGetCustomObjects(
-        obj_type_name=f0,
-        stream_position=None if f1 is _UNSET else f1,
-        batch_size=None if f2 is _UNSET else f2,
-        custom_obj_key_list=None if f3 is _UNSET else f3,
-        include_attributes=f4,
-    )
+    o = _new(ParamsGetCustomObjects)
+    o.obj_type_name = f0
+    o.stream_position = None if f1 is _UNSET else f1
+    o.batch_size = None if f2 is _UNSET else f2
+    o.custom_obj_key_list = None if f3 is _UNSET else f3
+    o.include_attributes = f4
+    return o
 
 
 def _e_ParamsGetCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -6930,7 +7181,9 @@ def _d_ParamsGetLead(el: _Element) -> ParamsGetLead:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLead(lead_key=f0)
+    o = _new(ParamsGetLead)
+    o.lead_key = f0
+    return o
 
 
 def _e_ParamsGetLead(o: Any, out: list[str], r: bool) -> None:
@@ -6978,12 +7231,12 @@ def _d_ParamsScheduleCampaign(el: _Element) -> ParamsScheduleCampaign:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsScheduleCampaign(
-        program_name=f0,
-        campaign_name=f1,
-        campaign_run_at=None if f2 is _UNSET else f2,
-        program_token_list=None if f3 is _UNSET else f3,
-    )
+    o = _new(ParamsScheduleCampaign)
+    o.program_name = f0
+    o.campaign_name = f1
+    o.campaign_run_at = None if f2 is _UNSET else f2
+    o.program_token_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsScheduleCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -7039,7 +7292,9 @@ def _d_SuccessGetImportToListStatus(el: _Element) -> SuccessGetImportToListStatu
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetImportToListStatus(result=f0)
+    o = _new(SuccessGetImportToListStatus)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetImportToListStatus(o: Any, out: list[str], r: bool) -> None:
@@ -7069,7 +7324,9 @@ def _d_SuccessImportToList(el: _Element) -> SuccessImportToList:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessImportToList(result=f0)
+    o = _new(SuccessImportToList)
+    o.result = f0
+    return o
 
 
 def _e_SuccessImportToList(o: Any, out: list[str], r: bool) -> None:
@@ -7120,12 +7377,12 @@ def _d_LeadActivityList(el: _Element) -> LeadActivityList:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return LeadActivityList(
-        return_count=f0,
-        remaining_count=f1,
-        new_start_position=f2,
-        activity_record_list=None if f3 is _UNSET else f3,
-    )
+    o = _new(LeadActivityList)
+    o.return_count = f0
+    o.remaining_count = f1
+    o.new_start_position = f2
+    o.activity_record_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_LeadActivityList(o: Any, out: list[str], r: bool) -> None:
@@ -7224,16 +7481,16 @@ def _d_Mobject(el: _Element) -> Mobject:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return Mobject(
-        type_value=f0,
-        id=None if f1 is _UNSET else f1,
-        external_key=None if f2 is _UNSET else f2,
-        created_at=None if f3 is _UNSET else f3,
-        updated_at=None if f4 is _UNSET else f4,
-        attrib_list=None if f5 is _UNSET else f5,
-        type_attrib_list=None if f6 is _UNSET else f6,
-        association_list=None if f7 is _UNSET else f7,
-    )
+    o = _new(Mobject)
+    o.type_value = f0
+    o.id = None if f1 is _UNSET else f1
+    o.external_key = None if f2 is _UNSET else f2
+    o.created_at = None if f3 is _UNSET else f3
+    o.updated_at = None if f4 is _UNSET else f4
+    o.attrib_list = None if f5 is _UNSET else f5
+    o.type_attrib_list = None if f6 is _UNSET else f6
+    o.association_list = None if f7 is _UNSET else f7
+    return o
 
 
 def _e_Mobject(o: Any, out: list[str], r: bool) -> None:
@@ -7323,7 +7580,10 @@ def _d_GetChannelsInput(el: _Element) -> GetChannelsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetChannelsInput(header=f0, body=f1)
+    o = _new(GetChannelsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetChannelsInput(o: Any, out: list[str], r: bool) -> None:
@@ -7364,7 +7624,9 @@ def _d_GetChannelsInput_Header(el: _Element) -> GetChannelsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetChannelsInput.Header(authentication_header=f0)
+    o = _new(GetChannelsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetChannelsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -7394,7 +7656,9 @@ def _d_GetChannelsInput_Body(el: _Element) -> GetChannelsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetChannelsInput.Body(params_get_channels=f0)
+    o = _new(GetChannelsInput.Body)
+    o.params_get_channels = f0
+    return o
 
 
 def _e_GetChannelsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -7437,7 +7701,10 @@ def _d_GetCustomObjectsInput(el: _Element) -> GetCustomObjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetCustomObjectsInput(header=f0, body=f1)
+    o = _new(GetCustomObjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetCustomObjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -7478,7 +7745,9 @@ def _d_GetCustomObjectsInput_Header(el: _Element) -> GetCustomObjectsInput.Heade
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCustomObjectsInput.Header(authentication_header=f0)
+    o = _new(GetCustomObjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetCustomObjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -7508,7 +7777,9 @@ def _d_GetCustomObjectsInput_Body(el: _Element) -> GetCustomObjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCustomObjectsInput.Body(params_get_custom_objects=f0)
+    o = _new(GetCustomObjectsInput.Body)
+    o.params_get_custom_objects = f0
+    return o
 
 
 def _e_GetCustomObjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -7542,7 +7813,9 @@ def _d_GetImportToListStatusOutput(el: _Element) -> GetImportToListStatusOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetImportToListStatusOutput(body=f0)
+    o = _new(GetImportToListStatusOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetImportToListStatusOutput(o: Any, out: list[str], r: bool) -> None:
@@ -7583,9 +7856,10 @@ def _d_GetImportToListStatusOutput_Body(el: _Element) -> GetImportToListStatusOu
             )
         else:
             raise Fallback
-    return GetImportToListStatusOutput.Body(
-        success_get_import_to_list_status=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetImportToListStatusOutput.Body)
+    o.success_get_import_to_list_status = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetImportToListStatusOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -7648,12 +7922,12 @@ def _d_GetImportToListStatusOutput_Body_Fault(el: _Element) -> GetImportToListSt
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetImportToListStatusOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetImportToListStatusOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetImportToListStatusOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -7698,7 +7972,9 @@ def _d_GetImportToListStatusOutput_Body_Fault_Detail(
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetImportToListStatusOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetImportToListStatusOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetImportToListStatusOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -7733,7 +8009,10 @@ def _d_GetLeadInput(el: _Element) -> GetLeadInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadInput(header=f0, body=f1)
+    o = _new(GetLeadInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetLeadInput(o: Any, out: list[str], r: bool) -> None:
@@ -7774,7 +8053,9 @@ def _d_GetLeadInput_Header(el: _Element) -> GetLeadInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadInput.Header(authentication_header=f0)
+    o = _new(GetLeadInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetLeadInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -7804,7 +8085,9 @@ def _d_GetLeadInput_Body(el: _Element) -> GetLeadInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadInput.Body(params_get_lead=f0)
+    o = _new(GetLeadInput.Body)
+    o.params_get_lead = f0
+    return o
 
 
 def _e_GetLeadInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -7834,7 +8117,9 @@ def _d_ImportToListOutput(el: _Element) -> ImportToListOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ImportToListOutput(body=f0)
+    o = _new(ImportToListOutput)
+    o.body = f0
+    return o
 
 
 def _e_ImportToListOutput(o: Any, out: list[str], r: bool) -> None:
@@ -7871,9 +8156,10 @@ def _d_ImportToListOutput_Body(el: _Element) -> ImportToListOutput.Body:
             )
         else:
             raise Fallback
-    return ImportToListOutput.Body(
-        success_import_to_list=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(ImportToListOutput.Body)
+    o.success_import_to_list = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ImportToListOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -7936,12 +8222,12 @@ def _d_ImportToListOutput_Body_Fault(el: _Element) -> ImportToListOutput.Body.Fa
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ImportToListOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(ImportToListOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ImportToListOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -7984,7 +8270,9 @@ def _d_ImportToListOutput_Body_Fault_Detail(el: _Element) -> ImportToListOutput.
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return ImportToListOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(ImportToListOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ImportToListOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -8027,7 +8315,10 @@ def _d_ScheduleCampaignInput(el: _Element) -> ScheduleCampaignInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ScheduleCampaignInput(header=f0, body=f1)
+    o = _new(ScheduleCampaignInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_ScheduleCampaignInput(o: Any, out: list[str], r: bool) -> None:
@@ -8068,7 +8359,9 @@ def _d_ScheduleCampaignInput_Header(el: _Element) -> ScheduleCampaignInput.Heade
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ScheduleCampaignInput.Header(authentication_header=f0)
+    o = _new(ScheduleCampaignInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_ScheduleCampaignInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -8098,7 +8391,9 @@ def _d_ScheduleCampaignInput_Body(el: _Element) -> ScheduleCampaignInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ScheduleCampaignInput.Body(params_schedule_campaign=f0)
+    o = _new(ScheduleCampaignInput.Body)
+    o.params_schedule_campaign = f0
+    return o
 
 
 def _e_ScheduleCampaignInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -8140,9 +8435,11 @@ def _d_ParamsSyncCustomObjects1(el: _Element) -> ParamsSyncCustomObjects1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncCustomObjects1(
-        obj_type_name=f0, custom_obj_list=f1, operation=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsSyncCustomObjects1)
+    o.obj_type_name = f0
+    o.custom_obj_list = f1
+    o.operation = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsSyncCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -8189,7 +8486,10 @@ def _d_ParamsSyncMultipleLeads1(el: _Element) -> ParamsSyncMultipleLeads1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsSyncMultipleLeads1(lead_record_list=f0, dedup_enabled=None if f1 is _UNSET else f1)
+    o = _new(ParamsSyncMultipleLeads1)
+    o.lead_record_list = f0
+    o.dedup_enabled = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ParamsSyncMultipleLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -8234,7 +8534,9 @@ def _d_ResultDeleteCustomObjects(el: _Element) -> ResultDeleteCustomObjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultDeleteCustomObjects(delete_custom_obj_status_list=f0)
+    o = _new(ResultDeleteCustomObjects)
+    o.delete_custom_obj_status_list = f0
+    return o
 
 
 def _e_ResultDeleteCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -8292,13 +8594,13 @@ def _d_ResultGetCustomObjects(el: _Element) -> ResultGetCustomObjects:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET or f3 is _UNSET:
         raise Fallback
-    return ResultGetCustomObjects(
-        obj_type_name=f0,
-        return_count=f1,
-        remaining_count=f2,
-        new_stream_position=f3,
-        custom_obj_list=None if f4 is _UNSET else f4,
-    )
+    o = _new(ResultGetCustomObjects)
+    o.obj_type_name = f0
+    o.return_count = f1
+    o.remaining_count = f2
+    o.new_stream_position = f3
+    o.custom_obj_list = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_ResultGetCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -8359,7 +8661,10 @@ def _d_ResultGetLead(el: _Element) -> ResultGetLead:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultGetLead(count=f0, lead_record_list=None if f1 is _UNSET else f1)
+    o = _new(ResultGetLead)
+    o.count = f0
+    o.lead_record_list = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ResultGetLead(o: Any, out: list[str], r: bool) -> None:
@@ -8418,12 +8723,12 @@ def _d_ResultGetLeadChanges(el: _Element) -> ResultGetLeadChanges:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ResultGetLeadChanges(
-        return_count=f0,
-        remaining_count=f1,
-        new_start_position=f2,
-        lead_change_record_list=None if f3 is _UNSET else f3,
-    )
+    o = _new(ResultGetLeadChanges)
+    o.return_count = f0
+    o.remaining_count = f1
+    o.new_start_position = f2
+    o.lead_change_record_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ResultGetLeadChanges(o: Any, out: list[str], r: bool) -> None:
@@ -8499,12 +8804,12 @@ def _d_ResultGetMultipleLeads(el: _Element) -> ResultGetMultipleLeads:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ResultGetMultipleLeads(
-        return_count=f0,
-        remaining_count=f1,
-        new_stream_position=f2,
-        lead_record_list=None if f3 is _UNSET else f3,
-    )
+    o = _new(ResultGetMultipleLeads)
+    o.return_count = f0
+    o.remaining_count = f1
+    o.new_stream_position = f2
+    o.lead_record_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ResultGetMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -8558,7 +8863,10 @@ def _d_ResultListOperation(el: _Element) -> ResultListOperation:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultListOperation(success=f0, status_list=None if f1 is _UNSET else f1)
+    o = _new(ResultListOperation)
+    o.success = f0
+    o.status_list = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ResultListOperation(o: Any, out: list[str], r: bool) -> None:
@@ -8603,7 +8911,9 @@ def _d_ResultSyncCustomObjects(el: _Element) -> ResultSyncCustomObjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultSyncCustomObjects(sync_custom_obj_status_list=f0)
+    o = _new(ResultSyncCustomObjects)
+    o.sync_custom_obj_status_list = f0
+    return o
 
 
 def _e_ResultSyncCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -8633,7 +8943,9 @@ def _d_SuccessDeleteMobjects1(el: _Element) -> SuccessDeleteMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDeleteMobjects1(result=f0)
+    o = _new(SuccessDeleteMobjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDeleteMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -8663,7 +8975,9 @@ def _d_SuccessDescribeMobject1(el: _Element) -> SuccessDescribeMobject1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDescribeMobject1(result=f0)
+    o = _new(SuccessDescribeMobject1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDescribeMobject1(o: Any, out: list[str], r: bool) -> None:
@@ -8693,7 +9007,9 @@ def _d_SuccessGetTags1(el: _Element) -> SuccessGetTags1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetTags1(result=f0)
+    o = _new(SuccessGetTags1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetTags1(o: Any, out: list[str], r: bool) -> None:
@@ -8723,7 +9039,9 @@ def _d_SuccessSyncLead1(el: _Element) -> SuccessSyncLead1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncLead1(result=f0)
+    o = _new(SuccessSyncLead1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncLead1(o: Any, out: list[str], r: bool) -> None:
@@ -8753,7 +9071,9 @@ def _d_SuccessSyncMobjects1(el: _Element) -> SuccessSyncMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncMobjects1(result=f0)
+    o = _new(SuccessSyncMobjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -8783,7 +9103,9 @@ def _d_SuccessSyncMultipleLeads1(el: _Element) -> SuccessSyncMultipleLeads1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncMultipleLeads1(result=f0)
+    o = _new(SuccessSyncMultipleLeads1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncMultipleLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -8823,7 +9145,10 @@ def _d_TagStatus(el: _Element) -> TagStatus:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return TagStatus(tag_value=f0, status_list=f1)
+    o = _new(TagStatus)
+    o.tag_value = f0
+    o.status_list = f1
+    return o
 
 
 def _e_TagStatus(o: Any, out: list[str], r: bool) -> None:
@@ -8864,7 +9189,10 @@ def _d_ParamsDeleteCustomObjects(el: _Element) -> ParamsDeleteCustomObjects:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsDeleteCustomObjects(obj_type_name=f0, custom_obj_key_lists=f1)
+    o = _new(ParamsDeleteCustomObjects)
+    o.obj_type_name = f0
+    o.custom_obj_key_lists = f1
+    return o
 
 
 def _e_ParamsDeleteCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -8915,12 +9243,12 @@ def _d_ParamsGetLeadActivity(el: _Element) -> ParamsGetLeadActivity:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLeadActivity(
-        lead_key=f0,
-        activity_filter=None if f1 is _UNSET else f1,
-        start_position=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-    )
+    o = _new(ParamsGetLeadActivity)
+    o.lead_key = f0
+    o.activity_filter = None if f1 is _UNSET else f1
+    o.start_position = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsGetLeadActivity(o: Any, out: list[str], r: bool) -> None:
@@ -9007,13 +9335,13 @@ def _d_ParamsGetLeadChanges(el: _Element) -> ParamsGetLeadChanges:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetLeadChanges(
-        start_position=f0,
-        activity_filter=None if f1 is _UNSET else f1,
-        activity_name_filter=None if f2 is _UNSET else f2,
-        batch_size=None if f3 is _UNSET else f3,
-        lead_selector=None if f4 is _UNSET else f4,
-    )
+    o = _new(ParamsGetLeadChanges)
+    o.start_position = f0
+    o.activity_filter = None if f1 is _UNSET else f1
+    o.activity_name_filter = None if f2 is _UNSET else f2
+    o.batch_size = None if f3 is _UNSET else f3
+    o.lead_selector = None if f4 is _UNSET else f4
+    return o
 
 
 def _e_ParamsGetLeadChanges(o: Any, out: list[str], r: bool) -> None:
@@ -9118,15 +9446,15 @@ def _d_ParamsGetMobjects(el: _Element) -> ParamsGetMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsGetMobjects(
-        type_value=f0,
-        id=None if f1 is _UNSET else f1,
-        external_key=None if f2 is _UNSET else f2,
-        m_obj_criteria_list=None if f3 is _UNSET else f3,
-        m_obj_association_list=None if f4 is _UNSET else f4,
-        include_details=None if f5 is _UNSET else f5,
-        stream_position=None if f6 is _UNSET else f6,
-    )
+    o = _new(ParamsGetMobjects)
+    o.type_value = f0
+    o.id = None if f1 is _UNSET else f1
+    o.external_key = None if f2 is _UNSET else f2
+    o.m_obj_criteria_list = None if f3 is _UNSET else f3
+    o.m_obj_association_list = None if f4 is _UNSET else f4
+    o.include_details = None if f5 is _UNSET else f5
+    o.stream_position = None if f6 is _UNSET else f6
+    return o
 
 
 def _e_ParamsGetMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -9199,7 +9527,9 @@ def _d_ParamsGetTags(el: _Element) -> ParamsGetTags:
             f0 = _d_ArrayOfTag(c) if not c.attrib else _xsi(c, False, _X_ArrayOfTag)
         else:
             raise Fallback
-    return ParamsGetTags(tag_list=None if f0 is _UNSET else f0)
+    o = _new(ParamsGetTags)
+    o.tag_list = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ParamsGetTags(o: Any, out: list[str], r: bool) -> None:
@@ -9246,9 +9576,12 @@ def _d_ParamsListOperation(el: _Element) -> ParamsListOperation:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ParamsListOperation(
-        list_operation=f0, list_key=f1, list_member_list=f2, strict=None if f3 is _UNSET else f3
-    )
+    o = _new(ParamsListOperation)
+    o.list_operation = f0
+    o.list_key = f1
+    o.list_member_list = f2
+    o.strict = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ParamsListOperation(o: Any, out: list[str], r: bool) -> None:
@@ -9314,9 +9647,11 @@ def _d_ParamsMergeLeads(el: _Element) -> ParamsMergeLeads:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsMergeLeads(
-        winning_lead_key_list=f0, losing_lead_key_lists=f1, merge_in_sales=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsMergeLeads)
+    o.winning_lead_key_list = f0
+    o.losing_lead_key_lists = f1
+    o.merge_in_sales = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsMergeLeads(o: Any, out: list[str], r: bool) -> None:
@@ -9394,14 +9729,14 @@ def _d_ParamsRequestCampaign(el: _Element) -> ParamsRequestCampaign:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsRequestCampaign(
-        source=f0,
-        campaign_id=None if f1 is _UNSET else f1,
-        lead_list=None if f2 is _UNSET else f2,
-        program_name=None if f3 is _UNSET else f3,
-        campaign_name=None if f4 is _UNSET else f4,
-        program_token_list=None if f5 is _UNSET else f5,
-    )
+    o = _new(ParamsRequestCampaign)
+    o.source = f0
+    o.campaign_id = None if f1 is _UNSET else f1
+    o.lead_list = None if f2 is _UNSET else f2
+    o.program_name = None if f3 is _UNSET else f3
+    o.campaign_name = None if f4 is _UNSET else f4
+    o.program_token_list = None if f5 is _UNSET else f5
+    return o
 
 
 def _e_ParamsRequestCampaign(o: Any, out: list[str], r: bool) -> None:
@@ -9487,7 +9822,11 @@ def _d_ParamsSyncLead(el: _Element) -> ParamsSyncLead:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncLead(lead_record=f0, return_lead=f1, marketo_cookie=None if f2 is _UNSET else f2)
+    o = _new(ParamsSyncLead)
+    o.lead_record = f0
+    o.return_lead = f1
+    o.marketo_cookie = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsSyncLead(o: Any, out: list[str], r: bool) -> None:
@@ -9537,7 +9876,9 @@ def _d_SuccessGetCampaignsForSource(el: _Element) -> SuccessGetCampaignsForSourc
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetCampaignsForSource(result=f0)
+    o = _new(SuccessGetCampaignsForSource)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetCampaignsForSource(o: Any, out: list[str], r: bool) -> None:
@@ -9567,7 +9908,9 @@ def _d_SuccessMergeLeads(el: _Element) -> SuccessMergeLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessMergeLeads(result=f0)
+    o = _new(SuccessMergeLeads)
+    o.result = f0
+    return o
 
 
 def _e_SuccessMergeLeads(o: Any, out: list[str], r: bool) -> None:
@@ -9593,7 +9936,9 @@ def _d_ArrayOfMobject(el: _Element) -> ArrayOfMobject:
             f0.append(_d_Mobject(c) if not c.attrib else _xsi(c, False, _X_Mobject))
         else:
             raise Fallback
-    return ArrayOfMobject(m_object=f0)
+    o = _new(ArrayOfMobject)
+    o.m_object = f0
+    return o
 
 
 def _e_ArrayOfMobject(o: Any, out: list[str], r: bool) -> None:
@@ -9622,7 +9967,9 @@ def _d_ArrayOfTagStatus(el: _Element) -> ArrayOfTagStatus:
             f0.append(_d_TagStatus(c) if not c.attrib else _xsi(c, False, _X_TagStatus))
         else:
             raise Fallback
-    return ArrayOfTagStatus(tag_status=f0)
+    o = _new(ArrayOfTagStatus)
+    o.tag_status = f0
+    return o
 
 
 def _e_ArrayOfTagStatus(o: Any, out: list[str], r: bool) -> None:
@@ -9668,7 +10015,10 @@ def _d_DeleteCustomObjectsInput(el: _Element) -> DeleteCustomObjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DeleteCustomObjectsInput(header=f0, body=f1)
+    o = _new(DeleteCustomObjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_DeleteCustomObjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -9709,7 +10059,9 @@ def _d_DeleteCustomObjectsInput_Header(el: _Element) -> DeleteCustomObjectsInput
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteCustomObjectsInput.Header(authentication_header=f0)
+    o = _new(DeleteCustomObjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_DeleteCustomObjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -9743,7 +10095,9 @@ def _d_DeleteCustomObjectsInput_Body(el: _Element) -> DeleteCustomObjectsInput.B
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteCustomObjectsInput.Body(params_delete_custom_objects=f0)
+    o = _new(DeleteCustomObjectsInput.Body)
+    o.params_delete_custom_objects = f0
+    return o
 
 
 def _e_DeleteCustomObjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -9777,7 +10131,9 @@ def _d_GetCampaignsForSourceOutput(el: _Element) -> GetCampaignsForSourceOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCampaignsForSourceOutput(body=f0)
+    o = _new(GetCampaignsForSourceOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetCampaignsForSourceOutput(o: Any, out: list[str], r: bool) -> None:
@@ -9818,9 +10174,10 @@ def _d_GetCampaignsForSourceOutput_Body(el: _Element) -> GetCampaignsForSourceOu
             )
         else:
             raise Fallback
-    return GetCampaignsForSourceOutput.Body(
-        success_get_campaigns_for_source=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetCampaignsForSourceOutput.Body)
+    o.success_get_campaigns_for_source = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetCampaignsForSourceOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -9883,12 +10240,12 @@ def _d_GetCampaignsForSourceOutput_Body_Fault(el: _Element) -> GetCampaignsForSo
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetCampaignsForSourceOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetCampaignsForSourceOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetCampaignsForSourceOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -9933,7 +10290,9 @@ def _d_GetCampaignsForSourceOutput_Body_Fault_Detail(
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetCampaignsForSourceOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetCampaignsForSourceOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetCampaignsForSourceOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -9976,7 +10335,10 @@ def _d_GetLeadActivityInput(el: _Element) -> GetLeadActivityInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadActivityInput(header=f0, body=f1)
+    o = _new(GetLeadActivityInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetLeadActivityInput(o: Any, out: list[str], r: bool) -> None:
@@ -10017,7 +10379,9 @@ def _d_GetLeadActivityInput_Header(el: _Element) -> GetLeadActivityInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadActivityInput.Header(authentication_header=f0)
+    o = _new(GetLeadActivityInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetLeadActivityInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10047,7 +10411,9 @@ def _d_GetLeadActivityInput_Body(el: _Element) -> GetLeadActivityInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadActivityInput.Body(params_get_lead_activity=f0)
+    o = _new(GetLeadActivityInput.Body)
+    o.params_get_lead_activity = f0
+    return o
 
 
 def _e_GetLeadActivityInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10090,7 +10456,10 @@ def _d_GetLeadChangesInput(el: _Element) -> GetLeadChangesInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadChangesInput(header=f0, body=f1)
+    o = _new(GetLeadChangesInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetLeadChangesInput(o: Any, out: list[str], r: bool) -> None:
@@ -10131,7 +10500,9 @@ def _d_GetLeadChangesInput_Header(el: _Element) -> GetLeadChangesInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadChangesInput.Header(authentication_header=f0)
+    o = _new(GetLeadChangesInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetLeadChangesInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10161,7 +10532,9 @@ def _d_GetLeadChangesInput_Body(el: _Element) -> GetLeadChangesInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadChangesInput.Body(params_get_lead_changes=f0)
+    o = _new(GetLeadChangesInput.Body)
+    o.params_get_lead_changes = f0
+    return o
 
 
 def _e_GetLeadChangesInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10196,7 +10569,10 @@ def _d_GetMobjectsInput(el: _Element) -> GetMobjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetMobjectsInput(header=f0, body=f1)
+    o = _new(GetMobjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetMobjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -10237,7 +10613,9 @@ def _d_GetMobjectsInput_Header(el: _Element) -> GetMobjectsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMobjectsInput.Header(authentication_header=f0)
+    o = _new(GetMobjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetMobjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10267,7 +10645,9 @@ def _d_GetMobjectsInput_Body(el: _Element) -> GetMobjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMobjectsInput.Body(params_get_mobjects=f0)
+    o = _new(GetMobjectsInput.Body)
+    o.params_get_mobjects = f0
+    return o
 
 
 def _e_GetMobjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10302,7 +10682,10 @@ def _d_GetTagsInput(el: _Element) -> GetTagsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetTagsInput(header=f0, body=f1)
+    o = _new(GetTagsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_GetTagsInput(o: Any, out: list[str], r: bool) -> None:
@@ -10343,7 +10726,9 @@ def _d_GetTagsInput_Header(el: _Element) -> GetTagsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetTagsInput.Header(authentication_header=f0)
+    o = _new(GetTagsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_GetTagsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10373,7 +10758,9 @@ def _d_GetTagsInput_Body(el: _Element) -> GetTagsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetTagsInput.Body(params_get_tags=f0)
+    o = _new(GetTagsInput.Body)
+    o.params_get_tags = f0
+    return o
 
 
 def _e_GetTagsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10412,7 +10799,10 @@ def _d_ListOperationInput(el: _Element) -> ListOperationInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ListOperationInput(header=f0, body=f1)
+    o = _new(ListOperationInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_ListOperationInput(o: Any, out: list[str], r: bool) -> None:
@@ -10453,7 +10843,9 @@ def _d_ListOperationInput_Header(el: _Element) -> ListOperationInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListOperationInput.Header(authentication_header=f0)
+    o = _new(ListOperationInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_ListOperationInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10483,7 +10875,9 @@ def _d_ListOperationInput_Body(el: _Element) -> ListOperationInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListOperationInput.Body(params_list_operation=f0)
+    o = _new(ListOperationInput.Body)
+    o.params_list_operation = f0
+    return o
 
 
 def _e_ListOperationInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10518,7 +10912,10 @@ def _d_MergeLeadsInput(el: _Element) -> MergeLeadsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return MergeLeadsInput(header=f0, body=f1)
+    o = _new(MergeLeadsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_MergeLeadsInput(o: Any, out: list[str], r: bool) -> None:
@@ -10559,7 +10956,9 @@ def _d_MergeLeadsInput_Header(el: _Element) -> MergeLeadsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MergeLeadsInput.Header(authentication_header=f0)
+    o = _new(MergeLeadsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_MergeLeadsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10589,7 +10988,9 @@ def _d_MergeLeadsInput_Body(el: _Element) -> MergeLeadsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MergeLeadsInput.Body(params_merge_leads=f0)
+    o = _new(MergeLeadsInput.Body)
+    o.params_merge_leads = f0
+    return o
 
 
 def _e_MergeLeadsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10619,7 +11020,9 @@ def _d_MergeLeadsOutput(el: _Element) -> MergeLeadsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return MergeLeadsOutput(body=f0)
+    o = _new(MergeLeadsOutput)
+    o.body = f0
+    return o
 
 
 def _e_MergeLeadsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -10656,9 +11059,10 @@ def _d_MergeLeadsOutput_Body(el: _Element) -> MergeLeadsOutput.Body:
             )
         else:
             raise Fallback
-    return MergeLeadsOutput.Body(
-        success_merge_leads=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(MergeLeadsOutput.Body)
+    o.success_merge_leads = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_MergeLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10721,12 +11125,12 @@ def _d_MergeLeadsOutput_Body_Fault(el: _Element) -> MergeLeadsOutput.Body.Fault:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return MergeLeadsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(MergeLeadsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_MergeLeadsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -10769,7 +11173,9 @@ def _d_MergeLeadsOutput_Body_Fault_Detail(el: _Element) -> MergeLeadsOutput.Body
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return MergeLeadsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(MergeLeadsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_MergeLeadsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -10812,7 +11218,10 @@ def _d_RequestCampaignInput(el: _Element) -> RequestCampaignInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return RequestCampaignInput(header=f0, body=f1)
+    o = _new(RequestCampaignInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_RequestCampaignInput(o: Any, out: list[str], r: bool) -> None:
@@ -10853,7 +11262,9 @@ def _d_RequestCampaignInput_Header(el: _Element) -> RequestCampaignInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return RequestCampaignInput.Header(authentication_header=f0)
+    o = _new(RequestCampaignInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_RequestCampaignInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -10883,7 +11294,9 @@ def _d_RequestCampaignInput_Body(el: _Element) -> RequestCampaignInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return RequestCampaignInput.Body(params_request_campaign=f0)
+    o = _new(RequestCampaignInput.Body)
+    o.params_request_campaign = f0
+    return o
 
 
 def _e_RequestCampaignInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -10918,7 +11331,10 @@ def _d_SyncLeadInput(el: _Element) -> SyncLeadInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncLeadInput(header=f0, body=f1)
+    o = _new(SyncLeadInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_SyncLeadInput(o: Any, out: list[str], r: bool) -> None:
@@ -10964,7 +11380,10 @@ def _d_SyncLeadInput_Header(el: _Element) -> SyncLeadInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncLeadInput.Header(authentication_header=f0, mktows_context_header=None if f1 is _UNSET else f1)
+    o = _new(SyncLeadInput.Header)
+    o.authentication_header = f0
+    o.mktows_context_header = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_SyncLeadInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -11005,7 +11424,9 @@ def _d_SyncLeadInput_Body(el: _Element) -> SyncLeadInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncLeadInput.Body(params_sync_lead=f0)
+    o = _new(SyncLeadInput.Body)
+    o.params_sync_lead = f0
+    return o
 
 
 def _e_SyncLeadInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -11039,7 +11460,9 @@ def _d_SuccessDeleteCustomObjects1(el: _Element) -> SuccessDeleteCustomObjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDeleteCustomObjects1(result=f0)
+    o = _new(SuccessDeleteCustomObjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDeleteCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -11069,7 +11492,9 @@ def _d_SuccessGetCustomObjects1(el: _Element) -> SuccessGetCustomObjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetCustomObjects1(result=f0)
+    o = _new(SuccessGetCustomObjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -11099,7 +11524,9 @@ def _d_SuccessGetLeadActivity1(el: _Element) -> SuccessGetLeadActivity1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLeadActivity1(lead_activity_list=f0)
+    o = _new(SuccessGetLeadActivity1)
+    o.lead_activity_list = f0
+    return o
 
 
 def _e_SuccessGetLeadActivity1(o: Any, out: list[str], r: bool) -> None:
@@ -11129,7 +11556,9 @@ def _d_SuccessGetLeadChanges1(el: _Element) -> SuccessGetLeadChanges1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLeadChanges1(result=f0)
+    o = _new(SuccessGetLeadChanges1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetLeadChanges1(o: Any, out: list[str], r: bool) -> None:
@@ -11159,7 +11588,9 @@ def _d_SuccessGetLead1(el: _Element) -> SuccessGetLead1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLead1(result=f0)
+    o = _new(SuccessGetLead1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetLead1(o: Any, out: list[str], r: bool) -> None:
@@ -11189,7 +11620,9 @@ def _d_SuccessGetMultipleLeads1(el: _Element) -> SuccessGetMultipleLeads1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetMultipleLeads1(result=f0)
+    o = _new(SuccessGetMultipleLeads1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetMultipleLeads1(o: Any, out: list[str], r: bool) -> None:
@@ -11219,7 +11652,9 @@ def _d_SuccessListOperation1(el: _Element) -> SuccessListOperation1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessListOperation1(result=f0)
+    o = _new(SuccessListOperation1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessListOperation1(o: Any, out: list[str], r: bool) -> None:
@@ -11249,7 +11684,9 @@ def _d_SuccessSyncCustomObjects1(el: _Element) -> SuccessSyncCustomObjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncCustomObjects1(result=f0)
+    o = _new(SuccessSyncCustomObjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncCustomObjects1(o: Any, out: list[str], r: bool) -> None:
@@ -11291,9 +11728,11 @@ def _d_ParamsSyncCustomObjects(el: _Element) -> ParamsSyncCustomObjects:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncCustomObjects(
-        obj_type_name=f0, custom_obj_list=f1, operation=None if f2 is _UNSET else f2
-    )
+    o = _new(ParamsSyncCustomObjects)
+    o.obj_type_name = f0
+    o.custom_obj_list = f1
+    o.operation = None if f2 is _UNSET else f2
+    return o
 
 
 def _e_ParamsSyncCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -11340,7 +11779,10 @@ def _d_ParamsSyncMultipleLeads(el: _Element) -> ParamsSyncMultipleLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsSyncMultipleLeads(lead_record_list=f0, dedup_enabled=None if f1 is _UNSET else f1)
+    o = _new(ParamsSyncMultipleLeads)
+    o.lead_record_list = f0
+    o.dedup_enabled = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ParamsSyncMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -11381,7 +11823,9 @@ def _d_SuccessDeleteMobjects(el: _Element) -> SuccessDeleteMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDeleteMobjects(result=f0)
+    o = _new(SuccessDeleteMobjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDeleteMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -11411,7 +11855,9 @@ def _d_SuccessDescribeMobject(el: _Element) -> SuccessDescribeMobject:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDescribeMobject(result=f0)
+    o = _new(SuccessDescribeMobject)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDescribeMobject(o: Any, out: list[str], r: bool) -> None:
@@ -11441,7 +11887,9 @@ def _d_SuccessGetTags(el: _Element) -> SuccessGetTags:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetTags(result=f0)
+    o = _new(SuccessGetTags)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetTags(o: Any, out: list[str], r: bool) -> None:
@@ -11471,7 +11919,9 @@ def _d_SuccessSyncLead(el: _Element) -> SuccessSyncLead:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncLead(result=f0)
+    o = _new(SuccessSyncLead)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncLead(o: Any, out: list[str], r: bool) -> None:
@@ -11501,7 +11951,9 @@ def _d_SuccessSyncMobjects(el: _Element) -> SuccessSyncMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncMobjects(result=f0)
+    o = _new(SuccessSyncMobjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -11531,7 +11983,9 @@ def _d_SuccessSyncMultipleLeads(el: _Element) -> SuccessSyncMultipleLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncMultipleLeads(result=f0)
+    o = _new(SuccessSyncMultipleLeads)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -11565,7 +12019,9 @@ def _d_DeleteMobjectsOutput(el: _Element) -> DeleteMobjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteMobjectsOutput(body=f0)
+    o = _new(DeleteMobjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_DeleteMobjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -11602,9 +12058,10 @@ def _d_DeleteMobjectsOutput_Body(el: _Element) -> DeleteMobjectsOutput.Body:
             )
         else:
             raise Fallback
-    return DeleteMobjectsOutput.Body(
-        success_delete_mobjects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(DeleteMobjectsOutput.Body)
+    o.success_delete_mobjects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_DeleteMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -11667,12 +12124,12 @@ def _d_DeleteMobjectsOutput_Body_Fault(el: _Element) -> DeleteMobjectsOutput.Bod
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DeleteMobjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(DeleteMobjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_DeleteMobjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -11715,7 +12172,9 @@ def _d_DeleteMobjectsOutput_Body_Fault_Detail(el: _Element) -> DeleteMobjectsOut
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return DeleteMobjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(DeleteMobjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_DeleteMobjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -11749,7 +12208,9 @@ def _d_DescribeMobjectOutput(el: _Element) -> DescribeMobjectOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DescribeMobjectOutput(body=f0)
+    o = _new(DescribeMobjectOutput)
+    o.body = f0
+    return o
 
 
 def _e_DescribeMobjectOutput(o: Any, out: list[str], r: bool) -> None:
@@ -11786,9 +12247,10 @@ def _d_DescribeMobjectOutput_Body(el: _Element) -> DescribeMobjectOutput.Body:
             )
         else:
             raise Fallback
-    return DescribeMobjectOutput.Body(
-        success_describe_mobject=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(DescribeMobjectOutput.Body)
+    o.success_describe_mobject = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_DescribeMobjectOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -11851,12 +12313,12 @@ def _d_DescribeMobjectOutput_Body_Fault(el: _Element) -> DescribeMobjectOutput.B
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DescribeMobjectOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(DescribeMobjectOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_DescribeMobjectOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -11899,7 +12361,9 @@ def _d_DescribeMobjectOutput_Body_Fault_Detail(el: _Element) -> DescribeMobjectO
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return DescribeMobjectOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(DescribeMobjectOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_DescribeMobjectOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -11929,7 +12393,9 @@ def _d_GetTagsOutput(el: _Element) -> GetTagsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetTagsOutput(body=f0)
+    o = _new(GetTagsOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetTagsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -11966,9 +12432,10 @@ def _d_GetTagsOutput_Body(el: _Element) -> GetTagsOutput.Body:
             )
         else:
             raise Fallback
-    return GetTagsOutput.Body(
-        success_get_tags=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetTagsOutput.Body)
+    o.success_get_tags = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetTagsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12031,12 +12498,12 @@ def _d_GetTagsOutput_Body_Fault(el: _Element) -> GetTagsOutput.Body.Fault:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetTagsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetTagsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetTagsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -12079,7 +12546,9 @@ def _d_GetTagsOutput_Body_Fault_Detail(el: _Element) -> GetTagsOutput.Body.Fault
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetTagsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetTagsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetTagsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -12122,7 +12591,10 @@ def _d_SyncCustomObjectsInput(el: _Element) -> SyncCustomObjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncCustomObjectsInput(header=f0, body=f1)
+    o = _new(SyncCustomObjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_SyncCustomObjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -12163,7 +12635,9 @@ def _d_SyncCustomObjectsInput_Header(el: _Element) -> SyncCustomObjectsInput.Hea
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncCustomObjectsInput.Header(authentication_header=f0)
+    o = _new(SyncCustomObjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_SyncCustomObjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -12193,7 +12667,9 @@ def _d_SyncCustomObjectsInput_Body(el: _Element) -> SyncCustomObjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncCustomObjectsInput.Body(params_sync_custom_objects=f0)
+    o = _new(SyncCustomObjectsInput.Body)
+    o.params_sync_custom_objects = f0
+    return o
 
 
 def _e_SyncCustomObjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12223,7 +12699,9 @@ def _d_SyncLeadOutput(el: _Element) -> SyncLeadOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncLeadOutput(body=f0)
+    o = _new(SyncLeadOutput)
+    o.body = f0
+    return o
 
 
 def _e_SyncLeadOutput(o: Any, out: list[str], r: bool) -> None:
@@ -12260,9 +12738,10 @@ def _d_SyncLeadOutput_Body(el: _Element) -> SyncLeadOutput.Body:
             )
         else:
             raise Fallback
-    return SyncLeadOutput.Body(
-        success_sync_lead=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(SyncLeadOutput.Body)
+    o.success_sync_lead = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_SyncLeadOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12325,12 +12804,12 @@ def _d_SyncLeadOutput_Body_Fault(el: _Element) -> SyncLeadOutput.Body.Fault:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncLeadOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(SyncLeadOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_SyncLeadOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -12373,7 +12852,9 @@ def _d_SyncLeadOutput_Body_Fault_Detail(el: _Element) -> SyncLeadOutput.Body.Fau
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return SyncLeadOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(SyncLeadOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_SyncLeadOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -12403,7 +12884,9 @@ def _d_SyncMobjectsOutput(el: _Element) -> SyncMobjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMobjectsOutput(body=f0)
+    o = _new(SyncMobjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_SyncMobjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -12440,9 +12923,10 @@ def _d_SyncMobjectsOutput_Body(el: _Element) -> SyncMobjectsOutput.Body:
             )
         else:
             raise Fallback
-    return SyncMobjectsOutput.Body(
-        success_sync_mobjects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(SyncMobjectsOutput.Body)
+    o.success_sync_mobjects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_SyncMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12505,12 +12989,12 @@ def _d_SyncMobjectsOutput_Body_Fault(el: _Element) -> SyncMobjectsOutput.Body.Fa
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncMobjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(SyncMobjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_SyncMobjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -12553,7 +13037,9 @@ def _d_SyncMobjectsOutput_Body_Fault_Detail(el: _Element) -> SyncMobjectsOutput.
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return SyncMobjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(SyncMobjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_SyncMobjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -12596,7 +13082,10 @@ def _d_SyncMultipleLeadsInput(el: _Element) -> SyncMultipleLeadsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncMultipleLeadsInput(header=f0, body=f1)
+    o = _new(SyncMultipleLeadsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_SyncMultipleLeadsInput(o: Any, out: list[str], r: bool) -> None:
@@ -12637,7 +13126,9 @@ def _d_SyncMultipleLeadsInput_Header(el: _Element) -> SyncMultipleLeadsInput.Hea
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMultipleLeadsInput.Header(authentication_header=f0)
+    o = _new(SyncMultipleLeadsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_SyncMultipleLeadsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -12667,7 +13158,9 @@ def _d_SyncMultipleLeadsInput_Body(el: _Element) -> SyncMultipleLeadsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMultipleLeadsInput.Body(params_sync_multiple_leads=f0)
+    o = _new(SyncMultipleLeadsInput.Body)
+    o.params_sync_multiple_leads = f0
+    return o
 
 
 def _e_SyncMultipleLeadsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12701,7 +13194,9 @@ def _d_SyncMultipleLeadsOutput(el: _Element) -> SyncMultipleLeadsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMultipleLeadsOutput(body=f0)
+    o = _new(SyncMultipleLeadsOutput)
+    o.body = f0
+    return o
 
 
 def _e_SyncMultipleLeadsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -12742,9 +13237,10 @@ def _d_SyncMultipleLeadsOutput_Body(el: _Element) -> SyncMultipleLeadsOutput.Bod
             )
         else:
             raise Fallback
-    return SyncMultipleLeadsOutput.Body(
-        success_sync_multiple_leads=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(SyncMultipleLeadsOutput.Body)
+    o.success_sync_multiple_leads = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_SyncMultipleLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -12807,12 +13303,12 @@ def _d_SyncMultipleLeadsOutput_Body_Fault(el: _Element) -> SyncMultipleLeadsOutp
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncMultipleLeadsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(SyncMultipleLeadsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_SyncMultipleLeadsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -12855,7 +13351,9 @@ def _d_SyncMultipleLeadsOutput_Body_Fault_Detail(el: _Element) -> SyncMultipleLe
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return SyncMultipleLeadsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(SyncMultipleLeadsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_SyncMultipleLeadsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -12885,7 +13383,9 @@ def _d_ParamsDeleteMobjects1(el: _Element) -> ParamsDeleteMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsDeleteMobjects1(m_object_list=f0)
+    o = _new(ParamsDeleteMobjects1)
+    o.m_object_list = f0
+    return o
 
 
 def _e_ParamsDeleteMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -12921,7 +13421,10 @@ def _d_ParamsSyncMobjects1(el: _Element) -> ParamsSyncMobjects1:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncMobjects1(m_object_list=f0, operation=f1)
+    o = _new(ParamsSyncMobjects1)
+    o.m_object_list = f0
+    o.operation = f1
+    return o
 
 
 def _e_ParamsSyncMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -12954,7 +13457,9 @@ def _d_ResultGetChannels(el: _Element) -> ResultGetChannels:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ResultGetChannels(tags=f0)
+    o = _new(ResultGetChannels)
+    o.tags = f0
+    return o
 
 
 def _e_ResultGetChannels(o: Any, out: list[str], r: bool) -> None:
@@ -13004,9 +13509,12 @@ def _d_ResultGetMobjects(el: _Element) -> ResultGetMobjects:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET:
         raise Fallback
-    return ResultGetMobjects(
-        return_count=f0, has_more=f1, new_stream_position=f2, m_object_list=None if f3 is _UNSET else f3
-    )
+    o = _new(ResultGetMobjects)
+    o.return_count = f0
+    o.has_more = f1
+    o.new_stream_position = f2
+    o.m_object_list = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ResultGetMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -13058,7 +13566,9 @@ def _d_SuccessDeleteCustomObjects(el: _Element) -> SuccessDeleteCustomObjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessDeleteCustomObjects(result=f0)
+    o = _new(SuccessDeleteCustomObjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessDeleteCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -13088,7 +13598,9 @@ def _d_SuccessGetCustomObjects(el: _Element) -> SuccessGetCustomObjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetCustomObjects(result=f0)
+    o = _new(SuccessGetCustomObjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -13118,7 +13630,9 @@ def _d_SuccessGetLead(el: _Element) -> SuccessGetLead:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLead(result=f0)
+    o = _new(SuccessGetLead)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetLead(o: Any, out: list[str], r: bool) -> None:
@@ -13148,7 +13662,9 @@ def _d_SuccessGetLeadActivity(el: _Element) -> SuccessGetLeadActivity:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLeadActivity(lead_activity_list=f0)
+    o = _new(SuccessGetLeadActivity)
+    o.lead_activity_list = f0
+    return o
 
 
 def _e_SuccessGetLeadActivity(o: Any, out: list[str], r: bool) -> None:
@@ -13178,7 +13694,9 @@ def _d_SuccessGetLeadChanges(el: _Element) -> SuccessGetLeadChanges:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetLeadChanges(result=f0)
+    o = _new(SuccessGetLeadChanges)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetLeadChanges(o: Any, out: list[str], r: bool) -> None:
@@ -13208,7 +13726,9 @@ def _d_SuccessGetMultipleLeads(el: _Element) -> SuccessGetMultipleLeads:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetMultipleLeads(result=f0)
+    o = _new(SuccessGetMultipleLeads)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetMultipleLeads(o: Any, out: list[str], r: bool) -> None:
@@ -13238,7 +13758,9 @@ def _d_SuccessListOperation(el: _Element) -> SuccessListOperation:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessListOperation(result=f0)
+    o = _new(SuccessListOperation)
+    o.result = f0
+    return o
 
 
 def _e_SuccessListOperation(o: Any, out: list[str], r: bool) -> None:
@@ -13268,7 +13790,9 @@ def _d_SuccessSyncCustomObjects(el: _Element) -> SuccessSyncCustomObjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessSyncCustomObjects(result=f0)
+    o = _new(SuccessSyncCustomObjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessSyncCustomObjects(o: Any, out: list[str], r: bool) -> None:
@@ -13302,7 +13826,9 @@ def _d_DeleteCustomObjectsOutput(el: _Element) -> DeleteCustomObjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteCustomObjectsOutput(body=f0)
+    o = _new(DeleteCustomObjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_DeleteCustomObjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -13343,9 +13869,10 @@ def _d_DeleteCustomObjectsOutput_Body(el: _Element) -> DeleteCustomObjectsOutput
             )
         else:
             raise Fallback
-    return DeleteCustomObjectsOutput.Body(
-        success_delete_custom_objects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(DeleteCustomObjectsOutput.Body)
+    o.success_delete_custom_objects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_DeleteCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -13408,12 +13935,12 @@ def _d_DeleteCustomObjectsOutput_Body_Fault(el: _Element) -> DeleteCustomObjects
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DeleteCustomObjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(DeleteCustomObjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_DeleteCustomObjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -13458,7 +13985,9 @@ def _d_DeleteCustomObjectsOutput_Body_Fault_Detail(
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return DeleteCustomObjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(DeleteCustomObjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_DeleteCustomObjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -13492,7 +14021,9 @@ def _d_GetCustomObjectsOutput(el: _Element) -> GetCustomObjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetCustomObjectsOutput(body=f0)
+    o = _new(GetCustomObjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetCustomObjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -13529,9 +14060,10 @@ def _d_GetCustomObjectsOutput_Body(el: _Element) -> GetCustomObjectsOutput.Body:
             )
         else:
             raise Fallback
-    return GetCustomObjectsOutput.Body(
-        success_get_custom_objects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetCustomObjectsOutput.Body)
+    o.success_get_custom_objects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -13594,12 +14126,12 @@ def _d_GetCustomObjectsOutput_Body_Fault(el: _Element) -> GetCustomObjectsOutput
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetCustomObjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetCustomObjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetCustomObjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -13642,7 +14174,9 @@ def _d_GetCustomObjectsOutput_Body_Fault_Detail(el: _Element) -> GetCustomObject
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetCustomObjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetCustomObjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetCustomObjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -13676,7 +14210,9 @@ def _d_GetLeadActivityOutput(el: _Element) -> GetLeadActivityOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadActivityOutput(body=f0)
+    o = _new(GetLeadActivityOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetLeadActivityOutput(o: Any, out: list[str], r: bool) -> None:
@@ -13713,9 +14249,10 @@ def _d_GetLeadActivityOutput_Body(el: _Element) -> GetLeadActivityOutput.Body:
             )
         else:
             raise Fallback
-    return GetLeadActivityOutput.Body(
-        success_get_lead_activity=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetLeadActivityOutput.Body)
+    o.success_get_lead_activity = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetLeadActivityOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -13778,12 +14315,12 @@ def _d_GetLeadActivityOutput_Body_Fault(el: _Element) -> GetLeadActivityOutput.B
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadActivityOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetLeadActivityOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetLeadActivityOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -13826,7 +14363,9 @@ def _d_GetLeadActivityOutput_Body_Fault_Detail(el: _Element) -> GetLeadActivityO
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetLeadActivityOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetLeadActivityOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetLeadActivityOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -13860,7 +14399,9 @@ def _d_GetLeadChangesOutput(el: _Element) -> GetLeadChangesOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadChangesOutput(body=f0)
+    o = _new(GetLeadChangesOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetLeadChangesOutput(o: Any, out: list[str], r: bool) -> None:
@@ -13897,9 +14438,10 @@ def _d_GetLeadChangesOutput_Body(el: _Element) -> GetLeadChangesOutput.Body:
             )
         else:
             raise Fallback
-    return GetLeadChangesOutput.Body(
-        success_get_lead_changes=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetLeadChangesOutput.Body)
+    o.success_get_lead_changes = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetLeadChangesOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -13962,12 +14504,12 @@ def _d_GetLeadChangesOutput_Body_Fault(el: _Element) -> GetLeadChangesOutput.Bod
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadChangesOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetLeadChangesOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetLeadChangesOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -14010,7 +14552,9 @@ def _d_GetLeadChangesOutput_Body_Fault_Detail(el: _Element) -> GetLeadChangesOut
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetLeadChangesOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetLeadChangesOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetLeadChangesOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -14040,7 +14584,9 @@ def _d_GetLeadOutput(el: _Element) -> GetLeadOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetLeadOutput(body=f0)
+    o = _new(GetLeadOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetLeadOutput(o: Any, out: list[str], r: bool) -> None:
@@ -14077,9 +14623,10 @@ def _d_GetLeadOutput_Body(el: _Element) -> GetLeadOutput.Body:
             )
         else:
             raise Fallback
-    return GetLeadOutput.Body(
-        success_get_lead=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetLeadOutput.Body)
+    o.success_get_lead = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetLeadOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -14142,12 +14689,12 @@ def _d_GetLeadOutput_Body_Fault(el: _Element) -> GetLeadOutput.Body.Fault:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetLeadOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetLeadOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetLeadOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -14190,7 +14737,9 @@ def _d_GetLeadOutput_Body_Fault_Detail(el: _Element) -> GetLeadOutput.Body.Fault
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetLeadOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetLeadOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetLeadOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -14224,7 +14773,9 @@ def _d_GetMultipleLeadsOutput(el: _Element) -> GetMultipleLeadsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMultipleLeadsOutput(body=f0)
+    o = _new(GetMultipleLeadsOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetMultipleLeadsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -14261,9 +14812,10 @@ def _d_GetMultipleLeadsOutput_Body(el: _Element) -> GetMultipleLeadsOutput.Body:
             )
         else:
             raise Fallback
-    return GetMultipleLeadsOutput.Body(
-        success_get_multiple_leads=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetMultipleLeadsOutput.Body)
+    o.success_get_multiple_leads = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetMultipleLeadsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -14326,12 +14878,12 @@ def _d_GetMultipleLeadsOutput_Body_Fault(el: _Element) -> GetMultipleLeadsOutput
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetMultipleLeadsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetMultipleLeadsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetMultipleLeadsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -14374,7 +14926,9 @@ def _d_GetMultipleLeadsOutput_Body_Fault_Detail(el: _Element) -> GetMultipleLead
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetMultipleLeadsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetMultipleLeadsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetMultipleLeadsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -14408,7 +14962,9 @@ def _d_ListOperationOutput(el: _Element) -> ListOperationOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ListOperationOutput(body=f0)
+    o = _new(ListOperationOutput)
+    o.body = f0
+    return o
 
 
 def _e_ListOperationOutput(o: Any, out: list[str], r: bool) -> None:
@@ -14445,9 +15001,10 @@ def _d_ListOperationOutput_Body(el: _Element) -> ListOperationOutput.Body:
             )
         else:
             raise Fallback
-    return ListOperationOutput.Body(
-        success_list_operation=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(ListOperationOutput.Body)
+    o.success_list_operation = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_ListOperationOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -14510,12 +15067,12 @@ def _d_ListOperationOutput_Body_Fault(el: _Element) -> ListOperationOutput.Body.
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ListOperationOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(ListOperationOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_ListOperationOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -14558,7 +15115,9 @@ def _d_ListOperationOutput_Body_Fault_Detail(el: _Element) -> ListOperationOutpu
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return ListOperationOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(ListOperationOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_ListOperationOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -14592,7 +15151,9 @@ def _d_SyncCustomObjectsOutput(el: _Element) -> SyncCustomObjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncCustomObjectsOutput(body=f0)
+    o = _new(SyncCustomObjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_SyncCustomObjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -14633,9 +15194,10 @@ def _d_SyncCustomObjectsOutput_Body(el: _Element) -> SyncCustomObjectsOutput.Bod
             )
         else:
             raise Fallback
-    return SyncCustomObjectsOutput.Body(
-        success_sync_custom_objects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(SyncCustomObjectsOutput.Body)
+    o.success_sync_custom_objects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_SyncCustomObjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -14698,12 +15260,12 @@ def _d_SyncCustomObjectsOutput_Body_Fault(el: _Element) -> SyncCustomObjectsOutp
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncCustomObjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(SyncCustomObjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_SyncCustomObjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -14746,7 +15308,9 @@ def _d_SyncCustomObjectsOutput_Body_Fault_Detail(el: _Element) -> SyncCustomObje
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return SyncCustomObjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(SyncCustomObjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_SyncCustomObjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -14776,7 +15340,9 @@ def _d_SuccessGetChannels1(el: _Element) -> SuccessGetChannels1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetChannels1(result=f0)
+    o = _new(SuccessGetChannels1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetChannels1(o: Any, out: list[str], r: bool) -> None:
@@ -14806,7 +15372,9 @@ def _d_SuccessGetMobjects1(el: _Element) -> SuccessGetMobjects1:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetMobjects1(result=f0)
+    o = _new(SuccessGetMobjects1)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetMobjects1(o: Any, out: list[str], r: bool) -> None:
@@ -14836,7 +15404,9 @@ def _d_ParamsDeleteMobjects(el: _Element) -> ParamsDeleteMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return ParamsDeleteMobjects(m_object_list=f0)
+    o = _new(ParamsDeleteMobjects)
+    o.m_object_list = f0
+    return o
 
 
 def _e_ParamsDeleteMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -14872,7 +15442,10 @@ def _d_ParamsSyncMobjects(el: _Element) -> ParamsSyncMobjects:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return ParamsSyncMobjects(m_object_list=f0, operation=f1)
+    o = _new(ParamsSyncMobjects)
+    o.m_object_list = f0
+    o.operation = f1
+    return o
 
 
 def _e_ParamsSyncMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -14918,7 +15491,10 @@ def _d_DeleteMobjectsInput(el: _Element) -> DeleteMobjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return DeleteMobjectsInput(header=f0, body=f1)
+    o = _new(DeleteMobjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_DeleteMobjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -14959,7 +15535,9 @@ def _d_DeleteMobjectsInput_Header(el: _Element) -> DeleteMobjectsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteMobjectsInput.Header(authentication_header=f0)
+    o = _new(DeleteMobjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_DeleteMobjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -14989,7 +15567,9 @@ def _d_DeleteMobjectsInput_Body(el: _Element) -> DeleteMobjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return DeleteMobjectsInput.Body(params_delete_mobjects=f0)
+    o = _new(DeleteMobjectsInput.Body)
+    o.params_delete_mobjects = f0
+    return o
 
 
 def _e_DeleteMobjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -15028,7 +15608,10 @@ def _d_SyncMobjectsInput(el: _Element) -> SyncMobjectsInput:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return SyncMobjectsInput(header=f0, body=f1)
+    o = _new(SyncMobjectsInput)
+    o.header = f0
+    o.body = f1
+    return o
 
 
 def _e_SyncMobjectsInput(o: Any, out: list[str], r: bool) -> None:
@@ -15069,7 +15652,9 @@ def _d_SyncMobjectsInput_Header(el: _Element) -> SyncMobjectsInput.Header:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMobjectsInput.Header(authentication_header=f0)
+    o = _new(SyncMobjectsInput.Header)
+    o.authentication_header = f0
+    return o
 
 
 def _e_SyncMobjectsInput_Header(o: Any, out: list[str], r: bool) -> None:
@@ -15099,7 +15684,9 @@ def _d_SyncMobjectsInput_Body(el: _Element) -> SyncMobjectsInput.Body:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SyncMobjectsInput.Body(params_sync_mobjects=f0)
+    o = _new(SyncMobjectsInput.Body)
+    o.params_sync_mobjects = f0
+    return o
 
 
 def _e_SyncMobjectsInput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -15129,7 +15716,9 @@ def _d_SuccessGetChannels(el: _Element) -> SuccessGetChannels:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetChannels(result=f0)
+    o = _new(SuccessGetChannels)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetChannels(o: Any, out: list[str], r: bool) -> None:
@@ -15159,7 +15748,9 @@ def _d_SuccessGetMobjects(el: _Element) -> SuccessGetMobjects:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return SuccessGetMobjects(result=f0)
+    o = _new(SuccessGetMobjects)
+    o.result = f0
+    return o
 
 
 def _e_SuccessGetMobjects(o: Any, out: list[str], r: bool) -> None:
@@ -15189,7 +15780,9 @@ def _d_GetChannelsOutput(el: _Element) -> GetChannelsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetChannelsOutput(body=f0)
+    o = _new(GetChannelsOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetChannelsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -15226,9 +15819,10 @@ def _d_GetChannelsOutput_Body(el: _Element) -> GetChannelsOutput.Body:
             )
         else:
             raise Fallback
-    return GetChannelsOutput.Body(
-        success_get_channels=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetChannelsOutput.Body)
+    o.success_get_channels = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetChannelsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -15291,12 +15885,12 @@ def _d_GetChannelsOutput_Body_Fault(el: _Element) -> GetChannelsOutput.Body.Faul
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetChannelsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetChannelsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetChannelsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -15339,7 +15933,9 @@ def _d_GetChannelsOutput_Body_Fault_Detail(el: _Element) -> GetChannelsOutput.Bo
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetChannelsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetChannelsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetChannelsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
@@ -15369,7 +15965,9 @@ def _d_GetMobjectsOutput(el: _Element) -> GetMobjectsOutput:
             raise Fallback
     if f0 is _UNSET:
         raise Fallback
-    return GetMobjectsOutput(body=f0)
+    o = _new(GetMobjectsOutput)
+    o.body = f0
+    return o
 
 
 def _e_GetMobjectsOutput(o: Any, out: list[str], r: bool) -> None:
@@ -15406,9 +16004,10 @@ def _d_GetMobjectsOutput_Body(el: _Element) -> GetMobjectsOutput.Body:
             )
         else:
             raise Fallback
-    return GetMobjectsOutput.Body(
-        success_get_mobjects=None if f0 is _UNSET else f0, fault=None if f1 is _UNSET else f1
-    )
+    o = _new(GetMobjectsOutput.Body)
+    o.success_get_mobjects = None if f0 is _UNSET else f0
+    o.fault = None if f1 is _UNSET else f1
+    return o
 
 
 def _e_GetMobjectsOutput_Body(o: Any, out: list[str], r: bool) -> None:
@@ -15471,12 +16070,12 @@ def _d_GetMobjectsOutput_Body_Fault(el: _Element) -> GetMobjectsOutput.Body.Faul
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
         raise Fallback
-    return GetMobjectsOutput.Body.Fault(
-        faultcode=f0,
-        faultstring=f1,
-        faultactor=None if f2 is _UNSET else f2,
-        detail=None if f3 is _UNSET else f3,
-    )
+    o = _new(GetMobjectsOutput.Body.Fault)
+    o.faultcode = f0
+    o.faultstring = f1
+    o.faultactor = None if f2 is _UNSET else f2
+    o.detail = None if f3 is _UNSET else f3
+    return o
 
 
 def _e_GetMobjectsOutput_Body_Fault(o: Any, out: list[str], r: bool) -> None:
@@ -15519,7 +16118,9 @@ def _d_GetMobjectsOutput_Body_Fault_Detail(el: _Element) -> GetMobjectsOutput.Bo
             f0 = _d_ServiceException(c) if not c.attrib else _xsi(c, False, _X_ServiceException)
         else:
             raise Fallback
-    return GetMobjectsOutput.Body.Fault.Detail(service_exception=None if f0 is _UNSET else f0)
+    o = _new(GetMobjectsOutput.Body.Fault.Detail)
+    o.service_exception = None if f0 is _UNSET else f0
+    return o
 
 
 def _e_GetMobjectsOutput_Body_Fault_Detail(o: Any, out: list[str], r: bool) -> None:
