@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     def echo(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    host = report.machine()  # before the run: the load average then is the one that matters
     results: list[codec_bench.CaseResult] = []
     goals: list[codec_bench.Goal] = []
     extra: list[str] = []
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args.no_write:
         text = report.markdown(
-            results, goals, args.libraries, {"repeats": args.repeats, "budget": args.budget}, extra
+            results, goals, args.libraries, {"repeats": args.repeats, "budget": args.budget}, extra, host
         )
         print(f"results written to {report.write(text, args.results)}", file=sys.stderr)
     return 1 if failed else 0

@@ -43,7 +43,7 @@ def machine() -> dict[str, str]:
     return {
         "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "CPU": f"{_cpu()} ({os.cpu_count()} logical CPUs)",
-        "load average (1, 5, 15 min) when written": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "load average (1, 5, 15 min) at the start": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "mktows": _version("mktows"),
@@ -125,6 +125,7 @@ def markdown(
     libraries: list[str],
     options: dict[str, Any],
     extra: list[str],
+    host: dict[str, str],
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -133,7 +134,7 @@ def markdown(
         "",
         "## Machine and versions",
         "",
-        *(f"- {key}: {value}" for key, value in machine().items()),
+        *(f"- {key}: {value}" for key, value in host.items()),
         f"- command: `python -m benchmarks {' '.join(sys.argv[1:])}`".rstrip(),
         f"- repeats (codec): up to {options['repeats']} per cell (at least 5; each cell stops after "
         f"{options['budget']:g} s), after 3 warm-up calls; garbage collector paused during each call, as timeit does",
