@@ -251,3 +251,13 @@ def test_a_killed_run_resumes_without_losing_or_doubling_report_rows(
     for i in range(total):
         record = env.state.custom_object("RoadShow", MKTOID=str(700000 + i), rid=f"cli{i}")
         assert record is not None and record["attributes"]["city"] == f"City {i}"
+
+
+def test_rate_option(env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path / "in.csv", 30)
+    args = ["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, "--batch-size", "10", str(source)]
+    assert main([*args, "--rate", "100/0"]) == 1
+    assert "--rate takes CALLS/SECONDS" in capsys.readouterr().err
+    assert main([*args, "--rate", "off", "--max-in-flight", "2"]) == 0
+    assert main([*args, "--rate", "1000/20"]) == 0
+    assert "UNCHANGED 30" in capsys.readouterr().err

@@ -55,6 +55,11 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
     key = args.encryption_key or os.environ.get(ENV_KEY)
     if args.timeout is not None:
         client_options["timeout"] = args.timeout
+    if args.rate is not None or args.max_in_flight is not None:
+        from mktows import Limits
+
+        calls, period = _parse_rate(args.rate) if args.rate is not None else (100, 20.0)
+        client_options["limits"] = Limits(calls, period, args.max_in_flight or 10)
     if endpoint:
         missing = [name for name, value in ((ENV_USER_ID, user_id), (ENV_KEY, key)) if not value]
         if missing:
@@ -83,6 +88,21 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
             client.close()
     finally:
         emulator.stop()
+
+
+def _parse_rate(text: str) -> tuple[int | None, float]:
+    """``--rate 100/20`` -> (100, 20.0); ``--rate off`` -> no client-side call rate (only for a peer that
+    enforces none, such as the emulator with its limits off)."""
+    if text.strip().lower() == "off":
+        return None, 1.0
+    calls, sep, seconds = text.partition("/")
+    try:
+        parsed = int(calls), float(seconds)
+    except ValueError:
+        parsed = (0, 0.0)
+    if not sep or parsed[0] < 1 or parsed[1] <= 0:
+        raise UsageError(f"--rate takes CALLS/SECONDS (e.g. 100/20) or off, not {text!r}")
+    return parsed
 
 
 # --- sync-custom-objects ----------------------------------------------------------------------------------
@@ -308,6 +328,12 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         "--encryption-key", help=f"encryption key; prefer ${ENV_KEY}, flags show in process lists"
     )
     group.add_argument("--timeout", type=float, help="connect and read timeout in seconds")
+    group.add_argument(
+        "--rate", help="client-side call rate as CALLS/SECONDS (default 100/20, Marketo's limit), or off"
+    )
+    group.add_argument(
+        "--max-in-flight", type=int, help="calls in flight at most (default 10, Marketo's limit)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
