@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,24 @@ _channel: Any = importlib.import_module("waitress.channel")
 _waitress_server: Any = importlib.import_module("waitress.server")
 ClientDisconnected: type[Exception] = _channel.ClientDisconnected
 DEFAULT_VERSION = PinnedWsdl.locate().version
+
+
+def _wait_answers_sent(server: Any, timeout: float) -> bool:
+    """Wait until waitress has no task running or queued and every connection has sent what it holds.
+
+    The application returning is not enough: waitress writes the answer to the socket afterwards, from its
+    task thread and event loop, and closing the connections before that would cut the answer short.
+    """
+    deadline = time.monotonic() + timeout
+    dispatcher = server.task_dispatcher
+    socket_map = getattr(server, "_map", None) or {}
+    while time.monotonic() < deadline:
+        if not dispatcher.active_count and not dispatcher.queue:
+            channels = [c for c in list(socket_map.values()) if hasattr(c, "total_outbufs_len")]
+            if all(not c.total_outbufs_len for c in channels):
+                return True
+        time.sleep(0.005)
+    return False
 
 
 def _close_server(server: Any, timeout: float) -> None:
@@ -178,7 +197,7 @@ class Emulator:
         if server is None or app is None:
             return
         app.closing = True
-        if not app.wait_idle(timeout):
+        if not app.wait_idle(timeout) or not _wait_answers_sent(server, timeout):
             LOGGER.warning("mktows emulator: calls still running after %.1f s; closing anyway", timeout)
         _close_server(server, timeout)
         if thread is not None:

@@ -1,7 +1,7 @@
 """The pinned WSDL the emulator serves at ``GET /soap/mktows/<version>?WSDL``.
 
 The file is not copied into the project: it is looked up in ``$MKTOWS_WSDL_DIR``, then in ``../shared/wsdl``
-beside the repository, and served only when its sha256 equals the one the generated code was built from
+beside the repository (or beside the working directory), and served only when its sha256 equals the one the generated code was built from
 (``mktows_generated._source``).
 """
 
@@ -32,7 +32,8 @@ class PinnedWsdl:
         folders = []
         if os.environ.get(WSDL_DIR_ENV):
             folders.append(Path(os.environ[WSDL_DIR_ENV]))
-        folders.append(REPO_ROOT.parent / "shared" / "wsdl")
+        folders.append(REPO_ROOT.parent / "shared" / "wsdl")  # a source checkout beside ../shared
+        folders.append(Path.cwd().parent / "shared" / "wsdl")  # an installed package run from a checkout
         searched = []
         for folder in folders:
             path = folder / _source.WSDL_FILE
