@@ -3,7 +3,7 @@ paging helpers that follow stream positions. Mixed into ``Client``; everything g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from mktows import operations
@@ -72,6 +72,18 @@ class ConvenienceMethods:
             exc.partial_report = report
             raise
         return report
+
+    def _per_call(
+        self,
+        operation: str,
+        items: Iterable[Any],
+        batch_size: int,
+        limit: int,
+        params: Callable[[list[Any]], Any],
+    ) -> list[Any]:
+        """One call of ``operation`` per ``batch_size`` items (at most ``limit``); one result per call."""
+        check_size(operation, batch_size, limit)
+        return [self._call(operation, params(chunk)) for chunk in chunked(items, batch_size)]
 
     # --- batching ------------------------------------------------------------------------------------
 
@@ -163,15 +175,14 @@ class ConvenienceMethods:
     ) -> list[t.ResultRequestCampaign]:
         """Add leads to a campaign in calls of at most 100 lead keys (Marketo ignores keys past 100); one result
         per call."""
-        check_size("requestCampaign", batch_size, MAX_LEAD_KEYS_PER_CALL)
         tokens = (
             t.ArrayOfAttrib(attrib=[t.Attrib(name=k, value=v) for k, v in program_tokens.items()])
             if program_tokens is not None
             else None
         )
-        results = []
-        for chunk in chunked(lead_keys, batch_size):
-            params = t.ParamsRequestCampaign(
+
+        def params(chunk: list[t.LeadKey]) -> t.ParamsRequestCampaign:
+            return t.ParamsRequestCampaign(
                 source=t.ReqCampSourceType(source),
                 campaign_id=campaign_id,
                 lead_list=t.ArrayOfLeadKey(lead_key=chunk),
@@ -179,8 +190,8 @@ class ConvenienceMethods:
                 campaign_name=campaign_name,
                 program_token_list=tokens,
             )
-            results.append(self.ops.request_campaign(params))
-        return results
+
+        return self._per_call("requestCampaign", lead_keys, batch_size, MAX_LEAD_KEYS_PER_CALL, params)
 
     def list_operation(
         self,
@@ -193,17 +204,16 @@ class ConvenienceMethods:
     ) -> list[t.ResultListOperation]:
         """ADDTOLIST, REMOVEFROMLIST or ISMEMBEROFLIST for many leads, in calls of ``batch_size`` lead keys
         (default 100; Marketo's documented maximum is 1000); one result per call."""
-        check_size("listOperation", batch_size, MAX_LIST_MEMBERS_PER_CALL)
-        results = []
-        for chunk in chunked(lead_keys, batch_size):
-            params = t.ParamsListOperation(
+
+        def params(chunk: list[t.LeadKey]) -> t.ParamsListOperation:
+            return t.ParamsListOperation(
                 list_operation=t.ListOperationType(operation),
                 list_key=list_key,
                 list_member_list=t.ArrayOfLeadKey(lead_key=chunk),
                 strict=strict,
             )
-            results.append(self.ops.list_operation(params))
-        return results
+
+        return self._per_call("listOperation", lead_keys, batch_size, MAX_LIST_MEMBERS_PER_CALL, params)
 
     # --- paging --------------------------------------------------------------------------------------
 
