@@ -9,8 +9,9 @@ They cover the plain shapes the WSDL uses and nothing more. Whenever a function 
 unknown, repeated or missing element, an ``xsi`` attribute it cannot resolve exactly like xsdata, a value it
 cannot convert or write exactly like xsdata, text lxml would refuse), it raises ``Fallback`` and the codec
 runs xsdata's reference serializer or parser on the same input instead. The codec's wire policies are
-mirrored here: request envelopes leave unset optional fields out, response envelopes write ``xsi:nil`` for
-unset nillable ones, and a present object is never written as nil.
+mirrored here: request envelopes leave unset optional fields out and write ``xsi:nil`` for unset required
+nillable ones, response envelopes write ``xsi:nil`` for every unset nillable field, and a present object is never
+written as nil.
 """
 
 from __future__ import annotations
@@ -247,6 +248,16 @@ def _plain_init(cls: type) -> bool:
         and "__slots__" not in cls.__dict__
         and not hasattr(cls, "__post_init__")
         and all(f.init for f in dataclasses.fields(cls))
+    )
+
+
+def _schema_required(cls: type) -> frozenset[str]:
+    """Fields the schema requires (minOccurs=1): those without a default; xsdata's ``XmlVar.required`` is
+    False for them when their type is Optional (required nillable fields), so it cannot tell."""
+    return frozenset(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
 
 
@@ -631,13 +642,14 @@ class _Generator:
         if not element_vars:
             return [head, "    pass"]
         lines = [head, "    a = out.append"]
+        required = _schema_required(plan.cls)
         for var in element_vars:
             kind = self._field_kind(var)
             assert kind is not None
             tag = _tag(var.qname)
             nil = f"<{tag}{_NIL_ATTR}/>"
             lines.append(f"    v = o.{var.name}")
-            if var.nillable and var.required:
+            if var.nillable and (var.required or var.name in required):
                 lines += ["    if v is None:", f"        a({nil!r})", "    else:"]
             elif var.nillable:
                 lines += ["    if v is None:", "        if r:", f"            a({nil!r})", "    else:"]

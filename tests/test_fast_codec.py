@@ -409,6 +409,25 @@ def test_request_omits_unset_optionals_and_response_writes_nil() -> None:
     assert written_bare == codec.encode(bare, reference=True)
 
 
+def test_request_writes_nil_for_a_required_nillable_field() -> None:
+    """campaignName is minOccurs=1 and nillable: None is sent as nil (the schema needs the element)."""
+    params = models.ParamsImportToList(
+        program_name="p",
+        import_file_header="Email",
+        import_file_rows=models.ArrayOfString(string_item=["a@b.c"]),
+        import_list_mode=models.ImportToListModeEnum.LISTONLY,
+        list_name="l",
+        clear_list=False,
+        campaign_name=None,
+    )
+    with no_fallback():
+        written = codec.encode(params)
+        decoded = codec.decode_request("importToList", written, strict=True)
+    assert b'<campaignName xsi:nil="true"/>' in written
+    assert written == codec.encode(params, reference=True)
+    assert decoded.body.params_import_to_list == params
+
+
 @pytest.mark.parametrize("bad", ["\x00", "\x1f", "\ufffe", "\uffff", "\ud800"], ids=repr)
 def test_text_xml_cannot_carry_fails_the_same_way(bad: str) -> None:
     attribute = models.Attribute(attr_name="city", attr_value=f"San {bad}Mateo")

@@ -794,24 +794,21 @@ def _e_MobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
         a("<name>" + _esc(v) + "</name>" if v else "<name/>")
     v = o.description
     if v is None:
-        if r:
-            a('<description xsi:nil="true"/>')
+        a('<description xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
         a("<description>" + _esc(v) + "</description>" if v else "<description/>")
     v = o.display_name
     if v is None:
-        if r:
-            a('<displayName xsi:nil="true"/>')
+        a('<displayName xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
         a("<displayName>" + _esc(v) + "</displayName>" if v else "<displayName/>")
     v = o.source_object
     if v is None:
-        if r:
-            a('<sourceObject xsi:nil="true"/>')
+        a('<sourceObject xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
@@ -823,8 +820,7 @@ def _e_MobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
         a("<dataType>" + _esc(v) + "</dataType>" if v else "<dataType/>")
     v = o.size
     if v is None:
-        if r:
-            a('<size xsi:nil="true"/>')
+        a('<size xsi:nil="true"/>')
     else:
         if type(v) is not int:
             raise Fallback
@@ -847,8 +843,7 @@ def _e_MobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
             raise Fallback
     v = o.is_name
     if v is None:
-        if r:
-            a('<isName xsi:nil="true"/>')
+        a('<isName xsi:nil="true"/>')
     else:
         if v is True:
             a("<isName>true</isName>")
@@ -882,8 +877,7 @@ def _e_MobjFieldMetadata(o: Any, out: list[str], r: bool) -> None:
             raise Fallback
     v = o.dynamic_field_ref
     if v is None:
-        if r:
-            a('<dynamicFieldRef xsi:nil="true"/>')
+        a('<dynamicFieldRef xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
@@ -1871,8 +1865,7 @@ def _e_MobjStatus(o: Any, out: list[str], r: bool) -> None:
     a = out.append
     v = o.id
     if v is None:
-        if r:
-            a('<id xsi:nil="true"/>')
+        a('<id xsi:nil="true"/>')
     else:
         if type(v) is not int:
             raise Fallback
@@ -2250,8 +2243,7 @@ def _e_ParamsImportToList1(o: Any, out: list[str], r: bool) -> None:
             raise Fallback
     v = o.campaign_name
     if v is None:
-        if r:
-            a('<campaignName xsi:nil="true"/>')
+        a('<campaignName xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
@@ -3604,8 +3596,7 @@ def _e_MobjectMetadata(o: Any, out: list[str], r: bool) -> None:
         a("<name>" + _esc(v) + "</name>" if v else "<name/>")
     v = o.description
     if v is None:
-        if r:
-            a('<description xsi:nil="true"/>')
+        a('<description xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback
@@ -4784,8 +4775,7 @@ def _e_ParamsImportToList(o: Any, out: list[str], r: bool) -> None:
             raise Fallback
     v = o.campaign_name
     if v is None:
-        if r:
-            a('<campaignName xsi:nil="true"/>')
+        a('<campaignName xsi:nil="true"/>')
     else:
         if type(v) is not str:
             raise Fallback

@@ -1,7 +1,7 @@
 """Where envelopes meet bytes: the one encoder and decoder shared by the client and the emulator.
 
 - ``encode(envelope) -> bytes``: request envelopes leave unset optional fields out, as Marketo's documented
-  requests do; response envelopes write unset nillable fields as ``xsi:nil="true"``, as Marketo's responses do.
+  requests do, and write required nillable ones (minOccurs=1) as ``xsi:nil="true"``; response envelopes write unset nillable fields as ``xsi:nil="true"``, as Marketo's responses do.
 - ``decode_request(operation, data)`` / ``decode_response(operation, data)``: bytes (or a parsed element) to
   the generated envelope. A SOAP fault in a response raises the matching ``mktows.errors`` class. A bare body
   element (``paramsX`` / ``successX`` without an envelope, as Marketo's Java samples printed them) decodes to
@@ -20,6 +20,8 @@ give the same bytes, objects and errors.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -86,16 +88,35 @@ class _ResponseSerializer(XmlSerializer):
         return super().convert_dataclass(obj, namespace, qname, False, xsi_type)
 
 
+@functools.cache
+def _schema_required(cls: type) -> frozenset[str]:
+    """Names of the fields of ``cls`` the schema requires (minOccurs=1): the ones without a default.
+
+    xsdata's ``XmlVar.required`` comes from the type hint, so it is False for a required nillable field
+    (``campaign_name: None | str`` with no default).
+    """
+    return frozenset(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
 class _RequestSerializer(_ResponseSerializer):
     """Leaves out optional fields that are None, where xsdata >= 26.2 writes ``xsi:nil`` for nillable ones.
 
-    Marketo's documented requests omit unset optional fields; a nil element can mean "clear this value".
+    Marketo's documented requests omit unset optional fields; a nil element can mean "clear this value". A
+    required nillable field set to None is still written ``xsi:nil="true"``: the schema needs the element.
     """
 
     @classmethod
     def next_value(cls, obj: Any, meta: XmlMeta) -> Iterator[tuple[XmlVar, Any]]:
         for var, value in super().next_value(obj, meta):
-            if value is None and not var.required:
+            if (
+                value is None
+                and not var.required
+                and not (var.nillable and var.name in _schema_required(meta.clazz))
+            ):
                 continue
             yield var, value
 

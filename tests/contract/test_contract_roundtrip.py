@@ -5,11 +5,9 @@ placed inside an envelope of an operation that carries it), drawn with ``mktows.
 example runs through both codec paths, the generated fast codec and xsdata's reference, which must give the
 same bytes and the same objects.
 
-Two known codec deviations are applied to drawn values before the round trip (each pinned by an xfail test
-below, which starts failing the day the codec is fixed, so the workaround gets removed):
-- an empty string in a nillable text field is written ``<a/>`` and read back as None;
-- importToList's campaignName (minOccurs=1, nillable) set to None is left out of the request instead of
-  being written ``xsi:nil="true"``, and the request then does not decode.
+One known codec deviation is applied to drawn values before the round trip (pinned by an xfail test below,
+which starts failing the day the codec is fixed, so the workaround gets removed): an empty string in a
+nillable text field is written ``<a/>`` and read back as None.
 """
 
 from __future__ import annotations
@@ -59,11 +57,6 @@ ENVELOPE_PARTS = set(ENVELOPES) | {c for op in OPERATIONS.values() for c in (op.
 TYPES = [cls for cls in reachable_types() if cls not in ENVELOPE_PARTS and cls not in RESPONSE_BODIES]
 
 
-def _field_required(cls: type[Any], name: str) -> bool:
-    field = next(f for f in dataclasses.fields(cls) if f.name == name)
-    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-
-
 def apply_known_deviations(obj: Any, request: bool) -> Any:
     """Rewrite a drawn value into what the codec can carry today (see the module docstring); in place."""
     if isinstance(obj, list):
@@ -80,8 +73,6 @@ def apply_known_deviations(obj: Any, request: bool) -> Any:
         if var.nillable and value == "" and str in var.types:
             value = None
             setattr(obj, var.name, value)
-        if request and value is None and var.nillable and _field_required(type(obj), var.name):
-            setattr(obj, var.name, "campaign" if str in var.types else var.types[0]())
     return obj
 
 
@@ -171,7 +162,6 @@ def test_empty_text_in_a_nillable_field_round_trips(reference: bool) -> None:
     assert decoded.body.params_get_multiple_leads.stream_position == ""
 
 
-@pytest.mark.xfail(strict=True, reason="codec: a required nillable request field set to None is left out")
 @pytest.mark.parametrize("reference", [False, True], ids=["fast", "reference"])
 def test_import_to_list_without_campaign_round_trips(reference: bool) -> None:
     params = T.ParamsImportToList(
