@@ -477,8 +477,12 @@ class _Generator:
             lines.append("if c.attrib or len(c) or not _blank(c.tail):")
             lines.append("    raise Fallback")
         lines.append("t = c.text")
-        if kind in ("str", "any"):
-            expr = "t" if nillable else '"" if t is None else t'
+        if kind in ("str", "any"):  # only xsi:nil="true" is None: an empty element is ""
+            expr = (
+                '("" if c.get(_XSI_NIL) != "true" else None) if t is None else t'
+                if nillable
+                else '"" if t is None else t'
+            )
         elif kind == "base64":  # xsdata strips whitespace first: text with whitespace is left to it
             expr = (
                 "None if t is None else b64decode(t, validate=True)"

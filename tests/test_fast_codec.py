@@ -428,6 +428,32 @@ def test_request_writes_nil_for_a_required_nillable_field() -> None:
     assert decoded.body.params_import_to_list == params
 
 
+@pytest.mark.parametrize(
+    ("element", "expected"),
+    [
+        ("<error/>", ""),
+        ("<error></error>", ""),
+        ('<error xsi:nil="false"/>', ""),
+        ('<error xsi:nil="true"/>', None),
+        ("<error> </error>", " "),
+    ],
+)
+def test_only_nil_decodes_a_nillable_text_field_as_none(element: str, expected: str | None) -> None:
+    """An empty element is the empty string; only ``xsi:nil="true"`` is None, on both paths."""
+    data = (
+        f'<ns1:successSyncCustomObjects xmlns:ns1="{MKTOWS_NS}" xmlns:xsi="{XSI_NS}"><result>'
+        "<syncCustomObjStatusList><syncCustomObjStatus><objTypeName>RoadShow</objTypeName>"
+        f"<status>CREATED</status>{element}</syncCustomObjStatus></syncCustomObjStatusList>"
+        "</result></ns1:successSyncCustomObjects>"
+    ).encode()
+    with no_fallback():
+        fast = codec.decode_response("syncCustomObjects", data, strict=True)
+    reference = codec.decode_response("syncCustomObjects", data, strict=True, reference=True)
+    assert fast == reference
+    status = codec.result_of("syncCustomObjects", fast).sync_custom_obj_status_list.sync_custom_obj_status[0]
+    assert status.error == expected
+
+
 @pytest.mark.parametrize("bad", ["\x00", "\x1f", "\ufffe", "\uffff", "\ud800"], ids=repr)
 def test_text_xml_cannot_carry_fails_the_same_way(bad: str) -> None:
     attribute = models.Attribute(attr_name="city", attr_value=f"San {bad}Mateo")

@@ -480,7 +480,7 @@ def _d_Attribute(el: _Element) -> Attribute:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "attrValue":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -685,17 +685,17 @@ def _d_MobjFieldMetadata(el: _Element) -> MobjFieldMetadata:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "displayName":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "sourceObject":
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "dataType":
             if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -740,7 +740,7 @@ def _d_MobjFieldMetadata(el: _Element) -> MobjFieldMetadata:
             if f12 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f12 = t
+            f12 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "updatedAt":
             if f13 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -1158,7 +1158,7 @@ def _d_StreamPosition(el: _Element) -> StreamPosition:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     o = _new(StreamPosition)
@@ -1232,12 +1232,12 @@ def _d_VersionedItem(el: _Element) -> VersionedItem:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "description":
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "timestamp":
             if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -1916,7 +1916,7 @@ def _d_MergeStatus(el: _Element) -> MergeStatus:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f2 is _UNSET:
@@ -2008,7 +2008,7 @@ def _d_ParamsGetCampaignsForSource1(el: _Element) -> ParamsGetCampaignsForSource
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "exactName":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -2074,7 +2074,7 @@ def _d_ParamsGetMultipleLeads1(el: _Element) -> ParamsGetMultipleLeads1:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "batchSize":
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -2178,7 +2178,7 @@ def _d_ParamsImportToList1(el: _Element) -> ParamsImportToList1:
             if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f6 = t
+            f6 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if (
@@ -2306,7 +2306,7 @@ def _d_ResultGetImportToListStatus(el: _Element) -> ResultGetImportToListStatus:
             if f8 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f8 = t
+            f8 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET:
@@ -2431,7 +2431,7 @@ def _d_StaticListSelector(el: _Element) -> StaticListSelector:
             if f0 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f0 = t
+            f0 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "staticListId":
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -2583,7 +2583,7 @@ def _d_SyncStatus(el: _Element) -> SyncStatus:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
@@ -2830,12 +2830,12 @@ def _d_ActivityRecord(el: _Element) -> ActivityRecord:
             if f5 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f5 = t
+            f5 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "personName":
             if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f6 = t
+            f6 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "mktPersonId":
             if f7 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -2845,17 +2845,17 @@ def _d_ActivityRecord(el: _Element) -> ActivityRecord:
             if f8 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f8 = t
+            f8 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "orgName":
             if f9 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f9 = t
+            f9 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "foreignSysOrgId":
             if f10 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f10 = t
+            f10 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET or f2 is _UNSET or f7 is _UNSET:
@@ -3309,7 +3309,7 @@ def _d_LeadChangeRecord(el: _Element) -> LeadChangeRecord:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "activityAttributes":
             if f4 is not _UNSET:
                 raise Fallback
@@ -3408,12 +3408,12 @@ def _d_LeadRecord(el: _Element) -> LeadRecord:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "ForeignSysPersonId":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "ForeignSysType":
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -3547,7 +3547,7 @@ def _d_MobjectMetadata(el: _Element) -> MobjectMetadata:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "isCustom":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -4046,7 +4046,7 @@ def _d_ParamsGetCustomObjects1(el: _Element) -> ParamsGetCustomObjects1:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "batchSize":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -4434,7 +4434,7 @@ def _d_SyncCustomObjStatus(el: _Element) -> SyncCustomObjStatus:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET or f2 is _UNSET:
@@ -4540,7 +4540,7 @@ def _d_ParamsGetCampaignsForSource(el: _Element) -> ParamsGetCampaignsForSource:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "exactName":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -4606,7 +4606,7 @@ def _d_ParamsGetMultipleLeads(el: _Element) -> ParamsGetMultipleLeads:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "batchSize":
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -4710,7 +4710,7 @@ def _d_ParamsImportToList(el: _Element) -> ParamsImportToList:
             if f6 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f6 = t
+            f6 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if (
@@ -6596,12 +6596,12 @@ def _d_ParamsRequestCampaign1(el: _Element) -> ParamsRequestCampaign1:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "campaignName":
             if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f4 = t
+            f4 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "programTokenList":
             if f5 is not _UNSET:
                 raise Fallback
@@ -6698,7 +6698,7 @@ def _d_ParamsSyncLead1(el: _Element) -> ParamsSyncLead1:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:
@@ -7082,7 +7082,7 @@ def _d_ParamsGetCustomObjects(el: _Element) -> ParamsGetCustomObjects:
             if f1 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f1 = t
+            f1 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "batchSize":
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
@@ -9705,12 +9705,12 @@ def _d_ParamsRequestCampaign(el: _Element) -> ParamsRequestCampaign:
             if f3 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f3 = t
+            f3 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "campaignName":
             if f4 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f4 = t
+            f4 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         elif tag == "programTokenList":
             if f5 is not _UNSET:
                 raise Fallback
@@ -9807,7 +9807,7 @@ def _d_ParamsSyncLead(el: _Element) -> ParamsSyncLead:
             if f2 is not _UNSET or len(c) or _XSI_TYPE in c.keys():
                 raise Fallback
             t = c.text
-            f2 = t
+            f2 = ("" if c.get(_XSI_NIL) != "true" else None) if t is None else t
         else:
             raise Fallback
     if f0 is _UNSET or f1 is _UNSET:

@@ -6,6 +6,8 @@
   the generated envelope. A SOAP fault in a response raises the matching ``mktows.errors`` class. A bare body
   element (``paramsX`` / ``successX`` without an envelope, as Marketo's Java samples printed them) decodes to
   the same envelope type with only the body filled.
+- A nillable text field reads ``<a/>`` as ``""`` and only ``<a xsi:nil="true"/>`` as None, so an empty
+  string survives a round trip.
 - XML is parsed without entity expansion, network access or DTDs; documents with a DOCTYPE, over
   ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
 
@@ -33,6 +35,9 @@ from xsdata.formats.dataclass.models.elements import XmlMeta, XmlVar
 from xsdata.formats.dataclass.parsers import XmlParser
 from xsdata.formats.dataclass.parsers.config import ParserConfig
 from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
+from xsdata.formats.dataclass.parsers.mixins import XmlNode
+from xsdata.formats.dataclass.parsers.nodes import PrimitiveNode
+from xsdata.formats.dataclass.parsers.utils import ParserUtils
 from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 from xsdata.formats.dataclass.serializers.mixins import EventIterator
@@ -181,13 +186,50 @@ def _as_element(data: bytes | etree._Element) -> etree._Element:
     return parse_xml(data)
 
 
+class _EmptyTextNode(PrimitiveNode):
+    """A text element bound as ``""`` when it has no text (xsdata's ``PrimitiveNode`` gives None there)."""
+
+    __slots__ = ()
+
+    def bind(self, qname: str, text: str | None, tail: str | None, objects: list[Any]) -> bool:
+        return super().bind(qname, "" if text is None else text, tail, objects)
+
+
+class _XmlParser(XmlParser):
+    """xsdata's parser, except that an empty element of a nillable string field decodes as ``""``.
+
+    xsdata (26.10) binds None for a nillable simple element without text whether or not it carries
+    ``xsi:nil="true"``, so an empty string did not survive encode and decode (it is written ``<a/>``). Here
+    only ``xsi:nil="true"`` means None, as in the schema and the fast decoder; other types are unchanged.
+    """
+
+    def start(
+        self,
+        clazz: type | None,
+        queue: list[XmlNode],
+        objects: list[Any],
+        qname: str,
+        attrs: dict[str, str],
+        ns_map: dict[str | None, str],
+    ) -> None:
+        super().start(clazz, queue, objects, qname, attrs, ns_map)
+        node = queue[-1]
+        if (
+            type(node) is PrimitiveNode
+            and node.var.nillable
+            and node.var.types == (str,)
+            and not ParserUtils.xsi_nil(attrs)
+        ):
+            queue[-1] = _EmptyTextNode(node.meta, node.var, node.ns_map, node.config)
+
+
 def _xml_parser(strict: bool) -> XmlParser:
     config = ParserConfig(
         fail_on_unknown_properties=strict,
         fail_on_unknown_attributes=False,
         fail_on_converter_warnings=strict,
     )
-    return XmlParser(config=config, context=XML_CONTEXT, handler=LxmlEventHandler)
+    return _XmlParser(config=config, context=XML_CONTEXT, handler=LxmlEventHandler)
 
 
 _NIL_WITH_CONTENT = etree.XPath(

@@ -5,9 +5,9 @@ placed inside an envelope of an operation that carries it), drawn with ``mktows.
 example runs through both codec paths, the generated fast codec and xsdata's reference, which must give the
 same bytes and the same objects.
 
-One known codec deviation is applied to drawn values before the round trip (pinned by an xfail test below,
-which starts failing the day the codec is fixed, so the workaround gets removed): an empty string in a
-nillable text field is written ``<a/>`` and read back as None.
+Two cases are pinned by name below: an empty string in a nillable text field (written ``<a/>``, read back as
+``""``; only ``xsi:nil="true"`` is None) and a required nillable request field set to None (written
+``xsi:nil="true"``, not left out).
 """
 
 from __future__ import annotations
@@ -57,25 +57,6 @@ ENVELOPE_PARTS = set(ENVELOPES) | {c for op in OPERATIONS.values() for c in (op.
 TYPES = [cls for cls in reachable_types() if cls not in ENVELOPE_PARTS and cls not in RESPONSE_BODIES]
 
 
-def apply_known_deviations(obj: Any, request: bool) -> Any:
-    """Rewrite a drawn value into what the codec can carry today (see the module docstring); in place."""
-    if isinstance(obj, list):
-        for item in obj:
-            apply_known_deviations(item, request)
-        return obj
-    if not dataclasses.is_dataclass(obj):
-        return obj
-    for var in XML_CONTEXT.build(type(obj)).get_all_vars():
-        value = getattr(obj, var.name)
-        if var.clazz is not None:
-            apply_known_deviations(value, request)
-            continue
-        if var.nillable and value == "" and str in var.types:
-            value = None
-            setattr(obj, var.name, value)
-    return obj
-
-
 def assert_round_trip(op: Operation, kind: str, envelope: Any) -> None:
     """Both codec paths: same bytes; decoding gives the object back; re-encoding gives the same bytes."""
     decode = codec.decode_request if kind == "request" else codec.decode_response
@@ -92,7 +73,7 @@ def assert_round_trip(op: Operation, kind: str, envelope: Any) -> None:
 @given(data=st.data())
 def test_request_envelope_round_trips(operation: str, data: st.DataObject) -> None:
     op = OPERATIONS[operation]
-    envelope = apply_known_deviations(data.draw(request_envelopes(op)), request=True)
+    envelope = data.draw(request_envelopes(op))
     assert_round_trip(op, "request", envelope)
 
 
@@ -100,7 +81,7 @@ def test_request_envelope_round_trips(operation: str, data: st.DataObject) -> No
 @given(data=st.data())
 def test_response_envelope_round_trips(operation: str, data: st.DataObject) -> None:
     op = OPERATIONS[operation]
-    envelope = apply_known_deviations(data.draw(response_envelopes(op)), request=False)
+    envelope = data.draw(response_envelopes(op))
     assert_round_trip(op, "response", envelope)
 
 
@@ -123,7 +104,6 @@ def _embed(data: st.DataObject, cls: type[Any]) -> tuple[Operation, str, Any, An
 @given(data=st.data())
 def test_every_reachable_type_round_trips(cls: type[Any], data: st.DataObject) -> None:
     op, kind, envelope, value = _embed(data, cls)
-    apply_known_deviations(envelope, request=kind == "request")
     assert isinstance(value, cls)
     assert_round_trip(op, kind, envelope)
 
@@ -137,7 +117,7 @@ def test_every_reachable_type_is_covered() -> None:
 @given(for_type(T.LeadSelector))
 def test_abstract_lead_selector_is_sent_with_xsi_type(selector: Any) -> None:
     assert type(selector) is not T.LeadSelector
-    params = apply_known_deviations(T.ParamsGetMultipleLeads(lead_selector=selector), request=True)
+    params = T.ParamsGetMultipleLeads(lead_selector=selector)
     assert f':{type(selector).__name__}"'.encode() in codec.encode(params)
     assert (
         codec.decode_request(
@@ -147,13 +127,9 @@ def test_abstract_lead_selector_is_sent_with_xsi_type(selector: Any) -> None:
     )
 
 
-# The known deviations, pinned: strict xfail, so a fixed codec turns these into failures until the
-# workaround above (apply_known_deviations) is removed.
+# Two cases the codec once got wrong, pinned by name on both paths.
 
 
-@pytest.mark.xfail(
-    strict=True, reason="codec: an empty nillable text element decodes as None (xsdata behaviour)"
-)
 @pytest.mark.parametrize("reference", [False, True], ids=["fast", "reference"])
 def test_empty_text_in_a_nillable_field_round_trips(reference: bool) -> None:
     params = T.ParamsGetMultipleLeads(stream_position="")

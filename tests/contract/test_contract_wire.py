@@ -585,7 +585,7 @@ def get_lead_activity(header: Header) -> T.GetLeadActivityInput:
                         activity_type=[T.ActivityType.VISIT_WEBPAGE, T.ActivityType.FILL_OUT_FORM]
                     )
                 ),
-                start_position=T.StreamPosition(),  # the docs' empty latestCreatedAt/offset: known_differences
+                start_position=T.StreamPosition(offset=""),  # empty latestCreatedAt: known_differences
                 batch_size=10,
             )
         ),
