@@ -251,7 +251,7 @@ def cmd_get_custom_objects(args: argparse.Namespace) -> int:
     finally:
         if args.out:
             out.close()
-        if pages is not None and not pages.finished:
+        if pages is not None and not pages.finished and pages.position is not None:
             _stderr(f"stopped early; resume with --stream-position {pages.position!r}")
     _stderr(f"{count} objects of type {args.type}")
     return EXIT_OK
