@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from codegen.schema import read_wsdl
+
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 SOAP_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
 XS_NS = "http://www.w3.org/2001/XMLSchema"
@@ -79,8 +81,7 @@ DIRECTIVES = (add_service_exception_fault, add_documented_custom_object_statuses
 
 def apply_directives(wsdl: bytes) -> bytes:
     """Return the WSDL with every directive applied."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
-    root = etree.fromstring(wsdl, parser)
+    root = read_wsdl(wsdl)
     for directive in DIRECTIVES:
         directive(root)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -44,9 +44,14 @@ def _type_name(raw: str | None) -> str:
     return f"xs:{local}" if prefix in {"xs", "xsd"} else local
 
 
-def parse_schema(data: bytes) -> Schema:
+def read_wsdl(data: bytes) -> etree._Element:
+    """Parse WSDL bytes with entity expansion, DTD loading and network access off; comments are kept."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    root = etree.fromstring(data, parser)
+    return etree.fromstring(data, parser)
+
+
+def parse_schema(data: bytes) -> Schema:
+    root = read_wsdl(data)
     ns = {"wsdl": WSDL, "xs": XS, "soap": SOAP}
     schema = root.find("wsdl:types/xs:schema", ns)
     if schema is None:
