@@ -68,9 +68,7 @@ def sync_custom_objects(count: int = 100) -> Workload:
         custom_obj_list=T.ArrayOfCustomObj(custom_obj=objects),
         operation=T.SyncOperationEnum.UPSERT,
     )
-    request = op.input(
-        header=op.input.Header(authentication_header=_auth()), body=op.input.Body(**{op.params_field: params})
-    )
+    request = op.request(params, [_auth()])
     statuses = [
         T.SyncCustomObjStatus(
             obj_type_name="RoadShow",
@@ -83,7 +81,7 @@ def sync_custom_objects(count: int = 100) -> Workload:
     result = T.ResultSyncCustomObjects(
         sync_custom_obj_status_list=T.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
-    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
+    response = op.response(result)
     return Workload(
         name="sync_custom_objects",
         title=f"syncCustomObjects, {count} objects (encode the request, decode the response)",
@@ -124,7 +122,7 @@ def get_multiple_leads(count: int = 1000) -> Workload:
         new_stream_position=f"id:{100000 + count}&updatedAt:{XmlDateTime(2013, 7, 29, 14, 52, 16, 0, -420)}",
         lead_record_list=T.ArrayOfLeadRecord(lead_record=leads),
     )
-    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
+    response = op.response(result)
     return Workload(
         name="get_multiple_leads",
         title=f"getMultipleLeads, {count:,} leads (encode and decode the response)",

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from codegen.docs import DocsError, locate_docs
 from codegen.generate import GENERATED_ROOT, GeneratorError, generate_into
 from codegen.lock import WsdlError, load_lock, locate, resolve
 
@@ -14,7 +15,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     lock = load_lock()
     version = lock.get(args.version or lock.default)
     path = locate(version, args.wsdl)
-    target = generate_into(Path(args.out) if args.out else GENERATED_ROOT, version, path)
+    docs = locate_docs(args.docs)
+    target = generate_into(Path(args.out) if args.out else GENERATED_ROOT, version, path, docs)
     print(f"generated {target} from WSDL {version.name} ({path})", file=sys.stderr)
     return 0
 
@@ -25,7 +27,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     lock = load_lock()
     version = lock.get(args.version or lock.default)
     path = locate(version, args.wsdl)
-    diff = check(version, path, Path(args.generated) if args.generated else GENERATED_ROOT)
+    docs = locate_docs(args.docs)
+    diff = check(version, path, docs, Path(args.generated) if args.generated else GENERATED_ROOT)
     if diff:
         print("\n".join(diff))
         print(
@@ -48,6 +51,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+DOCS_HELP = "folder of Marketo's documentation pages (default: $MKTOWS_DOCS_DIR, then ../shared's copy)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,12 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="regenerate generated/ from a pinned WSDL")
     gen.add_argument("--version", help="WSDL version from wsdl/versions.toml (default: the lock's default)")
     gen.add_argument("--wsdl", type=Path, help="path of the WSDL file (still checked against the lock)")
+    gen.add_argument("--docs", type=Path, help=DOCS_HELP)
     gen.add_argument("--out", help="folder to write mktows_generated/ into (default: generated/)")
     gen.set_defaults(func=_cmd_generate)
 
     chk = sub.add_parser("check", help="exit 1 with a diff when generated/ differs from a fresh generation")
     chk.add_argument("--version", help="WSDL version (default: the lock's default)")
     chk.add_argument("--wsdl", type=Path, help="path of the WSDL file (still checked against the lock)")
+    chk.add_argument("--docs", type=Path, help=DOCS_HELP)
     chk.add_argument("--generated", help="folder holding mktows_generated/ to compare (default: generated/)")
     chk.set_defaults(func=_cmd_check)
 
@@ -76,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (WsdlError, GeneratorError) as exc:
+    except (WsdlError, DocsError, GeneratorError) as exc:
         print(f"codegen: {exc}", file=sys.stderr)
         return 2
 

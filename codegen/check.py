@@ -6,6 +6,7 @@ import difflib
 import tempfile
 from pathlib import Path
 
+from codegen.docs import DocPages
 from codegen.generate import GENERATED_ROOT, PACKAGE, generate_into
 from codegen.lock import WsdlVersion
 
@@ -43,7 +44,9 @@ def compare_trees(expected: Path, actual: Path, max_lines: int = 200) -> list[st
     return lines
 
 
-def check(version: WsdlVersion, wsdl_path: Path, generated_root: Path = GENERATED_ROOT) -> list[str]:
+def check(
+    version: WsdlVersion, wsdl_path: Path, docs: DocPages, generated_root: Path = GENERATED_ROOT
+) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="mktows-codegen-check-") as tmp:
-        fresh = generate_into(Path(tmp), version, wsdl_path)
+        fresh = generate_into(Path(tmp), version, wsdl_path, docs)
         return compare_trees(fresh, generated_root / PACKAGE)

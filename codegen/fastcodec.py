@@ -19,13 +19,14 @@ from __future__ import annotations
 import dataclasses
 import enum
 import importlib.util
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from codegen.formatting import format_python
 
 MODULE_NAME = "_fastcodec"
 
@@ -731,18 +732,5 @@ def write_module(package_dir: Path, package: str, models_module: str) -> Path:
     source = render_module(package_dir / f"{models_module}.py", package, models_module)
     target = package_dir / f"{MODULE_NAME}.py"
     target.write_text(source, encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "ruff",
-        "format",
-        "--isolated",
-        "--line-length",
-        "110",
-        "--quiet",
-        str(target),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise FastCodecError(f"ruff could not format {target.name}:\n{result.stdout}{result.stderr}")
+    format_python(target)
     return target

@@ -13,9 +13,11 @@ from importlib import metadata
 from pathlib import Path
 
 from codegen.directives import apply_directives
+from codegen.docs import DocPages
 from codegen.fastcodec import write_module as write_fastcodec
 from codegen.lock import REPO_ROOT, WsdlVersion
 from codegen.names import alias_map, render_module
+from codegen.operation_layer import write_module as write_operation_layer
 from codegen.schema import parse_schema
 
 PACKAGE = "mktows_generated"
@@ -75,19 +77,23 @@ def _header(version: WsdlVersion, pins: dict[str, str]) -> str:
     )
 
 
-def _source_module(version: WsdlVersion, pins: dict[str, str]) -> str:
+def _source_module(version: WsdlVersion, pins: dict[str, str], docs: DocPages) -> str:
     return (
-        '"""Where this package came from: the WSDL version and the generator versions."""\n\n'
+        '"""Where this package came from: the WSDL, the documentation pages and the generator versions."""\n\n'
         f"WSDL_VERSION = {version.name!r}\n"
         f"WSDL_FILE = {version.file!r}\n"
         f"WSDL_SHA256 = {version.sha256!r}\n"
+        f"DOCS_COMMIT = {docs.commit!r}\n"
         f"XSDATA_VERSION = {pins['xsdata']!r}\n"
         f"RUFF_VERSION = {pins['ruff']!r}\n"
     )
 
 
-def generate_into(target_root: Path, version: WsdlVersion, wsdl_path: Path) -> Path:
-    """Generate the package into ``target_root/mktows_generated`` (replacing it) and return that path."""
+def generate_into(target_root: Path, version: WsdlVersion, wsdl_path: Path, docs: DocPages) -> Path:
+    """Generate the package into ``target_root/mktows_generated`` (replacing it) and return that path.
+
+    ``docs`` (Marketo's documentation pages) gives the docstrings of the operation layer.
+    """
     pins = check_tool_versions()
     with tempfile.TemporaryDirectory(prefix="mktows-codegen-") as tmp:
         tmp_path = Path(tmp)
@@ -100,10 +106,13 @@ def generate_into(target_root: Path, version: WsdlVersion, wsdl_path: Path) -> P
         aliases = alias_map(package_dir / f"{MODULE}.py", parse_schema(patched.read_bytes()))
         (package_dir / "wsdl_names.py").write_text(render_module(aliases, PACKAGE, MODULE), encoding="utf-8")
         write_fastcodec(package_dir, PACKAGE, MODULE)
+        write_operation_layer(package_dir, PACKAGE, MODULE, aliases, docs, version.name)
         header = _header(version, pins)
         for module in sorted(package_dir.glob("*.py")):
             module.write_text(header + module.read_text(encoding="utf-8"), encoding="utf-8")
-        (package_dir / "_source.py").write_text(header + _source_module(version, pins), encoding="utf-8")
+        (package_dir / "_source.py").write_text(
+            header + _source_module(version, pins, docs), encoding="utf-8"
+        )
         (package_dir / "py.typed").write_text("", encoding="utf-8")
         for cache in package_dir.rglob("__pycache__"):
             shutil.rmtree(cache)

@@ -13,7 +13,7 @@ import requests
 from lxml import etree
 
 from mktows import codec, signing
-from mktows import operations as wsdl
+from mktows import operations
 from mktows.emulator import Emulator
 from mktows.errors import SoapFault
 from mktows.operations import MKTOWS_NS, SOAP_ENV_NS
@@ -43,18 +43,11 @@ def request_bytes(
     context_header: Any = None,
 ) -> bytes:
     """The encoded request envelope of one call, signed for the emulator's first user unless told otherwise."""
-    op = wsdl.get(operation)
-    header_fields: dict[str, Any] = {
-        "authentication_header": auth_header(
-            user_id or emulator.user_id, key or emulator.encryption_key, moment
-        )
-    }
+    op = operations.get(operation)
+    headers = [auth_header(user_id or emulator.user_id, key or emulator.encryption_key, moment)]
     if context_header is not None:
-        header_fields["mktows_context_header"] = context_header
-    envelope = op.input(
-        header=op.input.Header(**header_fields), body=op.input.Body(**{op.params_field: params})
-    )
-    return codec.encode(envelope)
+        headers.append(context_header)
+    return codec.encode(op.request(params, headers))
 
 
 def post(emulator: Emulator, data: bytes, **headers: str) -> requests.Response:

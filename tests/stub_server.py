@@ -309,8 +309,7 @@ def client_for(stub: StubServer, **options: Any) -> Client:
 def success_body(operation: str, result: object) -> bytes:
     """A success envelope of ``operation`` holding ``result``, encoded by the codec like Marketo's answers."""
     op = operations.get(operation)
-    success = op.success(**{op.result_field: result})
-    return codec.encode(op.output(body=op.output.Body(**{op.success_field: success})))
+    return codec.encode(op.response(result))
 
 
 GET_LEAD = t.ParamsGetLead(lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="1089965"))

@@ -9,9 +9,8 @@ import pytest
 
 from mktows import CallResult, Client, RetryPolicy, codec, operations, signing
 from mktows import types as t
-from mktows._ops import Operations
 from mktows.errors import ProtocolError, RateLimitError
-from mktows.operations import MKTOWS_NS
+from mktows.operations import MKTOWS_NS, Operations
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
 from tests.stub_server import (
     ENCRYPTION_KEY,
@@ -95,7 +94,7 @@ def _call_documented(name: str, answer: bytes) -> None:
     wire must carry the same params, the operation's SOAPAction and a valid signature.
     """
     op = operations.get(name)
-    params = getattr(codec.decode_request(op, fixture_bytes(REQUESTS[name])).body, op.params_field)
+    params = op.params_of(codec.decode_request(op, fixture_bytes(REQUESTS[name])))
     expected = _expected(name, answer)
     with StubServer(xml(answer)) as stub:
         method = getattr(client_for(stub, retry=RetryPolicy.never()).ops, op.method)
@@ -109,7 +108,7 @@ def _call_documented(name: str, answer: bytes) -> None:
         (sent,) = stub.posts
     assert sent.headers["soapaction"] == f'"{op.soap_action}"'
     echoed = codec.decode_request(op, sent.body, strict=True)
-    assert getattr(echoed.body, op.params_field) == params
+    assert op.params_of(echoed) == params
     auth = echoed.header.authentication_header
     assert signing.verify(ENCRYPTION_KEY, auth.request_timestamp, auth.mktows_user_id, auth.request_signature)
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from mktows import codec
-from mktows import operations as wsdl
+from mktows import operations
 from mktows.errors import AccessDeniedError
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.types import LeadKey, LeadKeyRef, ParamsGetLead, ParamsListMObjects
@@ -58,11 +58,7 @@ def test_the_marker_sets_limits_and_settings(mktows_emulator: EmulatorHandle) ->
     old = auth_header(
         mktows_emulator.user_id, mktows_emulator.encryption_key, datetime(2013, 8, 5, tzinfo=UTC)
     )
-    op_input = wsdl.get("listMObjects").input
-    envelope = op_input(
-        header=op_input.Header(authentication_header=old),
-        body=op_input.Body(params_list_mobjects=ParamsListMObjects()),
-    )
+    envelope = operations.get("listMObjects").request(ParamsListMObjects(), [old])
     codes = []
     for _ in range(3):
         response = requests.post(mktows_emulator.endpoint, data=codec.encode(envelope), timeout=TIMEOUT)

@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from mktows import codec, signing
-from mktows import operations as wsdl
+from mktows import operations
 from mktows.emulator import Emulator
 from mktows.operations import MKTOWS_NS
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
@@ -85,7 +85,7 @@ UNDECODABLE_RESPONSES = {
 def _documented_response_type(operation: str) -> type[Any]:
     """The generated type the operation's documented response decodes into."""
     if operation in UNDECODABLE_RESPONSES:
-        return wsdl.get(operation).output
+        return operations.get(operation).output
     entry = next(
         e
         for e in fixture_index()
@@ -135,12 +135,12 @@ def test_documented_request_gets_a_response_of_the_documented_type(
 ) -> None:
     relative = entry["file"]
     operation = entry["operation"]
-    op = wsdl.get(operation)
+    op = operations.get(operation)
     emulator.reset()
     if relative in PREREQUISITES:
         first = PREREQUISITES[relative]
         codec.decode_response(
-            wsdl.BY_PARAMS_QNAME[_body_tag(first)].name, post(emulator, _prepared(emulator, first)).content
+            operations.BY_PARAMS_QNAME[_body_tag(first)].name, post(emulator, _prepared(emulator, first)).content
         )
     response = post(emulator, _prepared(emulator, relative))
     assert response.status_code == 200, (response.status_code, response.headers.get("X-Mktows-Fault-Reason"))

@@ -123,7 +123,7 @@ def documents(op: Operation) -> st.SearchStrategy[Any]:
     from ``for_class`` above, which adds markup-heavy text, integers beyond xs:int and the abstract
     ``LeadSelector`` itself.
     """
-    answer = st.builds(op.output, body=st.builds(op.output.Body, **{op.success_field: for_class(op.success)}))
+    answer = for_class(op.success).map(lambda success: op.response(getattr(success, op.result_field)))
     suite = st.one_of(
         request_envelopes(op),
         response_envelopes(op),
@@ -362,9 +362,7 @@ def _get_multiple_leads(selector: Any) -> Any:
     op = OPERATIONS["getMultipleLeads"]
     auth = models.AuthenticationHeader(mktows_user_id="u", request_signature="s", request_timestamp="t")
     params = op.params(lead_selector=selector, batch_size=10)
-    return op.input(
-        header=op.input.Header(authentication_header=auth), body=op.input.Body(**{op.params_field: params})
-    )
+    return op.request(params, [auth])
 
 
 @pytest.mark.parametrize(
@@ -399,7 +397,7 @@ def test_request_omits_unset_optionals_and_response_writes_nil() -> None:
         sync_custom_obj_status_list=models.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=[status])
     )
     op = OPERATIONS["syncCustomObjects"]
-    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
+    response = op.response(result)
     bare = op.success(result=result)
     with no_fallback():
         written_response, written_bare = codec.encode(response), codec.encode(bare)
@@ -488,7 +486,7 @@ def test_fast_path_leaves_a_caller_element_intact() -> None:
     result = models.ResultSyncCustomObjects(
         sync_custom_obj_status_list=models.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=[status])
     )
-    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
+    response = op.response(result)
     root = codec.parse_xml(codec.encode(response))
     before = etree.tostring(root)
     assert codec.decode_response(op, root) == response

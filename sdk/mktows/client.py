@@ -16,14 +16,12 @@ from typing import Any, Generic, TypeVar
 
 import requests
 
-from mktows import codec
-from mktows import operations as _operations
+from mktows import codec, operations
 from mktows import types as t
 from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub
-from mktows._ops import Operations
 from mktows._retry import Disposition, RetryPolicy, classify
 from mktows._transport import (
     DEFAULT_TIMEOUT,
@@ -34,9 +32,10 @@ from mktows._transport import (
     soap_payload,
 )
 from mktows.errors import MktowsError, ProtocolError
-from mktows.operations import Operation
+from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
+P = TypeVar("P")
 
 _SCRUBBED_FIELDS = ("message", "faultstring", "body_excerpt", "name")
 
@@ -120,7 +119,7 @@ class Client(ConvenienceMethods):
         Returns a ``CallResult`` holding the ``Result…`` object; raises a ``mktows.errors`` exception when the
         call fails after the retries the policy allows.
         """
-        op = operation if isinstance(operation, Operation) else _operations.get(operation)
+        op = operation if isinstance(operation, Operation) else operations.get(operation)
         if not isinstance(params, op.params):
             raise TypeError(f"{op.method} takes {op.params.__name__}, got {type(params).__name__}")
         call_signing = self._signer.start_call()
@@ -163,20 +162,17 @@ class Client(ConvenienceMethods):
             )
             self.retry.sleep(wait)
 
-    def _result(self, operation: str, params: Any) -> Any:
+    def _result(self, operation: Operation[P, R, Any, Any], params: P) -> R:
         """The ``Result…`` object of one call (what ``client.ops`` returns)."""
-        return self.call(operation, params).result
+        result: R = self.call(operation, params).result
+        return result
 
     def _envelope(self, op: Operation, params: Any, header: t.AuthenticationHeader) -> Any:
         """The request envelope of ``op`` for ``params`` and a signed header (with the workspace on syncLead)."""
-        header_fields: dict[str, Any] = {"authentication_header": header}
+        headers: list[HeaderElement] = [header]
         if self.target_workspace is not None and "mktows_context_header" in op.header_fields:
-            header_fields["mktows_context_header"] = t.MktowsContextHeader(
-                target_workspace=self.target_workspace
-            )
-        return op.input(
-            header=op.input.Header(**header_fields), body=op.input.Body(**{op.params_field: params})
-        )
+            headers.append(t.MktowsContextHeader(target_workspace=self.target_workspace))
+        return op.request(params, headers)
 
     def _attempt(
         self, op: Operation, params: Any, header: t.AuthenticationHeader, sent: int, secrets: tuple[str, ...]

@@ -42,7 +42,7 @@ from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 from xsdata.formats.dataclass.serializers.mixins import EventIterator
 
-from mktows import operations as _ops
+from mktows import operations
 from mktows.errors import MktowsError, ProtocolError, SoapFault, fault_for
 from mktows.operations import SOAP_ENV_NS, XML_CONTEXT, XSI_NS, Operation
 from mktows_generated import _fastcodec as _fast
@@ -127,7 +127,7 @@ class _RequestSerializer(_ResponseSerializer):
 
 
 def _is_response(obj: object) -> bool:
-    return type(obj) in _ops.BY_OUTPUT
+    return type(obj) in operations.BY_OUTPUT
 
 
 def encode(envelope: object, *, reference: bool = False) -> bytes:
@@ -299,7 +299,7 @@ def _resolve(operation: str | Operation) -> Operation:
     if isinstance(operation, Operation):
         return operation
     try:
-        return _ops.get(operation)
+        return operations.get(operation)
     except KeyError:
         raise ProtocolError(f"unknown operation {operation!r}") from None
 
@@ -308,7 +308,7 @@ def operation_of_request(data: bytes | etree._Element) -> Operation | None:
     """The operation a request envelope (or bare params element) is for, from its body element; None if unknown."""
     root = _as_element(data)
     child = root if root.tag != ENVELOPE_TAG else _body_child(root)
-    return _ops.BY_PARAMS_QNAME.get(str(child.tag))
+    return operations.BY_PARAMS_QNAME.get(str(child.tag))
 
 
 def decode_request(
@@ -321,8 +321,7 @@ def decode_request(
     op = _resolve(operation)
     root = _as_element(data)
     if root.tag == op.params_qname:
-        params = _bind(root, op.params, strict, f"{op.name} request", reference)
-        return op.input(header=None, body=op.input.Body(**{op.params_field: params}))
+        return op.request(_bind(root, op.params, strict, f"{op.name} request", reference))
     child = _body_child(root)
     if child.tag != op.params_qname:
         raise ProtocolError(f"{op.name} request: expected body element {op.params_qname}, got {child.tag}")
@@ -367,7 +366,7 @@ def decode_response(
     root = _as_element(data)
     if root.tag == op.success_qname:
         success = _bind(root, op.success, strict, f"{op.name} response", reference)
-        return op.output(body=op.output.Body(**{op.success_field: success}))
+        return op.response(getattr(success, op.result_field))
     child = _body_child(root)
     if child.tag == FAULT_TAG:
         raise fault_from_element(child, op.name)
@@ -383,7 +382,7 @@ def decode_response(
 def result_of(operation: str | Operation, envelope: Any) -> Any:
     """The ``Result…`` object inside a decoded response envelope."""
     op = _resolve(operation)
-    success = getattr(envelope.body, op.success_field)
+    success = op.success_of(envelope)
     if success is None:
         raise ProtocolError(f"{op.name} response has no {op.success_qname} element")
     return getattr(success, op.result_field)

@@ -96,10 +96,10 @@ def test_documented_xml_decodes_into_its_envelope(entry: dict[str, Any]) -> None
     envelope = decode_fixture(entry)
     if entry["kind"] == "request":
         assert type(envelope) is op.input
-        assert isinstance(getattr(envelope.body, op.params_field), op.params)
+        assert isinstance(op.params_of(envelope), op.params)
     else:
         assert type(envelope) is op.output
-        assert isinstance(getattr(envelope.body, op.success_field), op.success)
+        assert isinstance(op.success_of(envelope), op.success)
         assert envelope.body.fault is None
         assert isinstance(codec.result_of(op, envelope), op.result)
     if _root(entry).tag != ENVELOPE_TAG:  # a bare body element: the same envelope type, only the body filled
@@ -223,7 +223,7 @@ def _check_complex_stream_position() -> None:
         fragment = _fragment("fixtures/_fragments/stream-position-complex.xml")
         data = _splice(f"fixtures/{operation}/request.xml", fragment, "//startPosition")
         envelope = codec.decode_request(operation, data, strict=True)
-        position = getattr(envelope.body, operations.get(operation).params_field).start_position
+        position = operations.get(operation).params_of(envelope).start_position
         assert position == StreamPosition(
             oldest_created_at=XmlDateTime(2013, 8, 1, 0, 13, 13, offset=0), offset="ID:1086173"
         )

@@ -26,8 +26,7 @@ from urllib.parse import parse_qs
 
 from lxml import etree
 
-from mktows import codec
-from mktows import operations as wsdl
+from mktows import codec, operations
 from mktows.emulator import soap
 from mktows.emulator.auth import authenticate, read_credentials
 from mktows.emulator.calls import CallLog, CallRecord
@@ -312,7 +311,7 @@ class EmulatorApp:
         children = [child for child in body if isinstance(child.tag, str)]
         if len(children) != 1:
             raise ServiceFault(20012, f"the SOAP Body must hold one element, holds {len(children)}")
-        op = wsdl.BY_PARAMS_QNAME.get(str(children[0].tag))
+        op = operations.BY_PARAMS_QNAME.get(str(children[0].tag))
         if op is None:
             raise ServiceFault(20019, f"no operation takes {etree.QName(children[0]).text}")
         return op
@@ -328,7 +327,7 @@ class EmulatorApp:
             envelope = codec.decode_request(op, root)
         except ProtocolError as exc:
             raise _decode_failure(op, exc) from None
-        params = getattr(envelope.body, op.params_field)
+        params = op.params_of(envelope)
         bad = unknown_enumeration(params)
         if bad:
             raise ServiceFault(20110, f"{op.name}: {bad}")

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from mktows import operations as wsdl
+from mktows import operations
 
 KINDS = ("fault", "http", "delay", "drop", "truncate")
 
@@ -80,7 +80,7 @@ def make_injection(kind: str, operation: str | None = None, **options: Any) -> I
     op_name = None
     if operation not in (None, "", "*"):
         try:
-            op_name = wsdl.get(str(operation)).name
+            op_name = operations.get(str(operation)).name
         except KeyError:
             raise ValueError(f"unknown operation {operation!r}") from None
     injection = Injection(kind=kind, operation=op_name, **options)

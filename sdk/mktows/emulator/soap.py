@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mktows import codec
-from mktows import operations as wsdl
+from mktows import codec, operations
 from mktows.emulator.failures import ServiceFault
 from mktows.operations import Operation
 from mktows.types import ServiceException
@@ -28,7 +27,7 @@ REASON_HEADER = "X-Mktows-Fault-Reason"
 
 # A fault before the operation is known (malformed XML, unknown operation) still needs an Output envelope
 # class to build from; every operation's Fault has the same shape, so any one gives the same bytes.
-_ANY_OPERATION = wsdl.OPERATIONS["listMObjects"]
+_ANY_OPERATION = operations.OPERATIONS["listMObjects"]
 
 
 @dataclass
@@ -47,25 +46,13 @@ class Response:
 
 def success_response(op: Operation, result: Any) -> Response:
     """HTTP 200 with the ``success<Operation>`` envelope holding ``result``."""
-    success = op.success(**{op.result_field: result})
-    envelope = op.output(body=op.output.Body(**{op.success_field: success}))
-    return Response("200 OK", [("Content-Type", SOAP_CONTENT_TYPE)], codec.encode(envelope))
+    return Response("200 OK", [("Content-Type", SOAP_CONTENT_TYPE)], codec.encode(op.response(result)))
 
 
 def fault_envelope(op: Operation | None, code: int, title: str, faultcode: str = CLIENT_FAULT) -> bytes:
     """The documented fault envelope for a code and its title, as bytes."""
-    target = op or _ANY_OPERATION
-    fault_cls = target.output.Body.Fault
-    fault = fault_cls(
-        faultcode=faultcode,
-        faultstring=f"{code} - {title}",
-        detail=fault_cls.Detail(
-            service_exception=ServiceException(
-                name=SERVICE_EXCEPTION_NAME, message=f"{title} ({code})", code=code
-            )
-        ),
-    )
-    return codec.encode(target.output(body=target.output.Body(fault=fault)))
+    exception = ServiceException(name=SERVICE_EXCEPTION_NAME, message=f"{title} ({code})", code=code)
+    return codec.encode((op or _ANY_OPERATION).fault(faultcode, f"{code} - {title}", exception))
 
 
 def _header_text(text: str) -> str:

@@ -24,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from xsdata.formats.dataclass.models.elements import XmlVar
 from xsdata.models.datatype import XmlDateTime
 
-from mktows import operations as _ops
+from mktows import operations
 from mktows.operations import XML_CONTEXT, Operation
 from mktows.testing import derived_types
 
@@ -113,13 +113,11 @@ def for_type(cls: type[T]) -> st.SearchStrategy[T]:
 
 def request_envelopes(operation: str | Operation) -> st.SearchStrategy[Any]:
     """Request envelopes of one operation (WSDL or method name): header and params drawn from their types."""
-    op = operation if isinstance(operation, Operation) else _ops.get(operation)
+    op = operation if isinstance(operation, Operation) else operations.get(operation)
     return for_type(op.input)
 
 
 def response_envelopes(operation: str | Operation) -> st.SearchStrategy[Any]:
     """Successful response envelopes of one operation (a success body, never a fault)."""
-    op = operation if isinstance(operation, Operation) else _ops.get(operation)
-    return st.builds(
-        lambda success: op.output(body=op.output.Body(**{op.success_field: success})), for_type(op.success)
-    )
+    op = operation if isinstance(operation, Operation) else operations.get(operation)
+    return st.builds(op.response, for_type(op.result))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mktows import operations as _wsdl
+from mktows import operations
 from mktows.emulator.operations import activities, campaigns, custom_objects, leads, lists, mobjects, tags
 from mktows.emulator.operations.base import Context, Handler
 
@@ -32,7 +32,7 @@ HANDLERS: dict[str, Handler] = {
     "getTags": tags.get_tags,
 }
 
-_missing = sorted(set(_wsdl.OPERATIONS) ^ set(HANDLERS))
+_missing = sorted(set(operations.OPERATIONS) ^ set(HANDLERS))
 if _missing:  # pragma: no cover - a WSDL change without a handler
     raise ImportError(f"emulator handlers and WSDL operations differ: {_missing}")
 
