@@ -18,6 +18,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     docs = locate_docs(args.docs)
     target = generate_into(Path(args.out) if args.out else GENERATED_ROOT, version, path, docs)
     print(f"generated {target} from WSDL {version.name} ({path})", file=sys.stderr)
+    if version.name != lock.default:
+        print(
+            f"note: the mktows SDK runs only on code generated from WSDL {lock.default}; this package works on "
+            "its own (mktows_generated.models, .operations, .wsdl_names), and `import mktows` refuses it",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -12,8 +12,7 @@ import pytest
 import requests
 from lxml import etree
 
-from mktows import codec, signing
-from mktows import operations
+from mktows import codec, operations, signing
 from mktows.emulator import Emulator
 from mktows.errors import SoapFault
 from mktows.operations import MKTOWS_NS, SOAP_ENV_NS

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,10 +14,16 @@ import pytest
 from codegen import lock
 from codegen.__main__ import main
 from codegen.check import compare_trees
+from codegen.docs import DocPages, locate_docs
 from codegen.generate import GENERATED_ROOT, PACKAGE, generate_into
-from tests.conftest import WSDL_DIR
+from tests.conftest import DOCS_DIR, WSDL_DIR
 
 pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def docs() -> DocPages:
+    return locate_docs(DOCS_DIR / "source" / "en")
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +40,12 @@ def test_lock_names_every_version_and_default() -> None:
         assert lock.sha256_of(WSDL_DIR / version.file) == version.sha256
 
 
-def test_generation_is_deterministic(tmp_path: Path, default_version: lock.WsdlVersion) -> None:
+def test_generation_is_deterministic(
+    tmp_path: Path, default_version: lock.WsdlVersion, docs: DocPages
+) -> None:
     wsdl = lock.locate(default_version)
-    first = generate_into(tmp_path / "a", default_version, wsdl)
-    second = generate_into(tmp_path / "b", default_version, wsdl)
+    first = generate_into(tmp_path / "a", default_version, wsdl, docs)
+    second = generate_into(tmp_path / "b", default_version, wsdl, docs)
     assert compare_trees(first, second) == []
     # and equal to the checked-in tree: the same thing `codegen check` verifies
     assert compare_trees(first, GENERATED_ROOT / PACKAGE) == []
@@ -60,6 +71,55 @@ def test_check_fails_with_diff_on_hand_edited_file(
 
 def test_check_passes_on_checked_in_tree() -> None:
     assert main(["check"]) == 0
+
+
+def test_missing_docs_are_refused_with_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--docs", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert "documentation pages" in err and str(tmp_path / "nowhere") in err and "--docs" in err
+
+
+def test_code_generated_from_2_0_stands_alone_and_the_sdk_refuses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", "--version", "2_0", "--out", str(tmp_path)]) == 0
+    assert "2_6" in capsys.readouterr().err  # generate says which version the SDK runs on
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    standalone = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from mktows_generated import operations as o; "
+            "assert o.__file__.startswith(sys.argv[1]); "
+            "print(len(o.OPERATIONS), hasattr(o.Operations, 'get_tags'), "
+            "any(m.split('.')[0] == 'mktows' for m in sys.modules))",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert standalone.returncode == 0, standalone.stderr
+    assert standalone.stdout.split() == ["21", "False", "False"]  # 2_0 has no getChannels/getTags
+    sdk = subprocess.run(
+        [sys.executable, "-c", "import mktows"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert sdk.returncode == 1
+    last = sdk.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "mktows.operations.UnsupportedWsdlError: mktows runs on code generated from WSDL 2_6"
+    )
+    assert "generated from WSDL 2_0" in last and "python -m codegen generate" in last
 
 
 def test_check_reports_extra_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

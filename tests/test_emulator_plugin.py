@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from mktows import codec
-from mktows import operations
+from mktows import codec, operations
 from mktows.errors import AccessDeniedError
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.types import LeadKey, LeadKeyRef, ParamsGetLead, ParamsListMObjects

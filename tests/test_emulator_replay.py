@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from mktows import codec, signing
-from mktows import operations
+from mktows import codec, operations, signing
 from mktows.emulator import Emulator
 from mktows.operations import MKTOWS_NS
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
@@ -140,7 +139,8 @@ def test_documented_request_gets_a_response_of_the_documented_type(
     if relative in PREREQUISITES:
         first = PREREQUISITES[relative]
         codec.decode_response(
-            operations.BY_PARAMS_QNAME[_body_tag(first)].name, post(emulator, _prepared(emulator, first)).content
+            operations.BY_PARAMS_QNAME[_body_tag(first)].name,
+            post(emulator, _prepared(emulator, first)).content,
         )
     response = post(emulator, _prepared(emulator, relative))
     assert response.status_code == 200, (response.status_code, response.headers.get("X-Mktows-Fault-Reason"))
