@@ -260,34 +260,36 @@ def cmd_get_custom_objects(args: argparse.Namespace) -> int:
 # --- call -------------------------------------------------------------------------------------------------
 
 
-def _params_namespace_problem(op: operations.Operation, root: Any) -> str | None:
-    """What is wrong with the namespaces of an XML params file, in words; None when they are right.
+def _params_file_problem(op: operations.Operation, root: Any) -> str | None:
+    """What is wrong with the element or namespaces of an XML params file, in words; None when they are right.
 
-    The params element (bare or in an envelope's Body) is in Marketo's namespace and its children in none,
-    as in Marketo's documented requests; the usual slips are no namespace at all, or a default ``xmlns`` that
-    also puts every child into the namespace.
+    The params element (bare or in an envelope's Body) is ``op``'s, in Marketo's namespace, and its children are
+    in none, as in Marketo's documented requests. The usual slips: no namespace at all, or a default ``xmlns``
+    that also puts every child into the namespace.
     """
     from lxml import etree
 
     params = root
     if etree.QName(root).localname == "Envelope":
         body = next((child for child in root if etree.QName(child).localname == "Body"), None)
-        params = (
-            next((child for child in body if isinstance(child.tag, str)), None) if body is not None else None
-        )
+        params = next((c for c in body if isinstance(c.tag, str)), None) if body is not None else None
     if params is None:
         return None
     name = etree.QName(params)
     expected = etree.QName(op.params_qname)
     example = f'<ns1:{expected.localname} xmlns:ns1="{expected.namespace}">'
-    if name.localname == expected.localname and name.namespace != expected.namespace:
+    if name.localname != expected.localname:
+        return (
+            f"<{name.localname}> is not the params of {op.name}, which takes {example} (see examples/params/)"
+        )
+    if name.namespace != expected.namespace:
         where = f"namespace {name.namespace}" if name.namespace else "no namespace"
         return (
             f"<{name.localname}> is in {where}: the params element must be in Marketo's namespace "
             f"{expected.namespace}, with its children in none, e.g. {example} (see examples/params/)"
         )
     qualified = [etree.QName(child).localname for child in params if etree.QName(child).namespace]
-    if name == expected and qualified:
+    if qualified:
         return (
             f"<{qualified[0]}> inside <{name.localname}> has a namespace: only the params element is in "
             f"Marketo's namespace, so declare it with a prefix, e.g. {example}, not as the default xmlns"
@@ -313,7 +315,7 @@ def _load_params(op: operations.Operation, params_file: str | None) -> Any:
             raise UsageError(f"{params_file}: does not match {op.params_qname}: {exc}") from None
     try:
         root = codec.parse_xml(data)
-        problem = _params_namespace_problem(op, root)
+        problem = _params_file_problem(op, root)
         if problem:
             raise UsageError(f"{params_file}: {problem}")
         return op.params_of(codec.decode_request(op, root, strict=True))
