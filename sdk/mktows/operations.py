@@ -1,8 +1,9 @@
 """The mktows operations as data: the generated operation table, looked up by name, body element or envelope.
 
-Everything per operation (names, SOAPAction, classes, ``Operation.request`` / ``Operation.response``) and the
-typed ``Operations`` facade come from ``mktows_generated.operations``, written by codegen from the WSDL, so the
-client, the codec and the emulator agree on one table. This module adds the lookups and refuses, at import,
+Everything per operation (names, SOAPAction, classes, ``Operation.request`` / ``Operation.response``), one
+typed constant per operation (``SYNC_CUSTOM_OBJECTS``) and the typed ``Operations`` facade come from
+``mktows_generated.operations``, written by codegen from the WSDL, so the client, the codec and the emulator
+agree on one table. This module adds the lookups and refuses, at import,
 generated code of a WSDL version the hand-written layer was not written for.
 """
 
@@ -13,12 +14,8 @@ from typing import Any
 from xsdata.formats.dataclass.context import XmlContext
 
 from mktows_generated import _source
-from mktows_generated.operations import OPERATIONS as OPERATIONS
-from mktows_generated.operations import HeaderElement as HeaderElement
-from mktows_generated.operations import HeaderPart as HeaderPart
-from mktows_generated.operations import Invoke as Invoke
-from mktows_generated.operations import Operation as Operation
-from mktows_generated.operations import Operations as Operations
+from mktows_generated.operations import *  # noqa: F403 - the table, Operation, Operations, one constant each
+from mktows_generated.operations import OPERATIONS, Operation
 
 SUPPORTED_WSDL_VERSIONS = ("2_6",)
 """WSDL versions whose generated code the SDK runs on: its batching, paging and emulator follow 2_6's types."""

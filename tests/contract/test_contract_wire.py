@@ -202,28 +202,22 @@ def _lead_keys(key_type: T.LeadKeyRef, *values: str) -> T.ArrayOfLeadKey:
 
 
 def get_lead(header: Header) -> T.GetLeadInput:
-    return T.GetLeadInput(
-        header=T.GetLeadInput.Header(authentication_header=header),
-        body=T.GetLeadInput.Body(
-            params_get_lead=T.ParamsGetLead(
-                lead_key=T.LeadKey(key_type=T.LeadKeyRef.EMAIL, key_value="rufus@marketo.com")
-            )
-        ),
+    return operations.GET_LEAD.request(
+        T.ParamsGetLead(lead_key=T.LeadKey(key_type=T.LeadKeyRef.EMAIL, key_value="rufus@marketo.com")),
+        [header],
     )
 
 
 def get_multiple_leads(header: Header) -> T.GetMultipleLeadsInput:
-    return T.GetMultipleLeadsInput(
-        header=T.GetMultipleLeadsInput.Header(authentication_header=header),
-        body=T.GetMultipleLeadsInput.Body(
-            params_get_multiple_leads=T.ParamsGetMultipleLeads(
-                lead_selector=T.LeadKeySelector(
-                    key_type=T.LeadKeyRef.EMAIL,
-                    key_values=T.ArrayOfString(string_item=["formtest1@marketo.com", "joe@marketo.com"]),
-                ),
-                batch_size=100,
-            )
+    return operations.GET_MULTIPLE_LEADS.request(
+        T.ParamsGetMultipleLeads(
+            lead_selector=T.LeadKeySelector(
+                key_type=T.LeadKeyRef.EMAIL,
+                key_values=T.ArrayOfString(string_item=["formtest1@marketo.com", "joe@marketo.com"]),
+            ),
+            batch_size=100,
         ),
+        [header],
     )
 
 
@@ -252,110 +246,93 @@ def get_multiple_leads_blog_2() -> T.ParamsGetMultipleLeads:
 
 
 def get_multiple_leads_blog_3(header: Header) -> T.GetMultipleLeadsInput:
-    return T.GetMultipleLeadsInput(
-        header=T.GetMultipleLeadsInput.Header(authentication_header=header),
-        body=T.GetMultipleLeadsInput.Body(
-            params_get_multiple_leads=T.ParamsGetMultipleLeads(
-                lead_selector=T.LastUpdateAtSelector(
-                    oldest_updated_at=XmlDateTime(2014, 6, 6, 0, 0, 0, offset=-480),
-                    latest_updated_at=XmlDateTime(2014, 6, 7, 0, 0, 0, offset=-480),
-                )
+    return operations.GET_MULTIPLE_LEADS.request(
+        T.ParamsGetMultipleLeads(
+            lead_selector=T.LastUpdateAtSelector(
+                oldest_updated_at=XmlDateTime(2014, 6, 6, 0, 0, 0, offset=-480),
+                latest_updated_at=XmlDateTime(2014, 6, 7, 0, 0, 0, offset=-480),
             )
         ),
+        [header],
     )
 
 
 def sync_lead(header: Header) -> T.SyncLeadInput:
-    return T.SyncLeadInput(
-        header=T.SyncLeadInput.Header(authentication_header=header),
-        body=T.SyncLeadInput.Body(
-            params_sync_lead=T.ParamsSyncLead(
-                lead_record=T.LeadRecord(
-                    email="t@t.com",
-                    lead_attribute_list=_attributes(("FirstName", "George"), ("LastName", "of the Jungle")),
-                ),
-                return_lead=False,
-            )
+    return operations.SYNC_LEAD.request(
+        T.ParamsSyncLead(
+            lead_record=T.LeadRecord(
+                email="t@t.com",
+                lead_attribute_list=_attributes(("FirstName", "George"), ("LastName", "of the Jungle")),
+            ),
+            return_lead=False,
         ),
+        [header],
     )
 
 
 def sync_lead_blog_1(header: Header) -> T.SyncLeadInput:
     # The blog's <leadId>1090240</leadId> is no LeadRecord field (the WSDL calls it Id): see known_differences.
-    return T.SyncLeadInput(
-        header=T.SyncLeadInput.Header(authentication_header=header),
-        body=T.SyncLeadInput.Body(
-            params_sync_lead=T.ParamsSyncLead(lead_record=T.LeadRecord(email="t@t.com"), return_lead=False)
-        ),
+    return operations.SYNC_LEAD.request(
+        T.ParamsSyncLead(lead_record=T.LeadRecord(email="t@t.com"), return_lead=False), [header]
     )
 
 
 def sync_lead_blog_2(header: Header) -> T.SyncLeadInput:
-    return T.SyncLeadInput(
-        header=T.SyncLeadInput.Header(authentication_header=header),
-        body=T.SyncLeadInput.Body(
-            params_sync_lead=T.ParamsSyncLead(
-                lead_record=T.LeadRecord(
-                    id=6,
-                    foreign_sys_person_id="12346",
-                    lead_attribute_list=_attributes(("FSPID", "12346"), ("cAccountFSID", "C123")),
-                ),
-                return_lead=False,
-            )
+    return operations.SYNC_LEAD.request(
+        T.ParamsSyncLead(
+            lead_record=T.LeadRecord(
+                id=6,
+                foreign_sys_person_id="12346",
+                lead_attribute_list=_attributes(("FSPID", "12346"), ("cAccountFSID", "C123")),
+            ),
+            return_lead=False,
         ),
+        [header],
     )
 
 
 def sync_multiple_leads(header: Header) -> T.SyncMultipleLeadsInput:
-    return T.SyncMultipleLeadsInput(
-        header=T.SyncMultipleLeadsInput.Header(authentication_header=header),
-        body=T.SyncMultipleLeadsInput.Body(
-            params_sync_multiple_leads=T.ParamsSyncMultipleLeads(
-                lead_record_list=T.ArrayOfLeadRecord(
-                    lead_record=[
-                        T.LeadRecord(
-                            email="em1000@etestd.marketo.net",
-                            lead_attribute_list=_attributes(
-                                ("Company", "Marketo1000"), ("Phone", "650-555-1000")
-                            ),
+    return operations.SYNC_MULTIPLE_LEADS.request(
+        T.ParamsSyncMultipleLeads(
+            lead_record_list=T.ArrayOfLeadRecord(
+                lead_record=[
+                    T.LeadRecord(
+                        email="em1000@etestd.marketo.net",
+                        lead_attribute_list=_attributes(
+                            ("Company", "Marketo1000"), ("Phone", "650-555-1000")
                         ),
-                        T.LeadRecord(
-                            email="em1001@etestd.marketo.net",
-                            lead_attribute_list=_attributes(
-                                ("Company", "Marketo1001"), ("Phone", "650-555-1001")
-                            ),
+                    ),
+                    T.LeadRecord(
+                        email="em1001@etestd.marketo.net",
+                        lead_attribute_list=_attributes(
+                            ("Company", "Marketo1001"), ("Phone", "650-555-1001")
                         ),
-                    ]
-                ),
-                dedup_enabled=True,
-            )
+                    ),
+                ]
+            ),
+            dedup_enabled=True,
         ),
+        [header],
     )
 
 
 def sync_multiple_leads_blog_1(header: Header) -> T.SyncMultipleLeadsInput:
     # The blog's leadId / foreignSysPersonId are not LeadRecord fields (Id / ForeignSysPersonId).
-    return T.SyncMultipleLeadsInput(
-        header=T.SyncMultipleLeadsInput.Header(authentication_header=header),
-        body=T.SyncMultipleLeadsInput.Body(
-            params_sync_multiple_leads=T.ParamsSyncMultipleLeads(
-                lead_record_list=T.ArrayOfLeadRecord(
-                    lead_record=[
-                        T.LeadRecord(
-                            lead_attribute_list=_attributes(
-                                ("Company", "Marketo1000"), ("Phone", "650-555-1000")
-                            )
-                        ),
-                        T.LeadRecord(
-                            lead_attribute_list=_attributes(
-                                ("Company", "Marketo1001"), ("Phone", "650-555-1001")
-                            )
-                        ),
-                    ]
-                ),
-                dedup_enabled=True,
-            )
+    return operations.SYNC_MULTIPLE_LEADS.request(
+        T.ParamsSyncMultipleLeads(
+            lead_record_list=T.ArrayOfLeadRecord(
+                lead_record=[
+                    T.LeadRecord(
+                        lead_attribute_list=_attributes(("Company", "Marketo1000"), ("Phone", "650-555-1000"))
+                    ),
+                    T.LeadRecord(
+                        lead_attribute_list=_attributes(("Company", "Marketo1001"), ("Phone", "650-555-1001"))
+                    ),
+                ]
+            ),
+            dedup_enabled=True,
         ),
+        [header],
     )
 
 
@@ -370,94 +347,84 @@ def sync_multiple_leads_blog_2() -> T.ParamsSyncMultipleLeads:
 
 
 def merge_leads(header: Header) -> T.MergeLeadsInput:
-    return T.MergeLeadsInput(
-        header=T.MergeLeadsInput.Header(authentication_header=header),
-        body=T.MergeLeadsInput.Body(
-            params_merge_leads=T.ParamsMergeLeads(
-                winning_lead_key_list=_attributes(("IDNUM", "2")),
-                losing_lead_key_lists=T.ArrayOfKeyList(
-                    key_list=[_attributes(("IDNUM", "15")), _attributes(("IDNUM", "16"))]
-                ),
-            )
+    return operations.MERGE_LEADS.request(
+        T.ParamsMergeLeads(
+            winning_lead_key_list=_attributes(("IDNUM", "2")),
+            losing_lead_key_lists=T.ArrayOfKeyList(
+                key_list=[_attributes(("IDNUM", "15")), _attributes(("IDNUM", "16"))]
+            ),
         ),
+        [header],
     )
 
 
 def sync_custom_objects(header: Header) -> T.SyncCustomObjectsInput:
-    return T.SyncCustomObjectsInput(
-        header=T.SyncCustomObjectsInput.Header(authentication_header=header),
-        body=T.SyncCustomObjectsInput.Body(
-            params_sync_custom_objects=T.ParamsSyncCustomObjects(
-                obj_type_name="RoadShow",
-                custom_obj_list=T.ArrayOfCustomObj(
-                    custom_obj=[
-                        T.CustomObj(
-                            custom_obj_key_list=_attributes(("MKTOID", "1090177"), ("rid", "rid1")),
-                            custom_obj_attribute_list=_attributes(
-                                ("city", "SanMateo"), ("zip", "94404"), ("state", "California")
-                            ),
-                        )
-                    ]
-                ),
-                operation=T.SyncOperationEnum.UPSERT,
-            )
+    return operations.SYNC_CUSTOM_OBJECTS.request(
+        T.ParamsSyncCustomObjects(
+            obj_type_name="RoadShow",
+            custom_obj_list=T.ArrayOfCustomObj(
+                custom_obj=[
+                    T.CustomObj(
+                        custom_obj_key_list=_attributes(("MKTOID", "1090177"), ("rid", "rid1")),
+                        custom_obj_attribute_list=_attributes(
+                            ("city", "SanMateo"), ("zip", "94404"), ("state", "California")
+                        ),
+                    )
+                ]
+            ),
+            operation=T.SyncOperationEnum.UPSERT,
         ),
+        [header],
     )
 
 
 def get_custom_objects(header: Header) -> T.GetCustomObjectsInput:
-    return T.GetCustomObjectsInput(
-        header=T.GetCustomObjectsInput.Header(authentication_header=header),
-        body=T.GetCustomObjectsInput.Body(
-            params_get_custom_objects=T.ParamsGetCustomObjects(
-                obj_type_name="RoadShow",
-                custom_obj_key_list=_attributes(("MKTOID", "1090177")),
-                include_attributes=T.ArrayOfString(),
-            )
+    return operations.GET_CUSTOM_OBJECTS.request(
+        T.ParamsGetCustomObjects(
+            obj_type_name="RoadShow",
+            custom_obj_key_list=_attributes(("MKTOID", "1090177")),
+            include_attributes=T.ArrayOfString(),
         ),
+        [header],
     )
 
 
 def delete_custom_objects(header: Header) -> T.DeleteCustomObjectsInput:
-    return T.DeleteCustomObjectsInput(
-        header=T.DeleteCustomObjectsInput.Header(authentication_header=header),
-        body=T.DeleteCustomObjectsInput.Body(
-            params_delete_custom_objects=T.ParamsDeleteCustomObjects(
-                obj_type_name="RoadShow",
-                custom_obj_key_lists=T.ArrayOfKeyList(
-                    key_list=[_attributes(("MKTOID", "1090177"), ("rid", "123456"))]
-                ),
-            )
+    return operations.DELETE_CUSTOM_OBJECTS.request(
+        T.ParamsDeleteCustomObjects(
+            obj_type_name="RoadShow",
+            custom_obj_key_lists=T.ArrayOfKeyList(
+                key_list=[_attributes(("MKTOID", "1090177"), ("rid", "123456"))]
+            ),
         ),
+        [header],
     )
 
 
 def sync_mobjects(header: Header) -> T.SyncMObjectsInput:
-    return T.SyncMObjectsInput(
-        header=T.SyncMObjectsInput.Header(authentication_header=header),
-        body=T.SyncMObjectsInput.Body(
-            params_sync_mobjects=T.ParamsSyncMObjects(
-                m_object_list=T.ArrayOfMObject(
-                    m_object=[
-                        T.MObject(
-                            type_value="Program",
-                            id=1970,
-                            type_attrib_list=T.ArrayOfTypeAttrib(
-                                type_attrib=[
-                                    T.TypeAttrib(
-                                        attr_type="Cost",
-                                        attr_list=_attribs(
-                                            ("Month", "2013-06"), ("Amount", "2000"), ("Id", "153")
-                                        ),
-                                    )
-                                ]
-                            ),
-                        )
-                    ]
-                ),
-                operation=T.SyncOperationEnum.UPDATE,
-            )
+    return operations.SYNC_MOBJECTS.request(
+        T.ParamsSyncMObjects(
+            m_object_list=T.ArrayOfMObject(
+                m_object=[
+                    T.MObject(
+                        type_value="Program",
+                        id=1970,
+                        type_attrib_list=T.ArrayOfTypeAttrib(
+                            type_attrib=[
+                                T.TypeAttrib(
+                                    attr_type="Cost",
+                                    attr_list=_attribs(
+                                        ("Month", "2013-06"), ("Amount", "2000"), ("Id", "153")
+                                    ),
+                                )
+                            ]
+                        ),
+                    )
+                ]
+            ),
+            operation=T.SyncOperationEnum.UPDATE,
         ),
+        [header],
     )
 
 
@@ -501,13 +468,11 @@ def _person_role(opportunity: str) -> T.MObject:
 
 
 def _sync_mobjects_upsert(header: Header, *mobjects: T.MObject) -> T.SyncMObjectsInput:
-    return T.SyncMObjectsInput(
-        header=T.SyncMObjectsInput.Header(authentication_header=header),
-        body=T.SyncMObjectsInput.Body(
-            params_sync_mobjects=T.ParamsSyncMObjects(
-                m_object_list=T.ArrayOfMObject(m_object=list(mobjects)), operation=T.SyncOperationEnum.UPSERT
-            )
+    return operations.SYNC_MOBJECTS.request(
+        T.ParamsSyncMObjects(
+            m_object_list=T.ArrayOfMObject(m_object=list(mobjects)), operation=T.SyncOperationEnum.UPSERT
         ),
+        [header],
     )
 
 
@@ -524,235 +489,190 @@ def sync_mobjects_blog_3(header: Header) -> T.SyncMObjectsInput:
 
 
 def get_mobjects(header: Header) -> T.GetMObjectsInput:
-    return T.GetMObjectsInput(
-        header=T.GetMObjectsInput.Header(authentication_header=header),
-        body=T.GetMObjectsInput.Body(
-            params_get_mobjects=T.ParamsGetMObjects(
-                type_value="Program",
-                m_obj_criteria_list=T.ArrayOfMObjCriteria(
-                    m_obj_criteria=[
-                        T.MObjCriteria(attr_name="Id", comparison=T.ComparisonEnum.LE, attr_value="1010"),
-                        T.MObjCriteria(
-                            attr_name="Name", comparison=T.ComparisonEnum.NE, attr_value="elizprogramtest"
-                        ),
-                    ]
-                ),
-            )
+    return operations.GET_MOBJECTS.request(
+        T.ParamsGetMObjects(
+            type_value="Program",
+            m_obj_criteria_list=T.ArrayOfMObjCriteria(
+                m_obj_criteria=[
+                    T.MObjCriteria(attr_name="Id", comparison=T.ComparisonEnum.LE, attr_value="1010"),
+                    T.MObjCriteria(
+                        attr_name="Name", comparison=T.ComparisonEnum.NE, attr_value="elizprogramtest"
+                    ),
+                ]
+            ),
         ),
+        [header],
     )
 
 
 def delete_mobjects(header: Header) -> T.DeleteMObjectsInput:
-    return T.DeleteMObjectsInput(
-        header=T.DeleteMObjectsInput.Header(authentication_header=header),
-        body=T.DeleteMObjectsInput.Body(
-            params_delete_mobjects=T.ParamsDeleteMObjects(
-                m_object_list=T.ArrayOfMObject(
-                    m_object=[
-                        T.MObject(type_value="Opportunity", id=4),
-                        T.MObject(type_value="Opportunity", id=7),
-                    ]
-                )
+    return operations.DELETE_MOBJECTS.request(
+        T.ParamsDeleteMObjects(
+            m_object_list=T.ArrayOfMObject(
+                m_object=[
+                    T.MObject(type_value="Opportunity", id=4),
+                    T.MObject(type_value="Opportunity", id=7),
+                ]
             )
         ),
+        [header],
     )
 
 
 def describe_mobject(header: Header) -> T.DescribeMObjectInput:
-    return T.DescribeMObjectInput(
-        header=T.DescribeMObjectInput.Header(authentication_header=header),
-        body=T.DescribeMObjectInput.Body(
-            params_describe_mobject=T.ParamsDescribeMObject(object_name="ActivityRecord")
-        ),
+    return operations.DESCRIBE_MOBJECT.request(
+        T.ParamsDescribeMObject(object_name="ActivityRecord"), [header]
     )
 
 
 def list_mobjects(header: Header) -> T.ListMObjectsInput:
-    return T.ListMObjectsInput(
-        header=T.ListMObjectsInput.Header(authentication_header=header),
-        body=T.ListMObjectsInput.Body(params_list_mobjects=T.ParamsListMObjects()),
-    )
+    return operations.LIST_MOBJECTS.request(T.ParamsListMObjects(), [header])
 
 
 def get_lead_activity(header: Header) -> T.GetLeadActivityInput:
-    return T.GetLeadActivityInput(
-        header=T.GetLeadActivityInput.Header(authentication_header=header),
-        body=T.GetLeadActivityInput.Body(
-            params_get_lead_activity=T.ParamsGetLeadActivity(
-                lead_key=T.LeadKey(key_type=T.LeadKeyRef.EMAIL, key_value="leademail@company.com"),
-                activity_filter=T.ActivityTypeFilter(
-                    include_types=T.ArrayOfActivityType(
-                        activity_type=[T.ActivityType.VISIT_WEBPAGE, T.ActivityType.FILL_OUT_FORM]
-                    )
-                ),
-                start_position=T.StreamPosition(offset=""),  # empty latestCreatedAt: known_differences
-                batch_size=10,
-            )
+    return operations.GET_LEAD_ACTIVITY.request(
+        T.ParamsGetLeadActivity(
+            lead_key=T.LeadKey(key_type=T.LeadKeyRef.EMAIL, key_value="leademail@company.com"),
+            activity_filter=T.ActivityTypeFilter(
+                include_types=T.ArrayOfActivityType(
+                    activity_type=[T.ActivityType.VISIT_WEBPAGE, T.ActivityType.FILL_OUT_FORM]
+                )
+            ),
+            start_position=T.StreamPosition(offset=""),  # empty latestCreatedAt: known_differences
+            batch_size=10,
         ),
+        [header],
     )
 
 
 def get_lead_activity_2(header: Header) -> T.GetLeadActivityInput:
-    return T.GetLeadActivityInput(
-        header=T.GetLeadActivityInput.Header(authentication_header=header),
-        body=T.GetLeadActivityInput.Body(
-            params_get_lead_activity=T.ParamsGetLeadActivity(
-                lead_key=T.LeadKey(key_type=T.LeadKeyRef.IDNUM, key_value="318815"),
-                activity_filter=T.ActivityTypeFilter(
-                    include_types=T.ArrayOfActivityType(activity_type=[T.ActivityType.NEW_LEAD])
-                ),
-            )
+    return operations.GET_LEAD_ACTIVITY.request(
+        T.ParamsGetLeadActivity(
+            lead_key=T.LeadKey(key_type=T.LeadKeyRef.IDNUM, key_value="318815"),
+            activity_filter=T.ActivityTypeFilter(
+                include_types=T.ArrayOfActivityType(activity_type=[T.ActivityType.NEW_LEAD])
+            ),
         ),
+        [header],
     )
 
 
 def get_lead_changes(header: Header) -> T.GetLeadChangesInput:
-    return T.GetLeadChangesInput(
-        header=T.GetLeadChangesInput.Header(authentication_header=header),
-        body=T.GetLeadChangesInput.Body(
-            params_get_lead_changes=T.ParamsGetLeadChanges(
-                start_position=T.StreamPosition(
-                    oldest_created_at=XmlDateTime(2013, 8, 1, 0, 13, 13, offset=0)
-                ),
-                activity_name_filter=T.ArrayOfString(string_item=["Visit Webpage", "Click Link"]),
-                batch_size=10,
-            )
+    return operations.GET_LEAD_CHANGES.request(
+        T.ParamsGetLeadChanges(
+            start_position=T.StreamPosition(oldest_created_at=XmlDateTime(2013, 8, 1, 0, 13, 13, offset=0)),
+            activity_name_filter=T.ArrayOfString(string_item=["Visit Webpage", "Click Link"]),
+            batch_size=10,
         ),
+        [header],
     )
 
 
 def request_campaign(header: Header) -> T.RequestCampaignInput:
-    return T.RequestCampaignInput(
-        header=T.RequestCampaignInput.Header(authentication_header=header),
-        body=T.RequestCampaignInput.Body(
-            params_request_campaign=T.ParamsRequestCampaign(
-                source=T.ReqCampSourceType.MKTOWS,
-                campaign_id=4496,
-                lead_list=_lead_keys(T.LeadKeyRef.EMAIL, "lead@company.com", "anotherlead@company.com"),
-            )
+    return operations.REQUEST_CAMPAIGN.request(
+        T.ParamsRequestCampaign(
+            source=T.ReqCampSourceType.MKTOWS,
+            campaign_id=4496,
+            lead_list=_lead_keys(T.LeadKeyRef.EMAIL, "lead@company.com", "anotherlead@company.com"),
         ),
+        [header],
     )
 
 
 def request_campaign_blog_4(header: Header) -> T.RequestCampaignInput:
-    return T.RequestCampaignInput(
-        header=T.RequestCampaignInput.Header(authentication_header=header),
-        body=T.RequestCampaignInput.Body(
-            params_request_campaign=T.ParamsRequestCampaign(
-                source=T.ReqCampSourceType.MKTOWS,
-                campaign_id=4496,
-                lead_list=_lead_keys(T.LeadKeyRef.EMAIL, "lead@company.com"),
-                program_token_list=_attribs(
-                    (
-                        "{{my.conversationtopic}}",
-                        "Thank you for calling about adding a line of service to your current plan.",
-                    )
-                ),
-            )
+    return operations.REQUEST_CAMPAIGN.request(
+        T.ParamsRequestCampaign(
+            source=T.ReqCampSourceType.MKTOWS,
+            campaign_id=4496,
+            lead_list=_lead_keys(T.LeadKeyRef.EMAIL, "lead@company.com"),
+            program_token_list=_attribs(
+                (
+                    "{{my.conversationtopic}}",
+                    "Thank you for calling about adding a line of service to your current plan.",
+                )
+            ),
         ),
+        [header],
     )
 
 
 def schedule_campaign(header: Header) -> T.ScheduleCampaignInput:
     # cloneToProgramName is documented but declared by no WSDL: the SDK cannot send it (known_differences).
-    return T.ScheduleCampaignInput(
-        header=T.ScheduleCampaignInput.Header(authentication_header=header),
-        body=T.ScheduleCampaignInput.Body(
-            params_schedule_campaign=T.ParamsScheduleCampaign(
-                program_name="Trav-Demo-Program",
-                campaign_name="Batch Campaign Example",
-                campaign_run_at=XmlDateTime(2013, 8, 3, 21, 39, 34, offset=-420),
-                program_token_list=_attribs(
-                    ("{{my.message}}", "Updated message"), ("{{my.other token}}", "Value for other token")
-                ),
-            )
+    return operations.SCHEDULE_CAMPAIGN.request(
+        T.ParamsScheduleCampaign(
+            program_name="Trav-Demo-Program",
+            campaign_name="Batch Campaign Example",
+            campaign_run_at=XmlDateTime(2013, 8, 3, 21, 39, 34, offset=-420),
+            program_token_list=_attribs(
+                ("{{my.message}}", "Updated message"), ("{{my.other token}}", "Value for other token")
+            ),
         ),
+        [header],
     )
 
 
 def get_campaigns_for_source(header: Header) -> T.GetCampaignsForSourceInput:
-    return T.GetCampaignsForSourceInput(
-        header=T.GetCampaignsForSourceInput.Header(authentication_header=header),
-        body=T.GetCampaignsForSourceInput.Body(
-            params_get_campaigns_for_source=T.ParamsGetCampaignsForSource(
-                source=T.ReqCampSourceType.MKTOWS, name="Trigger", exact_name=False
-            )
-        ),
+    return operations.GET_CAMPAIGNS_FOR_SOURCE.request(
+        T.ParamsGetCampaignsForSource(source=T.ReqCampSourceType.MKTOWS, name="Trigger", exact_name=False),
+        [header],
     )
 
 
 def list_operation(header: Header) -> T.ListOperationInput:
-    return T.ListOperationInput(
-        header=T.ListOperationInput.Header(authentication_header=header),
-        body=T.ListOperationInput.Body(
-            params_list_operation=T.ParamsListOperation(
-                list_operation=T.ListOperationType.ISMEMBEROFLIST,
-                list_key=T.ListKey(key_type=T.ListKeyType.MKTOLISTNAME, key_value="Trav-Test-List"),
-                list_member_list=_lead_keys(T.LeadKeyRef.IDNUM, "87710", "1089946"),
-                strict=False,
-            )
+    return operations.LIST_OPERATION.request(
+        T.ParamsListOperation(
+            list_operation=T.ListOperationType.ISMEMBEROFLIST,
+            list_key=T.ListKey(key_type=T.ListKeyType.MKTOLISTNAME, key_value="Trav-Test-List"),
+            list_member_list=_lead_keys(T.LeadKeyRef.IDNUM, "87710", "1089946"),
+            strict=False,
         ),
+        [header],
     )
 
 
 def import_to_list(header: Header) -> T.ImportToListInput:
-    return T.ImportToListInput(
-        header=T.ImportToListInput.Header(authentication_header=header),
-        body=T.ImportToListInput.Body(
-            params_import_to_list=T.ParamsImportToList(
-                program_name="Trav-Demo-Program",
-                import_file_header="Last Name,First Name,Job Title,Company Name,Email Address",
-                import_file_rows=T.ArrayOfString(
-                    string_item=[
-                        "Awesomesauce,Developer,Code Slinger,Marketo,dawesomesauce@marketo.com",
-                        "Doe,Jane,VP Marketing,Jane Consulting,jdoe@janeconsulting.com",
-                    ]
-                ),
-                import_list_mode=T.ImportToListModeEnum.UPSERTLEADS,
-                list_name="Trav-Test-List",
-                clear_list=False,
-                campaign_name="Batch Campaign Example",
-            )
+    return operations.IMPORT_TO_LIST.request(
+        T.ParamsImportToList(
+            program_name="Trav-Demo-Program",
+            import_file_header="Last Name,First Name,Job Title,Company Name,Email Address",
+            import_file_rows=T.ArrayOfString(
+                string_item=[
+                    "Awesomesauce,Developer,Code Slinger,Marketo,dawesomesauce@marketo.com",
+                    "Doe,Jane,VP Marketing,Jane Consulting,jdoe@janeconsulting.com",
+                ]
+            ),
+            import_list_mode=T.ImportToListModeEnum.UPSERTLEADS,
+            list_name="Trav-Test-List",
+            clear_list=False,
+            campaign_name="Batch Campaign Example",
         ),
+        [header],
     )
 
 
 def get_import_to_list_status(header: Header) -> T.GetImportToListStatusInput:
-    return T.GetImportToListStatusInput(
-        header=T.GetImportToListStatusInput.Header(authentication_header=header),
-        body=T.GetImportToListStatusInput.Body(
-            params_get_import_to_list_status=T.ParamsGetImportToListStatus(
-                program_name="Trav-Demo-Program", list_name="Trav-Test-List"
-            )
-        ),
+    return operations.GET_IMPORT_TO_LIST_STATUS.request(
+        T.ParamsGetImportToListStatus(program_name="Trav-Demo-Program", list_name="Trav-Test-List"), [header]
     )
 
 
 def get_channels(header: Header) -> T.GetChannelsInput:
-    return T.GetChannelsInput(
-        header=T.GetChannelsInput.Header(authentication_header=header),
-        body=T.GetChannelsInput.Body(
-            params_get_channels=T.ParamsGetChannels(
-                tag=T.Tag(values=T.ArrayOfString(string_item=["Webinar", "Blog", "Tradeshow"]))
-            )
-        ),
+    return operations.GET_CHANNELS.request(
+        T.ParamsGetChannels(tag=T.Tag(values=T.ArrayOfString(string_item=["Webinar", "Blog", "Tradeshow"]))),
+        [header],
     )
 
 
 def get_tags(header: Header) -> T.GetTagsInput:
-    return T.GetTagsInput(
-        header=T.GetTagsInput.Header(authentication_header=header),
-        body=T.GetTagsInput.Body(
-            params_get_tags=T.ParamsGetTags(
-                tag_list=T.ArrayOfTag(
-                    tag=[
-                        T.Tag(
-                            type_value="Content Channel", values=T.ArrayOfString(string_item=["SEM", "Email"])
-                        )
-                    ]
-                )
+    return operations.GET_TAGS.request(
+        T.ParamsGetTags(
+            tag_list=T.ArrayOfTag(
+                tag=[
+                    T.Tag(type_value="Content Channel", values=T.ArrayOfString(string_item=["SEM", "Email"]))
+                ]
             )
         ),
+        [header],
     )
 
 
