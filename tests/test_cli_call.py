@@ -12,17 +12,10 @@ from mktows import operations
 from mktows.cli import UsageError, _load_params, main
 from mktows.pytest_plugin import EmulatorHandle
 from tests.conftest import REPO_ROOT
+from tests.test_cli import env  # noqa: F401 - the fixture: the CLI pointed at a fresh emulator
 
 EXAMPLES = REPO_ROOT / "examples" / "params"
 EXAMPLE_OPERATIONS = sorted({path.stem for path in EXAMPLES.glob("*.*")})
-
-
-@pytest.fixture
-def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
-    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
-    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
-    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
-    return mktows_emulator
 
 
 def test_every_example_comes_in_both_forms_that_mean_the_same_params() -> None:
@@ -34,10 +27,9 @@ def test_every_example_comes_in_both_forms_that_mean_the_same_params() -> None:
         assert _load_params(op, str(EXAMPLES / f"{name}.json")) == from_xml
 
 
+@pytest.mark.usefixtures("env")
 @pytest.mark.parametrize("suffix", [".xml", ".json"])
-def test_the_examples_run_against_the_emulator(
-    env: EmulatorHandle, suffix: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_examples_run_against_the_emulator(suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["call", "getLead", "--params", str(EXAMPLES / f"getLead{suffix}"), "--json"]) == 0
     lead = json.loads(capsys.readouterr().out)["result"]["leadRecordList"]["leadRecord"][0]
     assert lead["Email"] == "rufus@marketo.com"
@@ -93,12 +85,13 @@ def test_params_of_another_operation_are_refused_by_name(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.usefixtures("env")
 def test_the_command_reports_the_problem_and_exits_1(
-    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    mktows_emulator: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "params.xml"
     path.write_text(f"<paramsGetLead>{LEAD_KEY}</paramsGetLead>", encoding="utf-8")
     assert main(["call", "getLead", "--params", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"mktows: {path}: <paramsGetLead> is in no namespace")
-    assert not env.calls  # nothing was sent
+    assert not mktows_emulator.calls  # nothing was sent
