@@ -222,8 +222,10 @@ class Operation(Generic[ParamsT, ResultT, InputT, OutputT]):
         """
         values: dict[str, HeaderElement] = {}
         for element in headers:
-            part = next((p for p in self.headers if isinstance(element, p.element)), None)
-            if part is None:
+            for part in self.headers:
+                if isinstance(element, part.element):
+                    break
+            else:
                 raise ValueError(f"{self.name} takes no {type(element).__name__} header")
             if part.field in values:
                 raise ValueError(f"{self.name} request: {type(element).__name__} given twice")
@@ -231,9 +233,9 @@ class Operation(Generic[ParamsT, ResultT, InputT, OutputT]):
         envelope: Any = self.input
         header = None
         if values:
-            missing = [p.element.__name__ for p in self.headers if p.required and p.field not in values]
-            if missing:
-                raise ValueError(f"{self.name} request needs the {', '.join(missing)} header")
+            for part in self.headers:
+                if part.required and part.field not in values:
+                    raise ValueError(f"{self.name} request needs the {part.element.__name__} header")
             header = envelope.Header(**values)
         built: InputT = envelope(header=header, body=envelope.Body(**{self.params_field: params}))
         return built
