@@ -73,6 +73,20 @@ def test_check_passes_on_checked_in_tree() -> None:
     assert main(["check"]) == 0
 
 
+def test_an_operation_without_a_page_says_so_in_its_docstring(
+    tmp_path: Path, default_version: lock.WsdlVersion
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()  # a documentation folder without any operation's page
+    target = generate_into(
+        tmp_path / "out", default_version, lock.locate(default_version), locate_docs(pages)
+    )
+    text = (target / "operations.py").read_text(encoding="utf-8")
+    assert "syncCustomObjects: (Marketo's documentation has no page synccustomobjects.md.)" in text
+    assert text.count('summary="",') == 23
+    assert "DOCS_COMMIT = None" in (target / "_source.py").read_text(encoding="utf-8")
+
+
 def test_missing_docs_are_refused_with_one_line_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
