@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from enum import Enum
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -41,8 +40,8 @@ from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
 from mktows.emulator.wsdl import PinnedWsdl
-from mktows.errors import ProtocolError
-from mktows.operations import XML_CONTEXT, XSI_NS, Operation
+from mktows.errors import EnumerationValueError, MissingElementError, ProtocolError, ValueTypeError
+from mktows.operations import XSI_NS, Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
 
@@ -86,59 +85,6 @@ def read_body(environ: dict[str, Any], cap: int) -> bytes:
     return b"".join(parts)
 
 
-EnumPlan = tuple[tuple[str, str, tuple[type[Enum], ...], bool], ...]
-_ENUM_PLANS: dict[type[object], EnumPlan] = {}
-
-
-def _enum_plan(cls: type[object]) -> EnumPlan:
-    """For a generated class: (attribute, element name, its enumeration types, whether the value is an object
-    to look into) for each field that is or may contain an enumeration; empty when none can. Cached."""
-    cached = _ENUM_PLANS.get(cls)
-    if cached is not None:
-        return cached
-    plan = []
-    for var in XML_CONTEXT.build(cls).get_all_vars():
-        types = tuple(var.types)
-        enums = tuple(t for t in types if isinstance(t, type) and issubclass(t, Enum))
-        if enums and len(enums) == len(types):
-            plan.append((var.name, var.local_name, enums, False))
-        elif var.clazz is not None and _may_hold_enum(var.clazz, frozenset({cls})):
-            plan.append((var.name, var.local_name, (), True))
-    _ENUM_PLANS[cls] = tuple(plan)
-    return _ENUM_PLANS[cls]
-
-
-def _may_hold_enum(cls: type[Any], seen: frozenset[type[Any]]) -> bool:
-    if cls in seen or not dataclasses.is_dataclass(cls):
-        return False
-    for var in XML_CONTEXT.build(cls).get_all_vars():
-        if any(isinstance(t, type) and issubclass(t, Enum) for t in var.types):
-            return True
-        if var.clazz is not None and _may_hold_enum(var.clazz, seen | {cls}):
-            return True
-    return any(_may_hold_enum(sub, seen | {cls}) for sub in cls.__subclasses__())
-
-
-def unknown_enumeration(obj: Any, path: str = "") -> str | None:
-    """Where a decoded request holds an enumeration value the WSDL does not list. The codec's lenient decode
-    keeps such text on purpose (a client must survive a newer service's values); a service must refuse it."""
-    cls: type[object] = type(obj)
-    for name, local_name, enums, nested in _enum_plan(cls):
-        value = getattr(obj, name, None)
-        for item in value if isinstance(value, list) else [value]:
-            if item is None:
-                continue
-            where = f"{path}/{local_name}"
-            if not nested and not isinstance(item, enums):
-                choices = ", ".join(str(member.value) for member in enums[0])
-                return f"{where}: {str(item)[:80]!r} is not one of {choices}"
-            if nested and dataclasses.is_dataclass(item):
-                found = unknown_enumeration(item, where)
-                if found:
-                    return found
-    return None
-
-
 def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> None:
     """Add ``xsi:nil`` for required-but-nillable children of the params element that a request leaves out
     (importToList's ``campaignName``: nillable with minOccurs 1 in the WSDL, "Optional" in importtolist.md, and
@@ -153,12 +99,12 @@ def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> N
 
 
 def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
-    text = str(error)
-    if "missing" in text.lower() or "required" in text.lower():
-        return ServiceFault(20017, f"{op.name}: {text}")
-    if "not a valid value" in text or "convert" in text.lower():
-        return ServiceFault(20110, f"{op.name}: {text}")
-    return ServiceFault(20012, f"{op.name}: {text}")
+    """The fault for a request the codec cannot read as the WSDL says, chosen by the error's type."""
+    if isinstance(error, MissingElementError):
+        return ServiceFault(20017, f"{op.name}: {error}")
+    if isinstance(error, (EnumerationValueError, ValueTypeError)):
+        return ServiceFault(20110, f"{op.name}: {error}")
+    return ServiceFault(20012, f"{op.name}: {error}")
 
 
 class EmulatorApp:
@@ -326,12 +272,10 @@ class EmulatorApp:
         params_element = copy.deepcopy(original)
         try:
             envelope = codec.decode_request(op, root)
+            params = getattr(envelope.body, op.params_field)
+            codec.check_enumerations(params, etree.QName(op.params_qname).localname, f"{op.name} request")
         except ProtocolError as exc:
             raise _decode_failure(op, exc) from None
-        params = getattr(envelope.body, op.params_field)
-        bad = unknown_enumeration(params)
-        if bad:
-            raise ServiceFault(20110, f"{op.name}: {bad}")
         try:
             with self.store.transaction() as conn:
                 ctx = Context(
