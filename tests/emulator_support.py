@@ -17,7 +17,7 @@ from mktows import operations as wsdl
 from mktows.emulator import Emulator
 from mktows.errors import SoapFault
 from mktows.operations import MKTOWS_NS, SOAP_ENV_NS
-from mktows.types import AuthenticationHeader
+from mktows.types import AuthenticationHeader, ParamsListMObjects
 
 TIMEOUT = 10
 
@@ -55,6 +55,26 @@ def request_bytes(
         header=op.input.Header(**header_fields), body=op.input.Body(**{op.params_field: params})
     )
     return codec.encode(envelope)
+
+
+ENVELOPE_OPEN = (
+    b'<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+    b'xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+)
+
+
+def signed(emulator: Emulator, body: bytes, **options: Any) -> bytes:
+    """An envelope with a valid AuthenticationHeader around an arbitrary body."""
+    header = request_bytes(emulator, "listMObjects", ParamsListMObjects(), **options)
+    start = header.index(b"<SOAP-ENV:Header>")
+    end = header.index(b"</SOAP-ENV:Header>") + len(b"</SOAP-ENV:Header>")
+    return (
+        ENVELOPE_OPEN
+        + header[start:end]
+        + b"<SOAP-ENV:Body>"
+        + body
+        + b"</SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
 
 
 def post(emulator: Emulator, data: bytes, **headers: str) -> requests.Response:

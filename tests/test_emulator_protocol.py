@@ -25,32 +25,24 @@ from mktows.testing import assert_same_xml
 from mktows.types import LeadKey, LeadKeyRef, ParamsGetLead, ParamsListMObjects
 from mktows_generated import _source
 from tests.conftest import fixture_bytes, requires_shared
-from tests.emulator_support import TIMEOUT, assert_fault, call, fault_of, post, request_bytes, running
+from tests.emulator_support import (
+    ENVELOPE_OPEN,
+    TIMEOUT,
+    assert_fault,
+    call,
+    fault_of,
+    post,
+    request_bytes,
+    running,
+    signed,
+)
 
 GET_LEAD = ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef.EMAIL, key_value="rufus@marketo.com"))
-ENVELOPE_OPEN = (
-    b'<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
-    b'xmlns:ns1="http://www.marketo.com/mktows/">'
-)
 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     yield from running(limits={"max_body_bytes": 64 * 1024})
-
-
-def signed(emulator: Emulator, body: bytes) -> bytes:
-    """An envelope with a valid AuthenticationHeader around an arbitrary body."""
-    header = request_bytes(emulator, "listMObjects", ParamsListMObjects())
-    start = header.index(b"<SOAP-ENV:Header>")
-    end = header.index(b"</SOAP-ENV:Header>") + len(b"</SOAP-ENV:Header>")
-    return (
-        ENVELOPE_OPEN
-        + header[start:end]
-        + b"<SOAP-ENV:Body>"
-        + body
-        + b"</SOAP-ENV:Body></SOAP-ENV:Envelope>"
-    )
 
 
 # --- authentication --------------------------------------------------------------------------------------
@@ -179,21 +171,22 @@ def test_an_unknown_operation_is_20019(emulator: Emulator, body: bytes) -> None:
     ("body", "code"),
     [
         pytest.param(b"", 20012, id="empty-body"),
-        pytest.param(b"<ns1:paramsGetLead/>", 20017, id="missing-leadKey"),
+        pytest.param(b"<ns1:paramsGetLead/>", 20101, id="missing-leadKey"),
+        pytest.param(b"<ns1:paramsGetCampaignsForSource/>", 20017, id="missing-source"),
         pytest.param(
             b"<ns1:paramsGetLead><leadKey><keyType>EMAIL</keyType></leadKey></ns1:paramsGetLead>",
-            20017,
+            20101,
             id="missing-keyValue",
         ),
         pytest.param(
             b"<ns1:paramsGetLead><leadKey><keyType>NAME</keyType><keyValue>x</keyValue></leadKey></ns1:paramsGetLead>",
-            20110,
-            id="bad-enum",
+            20102,
+            id="bad-lead-key-type",
         ),
         pytest.param(
             b"<ns1:paramsGetCustomObjects><objTypeName>RoadShow</objTypeName><batchSize>ten</batchSize>"
             b"<includeAttributes/></ns1:paramsGetCustomObjects>",
-            20110,
+            20114,
             id="bad-integer",
         ),
         pytest.param(

@@ -4,8 +4,9 @@
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
 element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
-if any → latency → decode (20017 for a missing parameter, 20110 for a bad value) → the handler, in one
-database transaction (a documented fault, or 20011 for an unexpected error: never a traceback) → encode.
+if any → latency → decode (a typed codec error becomes its fault: ``failures.decode_fault``) → the handler,
+in one database transaction (a documented fault; 10001 when storage fails, 20011 for any other unexpected
+error: never a traceback) → encode. Where each code is raised: the table in ``failures``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import dataclasses
 import json
 import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +33,7 @@ from mktows.emulator import soap
 from mktows.emulator.auth import authenticate, read_credentials
 from mktows.emulator.calls import CallLog, CallRecord
 from mktows.emulator.config import EmulatorConfig
-from mktows.emulator.failures import ServiceFault
+from mktows.emulator.failures import ServiceFault, decode_fault
 from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
 from mktows.emulator.limits import Limiter
 from mktows.emulator.operations import HANDLERS, Context
@@ -40,7 +42,7 @@ from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
 from mktows.emulator.wsdl import PinnedWsdl
-from mktows.errors import EnumerationValueError, MissingElementError, ProtocolError, ValueTypeError
+from mktows.errors import ProtocolError
 from mktows.operations import XSI_NS, Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
@@ -96,15 +98,6 @@ def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> N
         if no_default and field.metadata.get("nillable") and name not in present:
             missing = etree.SubElement(params_element, name)
             missing.set(f"{{{XSI_NS}}}nil", "true")
-
-
-def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
-    """The fault for a request the codec cannot read as the WSDL says, chosen by the error's type."""
-    if isinstance(error, MissingElementError):
-        return ServiceFault(20017, f"{op.name}: {error}")
-    if isinstance(error, (EnumerationValueError, ValueTypeError)):
-        return ServiceFault(20110, f"{op.name}: {error}")
-    return ServiceFault(20012, f"{op.name}: {error}")
 
 
 class EmulatorApp:
@@ -275,7 +268,7 @@ class EmulatorApp:
             params = getattr(envelope.body, op.params_field)
             codec.check_enumerations(params, etree.QName(op.params_qname).localname, f"{op.name} request")
         except ProtocolError as exc:
-            raise _decode_failure(op, exc) from None
+            raise decode_fault(op.name, exc) from None
         try:
             with self.store.transaction() as conn:
                 ctx = Context(
@@ -288,6 +281,9 @@ class EmulatorApp:
                 return HANDLERS[op.name](ctx, params)
         except ServiceFault:
             raise
+        except sqlite3.Error:
+            LOGGER.exception("emulator: %s: the database failed", op.name)
+            raise ServiceFault(10001, f"{op.name}: the emulator's database failed (see its log)") from None
         except Exception:
             LOGGER.exception("emulator: %s failed unexpectedly", op.name)
             raise ServiceFault(20011, f"{op.name} failed inside the emulator (see its log)") from None
