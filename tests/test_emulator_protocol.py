@@ -4,26 +4,21 @@ oversized bodies), the WSDL, and unexpected errors answered as 20011 without a t
 
 from __future__ import annotations
 
-import hashlib
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from mktows import codec
-from mktows.emulator import Emulator, EmulatorApp, EmulatorConfig
+from mktows.emulator import Emulator
 from mktows.emulator.app import RequestTooLarge, read_body
 from mktows.emulator.operations import HANDLERS
-from mktows.emulator.store import Store
-from mktows.emulator.wsdl import WSDL_DIR_ENV, PinnedWsdl
 from mktows.errors import AuthenticationError, RequestExpiredError, UnsupportedOperationError
 from mktows.testing import assert_same_xml
 from mktows.types import LeadKey, LeadKeyRef, ParamsGetLead, ParamsListMObjects
-from mktows_generated import _source
 from tests.conftest import fixture_bytes, requires_shared
 from tests.emulator_support import (
     ENVELOPE_OPEN,
@@ -287,34 +282,12 @@ def test_other_paths_and_methods(emulator: Emulator) -> None:
     assert requests.get(emulator.endpoint, timeout=TIMEOUT).status_code == 405
 
 
-@requires_shared
-def test_the_pinned_wsdl_is_served(emulator: Emulator) -> None:
+def test_the_wsdl_is_served_for_its_version_only(emulator: Emulator) -> None:
     for query in ("?WSDL", "?wsdl"):
         response = requests.get(emulator.endpoint + query, timeout=TIMEOUT)
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("text/xml")
-        assert hashlib.sha256(response.content).hexdigest() == _source.WSDL_SHA256
+        assert b"<wsdl:definitions" in response.content
     other = requests.get(emulator.base_url + "/soap/mktows/2_3?WSDL", timeout=TIMEOUT)
     assert other.status_code == 404
     assert "2_6" in other.text
-
-
-def test_a_wsdl_with_another_digest_is_not_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / _source.WSDL_FILE).write_bytes(b"<definitions/>")
-    monkeypatch.setenv(WSDL_DIR_ENV, str(tmp_path))
-    pinned = PinnedWsdl.locate()
-    assert pinned.content is None
-    assert "sha256" in pinned.problem
-
-
-def test_an_absent_wsdl_is_a_clear_404() -> None:
-    app = EmulatorApp(
-        EmulatorConfig.default(), Store(), pinned_wsdl=PinnedWsdl("2_6", None, "not found here")
-    )
-    answered: list[str] = []
-    body = app(
-        {"REQUEST_METHOD": "GET", "PATH_INFO": "/soap/mktows/2_6", "QUERY_STRING": "WSDL"},
-        lambda status, headers, exc_info=None: answered.append(status),
-    )
-    assert answered == ["404 Not Found"]
-    assert b"not found here" in b"".join(body)

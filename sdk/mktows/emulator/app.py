@@ -1,5 +1,5 @@
 """The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
-``GET /soap/mktows/<version>?WSDL`` serves the pinned WSDL, ``/_admin/...`` drives fault injection.
+``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...`` drives fault injection.
 
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
-from mktows.emulator.wsdl import PinnedWsdl
+from mktows.emulator.wsdl import VERSION, derived_wsdl
 from mktows.errors import ProtocolError
 from mktows.operations import XSI_NS, Operation
 
@@ -108,8 +108,6 @@ class EmulatorApp:
         config: EmulatorConfig,
         store: Store,
         clock: Callable[[], datetime] | None = None,
-        *,
-        pinned_wsdl: PinnedWsdl | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -117,7 +115,6 @@ class EmulatorApp:
         self.injector = Injector()
         self.limiter = Limiter(config.limits, store, self.clock)
         self.calls = CallLog()
-        self.wsdl = pinned_wsdl or PinnedWsdl.locate()
         self._active = 0
         self._idle = threading.Condition()
         self.closing = False
@@ -337,13 +334,11 @@ class EmulatorApp:
                 "GET serves only ?WSDL; use POST for SOAP calls.",
                 [("Allow", "GET, POST")],
             )
-        if version != self.wsdl.version:
+        if version != VERSION:
             return soap.text_response(
-                404, "Not Found", f"this emulator serves WSDL {self.wsdl.version} only, not {version}\n"
+                404, "Not Found", f"this emulator serves WSDL {VERSION} only, not {version}\n"
             )
-        if self.wsdl.content is None:
-            return soap.text_response(404, "Not Found", f"WSDL not available: {self.wsdl.problem}\n")
-        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], self.wsdl.content)
+        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], derived_wsdl(_own_url(environ)))
 
     def _admin(self, environ: dict[str, Any], route: str, method: str) -> Response:
         def answer(status: int, reason: str, data: Any) -> Response:
@@ -402,6 +397,16 @@ class EmulatorApp:
         )
         if fault_code is not None:
             LOGGER.info("emulator: %s -> fault %s (%s)", op.name if op else "-", fault_code, reason)
+
+
+def _own_url(environ: dict[str, Any]) -> str:
+    """The URL this request came to, without its query: the ``soap:address`` of the WSDL served."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = (
+        environ.get("HTTP_HOST")
+        or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+    )
+    return f"{scheme}://{host}{quote(environ.get('SCRIPT_NAME', '') + environ.get('PATH_INFO', ''))}"
 
 
 def _cut_short(part: bytes) -> Iterator[bytes]:
