@@ -175,3 +175,21 @@ def test_typed_errors_survive_pickling_as_their_class() -> None:
     error = ValueTypeError("x", path="a/b", value="ten", expected=(int,))
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ValueTypeError and str(copy) == "x"
+
+
+@pytest.mark.parametrize("reference", [False, True], ids=["fast", "reference"])
+def test_markup_inside_a_text_value_is_its_text_when_lenient_and_refused_when_strict(reference: bool) -> None:
+    body = (
+        b"<ns1:paramsGetLead><leadKey><keyType>EMAIL</keyType>"
+        b'<keyValue>a <b class="x">bold</b> &amp; <i>it</i> tail</keyValue></leadKey></ns1:paramsGetLead>'
+    )
+    envelope = _decode("getLead", body, False, reference)
+    assert envelope.body.params_get_lead.lead_key.key_value == 'a <b class="x">bold</b> &amp; <i>it</i> tail'
+    with pytest.raises(UnknownElementError) as caught:
+        _decode("getLead", body, True, reference)
+    assert caught.value.path == BODY + "paramsGetLead/leadKey/keyValue/b"
+    typed = b"<ns1:paramsGetCustomObjects><objTypeName>R</objTypeName><batchSize>1<b/></batchSize>"
+    with pytest.raises(UnknownElementError):  # markup in a non-text value is refused in both modes
+        _decode(
+            "getCustomObjects", typed + b"<includeAttributes/></ns1:paramsGetCustomObjects>", False, reference
+        )

@@ -12,6 +12,11 @@
   ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
 
 Unknown elements are ignored unless ``strict=True`` (tests use strict; production stays forward-compatible).
+Lenient decoding also keeps markup found inside a text value (the documented getMObjects response has raw
+HTML elements in an xs:string) as that value's text, serialized; strict decoding refuses it. A document the
+WSDL does not describe raises a typed ``ProtocolError`` naming the element at fault: ``MissingElementError``,
+``UnknownElementError`` (strict), ``EnumerationValueError`` (strict; lenient keeps the text),
+``ValueTypeError``.
 
 Speed: codegen writes a specialised encoder and decoder for every generated class
 (``mktows_generated._fastcodec``); they run first. xsdata's generic serializer and parser are the reference:
@@ -266,9 +271,15 @@ def _bind(element: etree._Element, cls: type[T], strict: bool, what: str, refere
     except MktowsError:
         raise
     except Exception as exc:  # xsdata raises ParserError, ConverterError, ValueError, TypeError...
-        located = _diagnose(element, cls, strict, what, root)
+        repaired: list[str] = []
+        if not strict:
+            element = copy.deepcopy(element)  # repaired in place below; the caller's tree stays as it was
+        located = _diagnose(element, cls, strict, what, root, None if strict else repaired)
         if located is not None:
             raise located from None
+        if repaired:  # markup inside text values became their text: decode the repaired tree
+            _log.debug("%s: kept the markup inside %s as text", what, ", ".join(repaired))
+            return _bind(element, cls, strict, what, reference)
         raise ProtocolError(f"{what} does not match the WSDL: {exc}", path=root) from None
     _check_types(result, strict, what, root)
     return result
@@ -312,11 +323,34 @@ def _declared_class(element: etree._Element, cls: type[Any]) -> type[Any]:
     return XML_CONTEXT.find_subclass(cls, qname) or cls
 
 
+def _markup_as_text(element: etree._Element) -> None:
+    """Replace the child elements of a text value by their serialized markup, the text it stands for.
+
+    Marketo's getMObjects response documents a program token's xs:string ``<value>`` holding raw HTML
+    elements, where the wire carries that HTML escaped: the value is the markup, nothing is lost.
+    """
+    markup = element.text or ""
+    for child in list(element):
+        alone = copy.deepcopy(child)
+        etree.cleanup_namespaces(alone)  # the ancestors' unused declarations are no part of the markup
+        markup += etree.tostring(alone, encoding="unicode", with_tail=True)
+        element.remove(child)
+    element.text = markup
+
+
 def _value_problem(
-    element: etree._Element, var: XmlVar, strict: bool, what: str, path: str
+    element: etree._Element, var: XmlVar, strict: bool, what: str, path: str, repaired: list[str] | None
 ) -> ProtocolError | None:
-    """What is wrong with the text of a simple-typed element, or None (lenient decoding keeps enum text)."""
+    """What is wrong with the text of a simple-typed element, or None (lenient decoding keeps enum text).
+
+    With ``repaired`` (lenient decoding), child elements of a text value become its text and the path is
+    recorded there; strict decoding refuses them.
+    """
     if len(element) and any(isinstance(child.tag, str) for child in element):
+        if repaired is not None and (str in var.types or object in var.types):
+            _markup_as_text(element)
+            repaired.append(path)
+            return None
         child = next(child for child in element if isinstance(child.tag, str))
         child_path = f"{path}/{etree.QName(child).localname}"
         return UnknownElementError(f"{what}: <{child_path}> inside a simple value", path=child_path)
@@ -336,12 +370,18 @@ def _value_problem(
 
 
 def _diagnose(
-    element: etree._Element, cls: type[Any], strict: bool, what: str, path: str
+    element: etree._Element,
+    cls: type[Any],
+    strict: bool,
+    what: str,
+    path: str,
+    repaired: list[str] | None = None,
 ) -> ProtocolError | None:
     """The first place, in document order, where ``element`` does not fit the generated class ``cls``: an
     unknown element (strict only), a bad value, a missing required element; None when nothing is found.
 
-    Run only after xsdata's parser failed, to say where and why as a typed error.
+    Run only after xsdata's parser failed, to say where and why as a typed error. With ``repaired``, markup
+    inside text values is turned into their text on the way (see ``_value_problem``).
     """
     meta = XML_CONTEXT.build(cls)
     present: set[str] = set()
@@ -358,9 +398,9 @@ def _diagnose(
         if _is_nil(child):
             continue
         if var.clazz is not None:
-            found = _diagnose(child, _declared_class(child, var.clazz), strict, what, child_path)
+            found = _diagnose(child, _declared_class(child, var.clazz), strict, what, child_path, repaired)
         else:
-            found = _value_problem(child, var, strict, what, child_path)
+            found = _value_problem(child, var, strict, what, child_path, repaired)
         if found is not None:
             return found
     required = _schema_required(meta.clazz)
