@@ -9,7 +9,8 @@ directives added, which is left out).
 ``python -m codegen diff`` finds the result equal to the pinned WSDL. Its ``soap:address`` is the URL the
 request came to, so tools that follow the WSDL call the emulator, not Marketo's retired host.
 
-The names Marketo's file gives the portType, binding, service and port are kept; message and part names,
+Marketo's pinned file is never served, even where ../shared holds it: one behaviour, installed or not, and
+the address always right. The names Marketo's file gives the portType, binding, service and port are kept; message and part names,
 the order of the schema's declarations and the documentation text are the emulator's own.
 """
 
