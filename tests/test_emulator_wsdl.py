@@ -166,3 +166,28 @@ def test_zeep_follows_the_served_wsdl_to_the_emulator(emulator: Emulator) -> Non
     result = client.service.listMObjects(_soapheaders=[header])
     assert "Opportunity" in result  # zeep unwraps successListMObjects/result/objects
     assert emulator.calls[-1].operation == "listMObjects" and emulator.calls[-1].http_status == 200
+
+
+@requires_shared
+@pytest.mark.slow
+def test_the_derivation_holds_for_another_version(tmp_path: Path) -> None:
+    """Generated from 2_7-derived (xs:long ids the Python types cannot show), the package derives that WSDL."""
+    generated = tmp_path / "generated"
+    run = [sys.executable, "-m", "codegen", "generate", "--version", "2_7-derived", "--out", str(generated)]
+    subprocess.run(run, cwd=REPO, capture_output=True, text=True, timeout=300, check=True)
+    served = tmp_path / "served.wsdl"
+    derive = (
+        f"from mktows.emulator.wsdl import derived_wsdl; open({str(served)!r}, 'wb').write(derived_wsdl('x'))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(generated), str(REPO)])}
+    subprocess.run([sys.executable, "-c", derive], cwd=tmp_path, env=env, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "diff", "--format", "json", "2_7-derived", str(served)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout)["changes"] == []
+    assert b'name="id" type="xs:long"' in served.read_bytes()
