@@ -32,6 +32,7 @@ import dataclasses
 import functools
 import logging
 import os
+from collections import deque
 from collections.abc import Iterator
 from enum import Enum
 from typing import Any, TypeVar
@@ -418,9 +419,9 @@ def _check_types(obj: Any, strict: bool, what: str, root: str) -> None:
     cannot convert (``<leadId>abc</leadId>``) with only a warning. Lenient decoding keeps an unknown
     enumeration value as its text (a newer service may add values); strict decoding refuses that too.
     """
-    pending: list[tuple[Any, str]] = [(obj, root)]
+    pending: deque[tuple[Any, str]] = deque([(obj, root)])
     while pending:
-        current, path = pending.pop(0)
+        current, path = pending.popleft()  # breadth first: the shallowest bad value is reported
         for var in XML_CONTEXT.build(type(current)).get_all_vars():
             value = getattr(current, var.name)
             where = f"{path}/{var.local_name}"
