@@ -14,6 +14,7 @@ from pathlib import Path
 
 from codegen.directives import apply_directives
 from codegen.docs import DocPages
+from codegen.facts import render_facts
 from codegen.fastcodec import write_module as write_fastcodec
 from codegen.lock import REPO_ROOT, WsdlVersion
 from codegen.names import alias_map, render_module
@@ -107,6 +108,8 @@ def generate_into(target_root: Path, version: WsdlVersion, wsdl_path: Path, docs
         (package_dir / "wsdl_names.py").write_text(render_module(aliases, PACKAGE, MODULE), encoding="utf-8")
         write_fastcodec(package_dir, PACKAGE, MODULE)
         write_operation_layer(package_dir, PACKAGE, MODULE, aliases, docs, version.name)
+        facts = render_facts(wsdl_path.read_bytes(), patched.read_bytes(), package_dir / f"{MODULE}.py")
+        (package_dir / "_wsdl_facts.py").write_text(facts, encoding="utf-8")
         header = _header(version, pins)
         for module in sorted(package_dir.glob("*.py")):
             module.write_text(header + module.read_text(encoding="utf-8"), encoding="utf-8")

@@ -83,9 +83,11 @@ def locate(version: WsdlVersion, explicit: Path | None = None) -> Path:
 
 
 def resolve(spec: str, lock: Lock) -> tuple[str, Path]:
-    """Resolve a version name or a path to ``(label, verified path)``.
+    """Resolve a version name or a path to ``(label, path)`` for ``codegen diff``.
 
-    A path must still match one of the pinned versions: codegen only reads WSDLs the lock knows.
+    A version name is located and verified against the lock. A path that matches a pinned version is labelled
+    with that version; any other file (a WSDL an endpoint serves, one from your own instance) is labelled
+    "(not pinned)": diff only reads it, while generation still accepts pinned files only (``locate``).
     """
     if spec in lock.versions:
         return spec, locate(lock.versions[spec])
@@ -96,4 +98,4 @@ def resolve(spec: str, lock: Lock) -> tuple[str, Path]:
     for version in lock.versions.values():
         if version.sha256 == actual:
             return version.name, path
-    raise WsdlError(f"{path}: sha256 {actual} matches no version in {LOCK_FILE.name}; refusing to use it")
+    return f"{path.name} (not pinned)", path

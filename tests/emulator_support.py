@@ -16,7 +16,7 @@ from mktows import codec, operations, signing
 from mktows.emulator import Emulator
 from mktows.errors import SoapFault
 from mktows.operations import MKTOWS_NS, SOAP_ENV_NS
-from mktows.types import AuthenticationHeader
+from mktows.types import AuthenticationHeader, ParamsListMObjects
 
 TIMEOUT = 10
 
@@ -47,6 +47,26 @@ def request_bytes(
     if context_header is not None:
         headers.append(context_header)
     return codec.encode(op.request(params, headers))
+
+
+ENVELOPE_OPEN = (
+    b'<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+    b'xmlns:ns1="http://www.marketo.com/mktows/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+)
+
+
+def signed(emulator: Emulator, body: bytes, **options: Any) -> bytes:
+    """An envelope with a valid AuthenticationHeader around an arbitrary body."""
+    header = request_bytes(emulator, "listMObjects", ParamsListMObjects(), **options)
+    start = header.index(b"<SOAP-ENV:Header>")
+    end = header.index(b"</SOAP-ENV:Header>") + len(b"</SOAP-ENV:Header>")
+    return (
+        ENVELOPE_OPEN
+        + header[start:end]
+        + b"<SOAP-ENV:Body>"
+        + body
+        + b"</SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
 
 
 def post(emulator: Emulator, data: bytes, **headers: str) -> requests.Response:

@@ -225,3 +225,22 @@ def test_diff_accepts_paths_and_renders_text_and_markdown(capsys: pytest.Capture
 
 def test_same_wsdl_has_no_changes(capsys: pytest.CaptureFixture[str]) -> None:
     assert _diff_json(capsys, "2_6", "2_6") == []
+
+
+def test_wsdl_facts_refuse_a_directive_that_does_more_than_add() -> None:
+    from codegen.facts import DirectiveError, render_facts
+
+    original = (WSDL_DIR / "mktows-2_6.wsdl").read_bytes()
+    narrowed = original.replace(b'<xs:enumeration value="SFDCOPPTYID"/>', b"", 1)
+    assert narrowed != original
+    models = GENERATED_ROOT / PACKAGE / "models.py"
+    with pytest.raises(DirectiveError, match="SFDCOPPTYID"):
+        render_facts(original, narrowed, models)
+    assert "ADDED_TYPES = ()" in render_facts(original, original, models)
+
+
+def test_diff_reads_an_unpinned_file_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "served.wsdl"
+    copy.write_bytes((WSDL_DIR / "mktows-2_6.wsdl").read_bytes().replace(b"000-hwq-023", b"127.0.0.1", 1))
+    assert main(["diff", "2_6", str(copy)]) == 0
+    assert "served.wsdl (not pinned): 0 changes" in capsys.readouterr().out

@@ -20,7 +20,8 @@ def test_the_fixture_serves_and_shows_its_state(mktows_emulator: EmulatorHandle)
     assert mktows_emulator.encryption_key == "27272727aa"
     assert mktows_emulator.state.custom_object("RoadShow", MKTOID="1090177", rid="rid1") is not None
     wsdl = requests.get(mktows_emulator.endpoint + "?WSDL", timeout=TIMEOUT)
-    assert wsdl.status_code in (200, 404)  # 404 only where ../shared (the pinned WSDL) is absent
+    assert wsdl.status_code == 200
+    assert f'location="{mktows_emulator.endpoint}"'.encode() in wsdl.content
 
 
 def test_the_fixture_client_syncs_custom_objects(mktows_emulator: EmulatorHandle) -> None:

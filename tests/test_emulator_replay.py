@@ -77,7 +77,6 @@ def emulator() -> Iterator[Emulator]:
 UNDECODABLE_RESPONSES = {
     "getLeadChanges": "the documented response is malformed (an unescaped <unknown> in an attrValue)",
     "getChannels": "the documented response is truncated (malformed)",
-    "getMObjects": "the documented response holds raw HTML elements inside a token's xs:string <value>",
 }
 
 

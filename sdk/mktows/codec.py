@@ -12,6 +12,11 @@
   ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
 
 Unknown elements are ignored unless ``strict=True`` (tests use strict; production stays forward-compatible).
+Lenient decoding also keeps markup found inside a text value (the documented getMObjects response has raw
+HTML elements in an xs:string) as that value's text, serialized; strict decoding refuses it. A document the
+WSDL does not describe raises a typed ``ProtocolError`` naming the element at fault: ``MissingElementError``,
+``UnknownElementError`` (strict), ``EnumerationValueError`` (strict; lenient keeps the text),
+``ValueTypeError``.
 
 Speed: codegen writes a specialised encoder and decoder for every generated class
 (``mktows_generated._fastcodec``); they run first. xsdata's generic serializer and parser are the reference:
@@ -22,15 +27,18 @@ give the same bytes, objects and errors.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import logging
 import os
+from collections import deque
 from collections.abc import Iterator
 from enum import Enum
 from typing import Any, TypeVar
 
 from lxml import etree
+from xsdata.formats.converter import converter
 from xsdata.formats.dataclass.models.elements import XmlMeta, XmlVar
 from xsdata.formats.dataclass.parsers import XmlParser
 from xsdata.formats.dataclass.parsers.config import ParserConfig
@@ -43,7 +51,16 @@ from xsdata.formats.dataclass.serializers.config import SerializerConfig
 from xsdata.formats.dataclass.serializers.mixins import EventIterator
 
 from mktows import operations
-from mktows.errors import MktowsError, ProtocolError, SoapFault, fault_for
+from mktows.errors import (
+    EnumerationValueError,
+    MissingElementError,
+    MktowsError,
+    ProtocolError,
+    SoapFault,
+    UnknownElementError,
+    ValueTypeError,
+    fault_for,
+)
 from mktows.operations import SOAP_ENV_NS, XML_CONTEXT, XSI_NS, Operation
 from mktows_generated import _fastcodec as _fast
 
@@ -239,48 +256,238 @@ _NIL_WITH_CONTENT = etree.XPath(
 
 
 def _bind(element: etree._Element, cls: type[T], strict: bool, what: str, reference: bool = False) -> T:
+    root = etree.QName(element).localname
     if strict:  # xsdata drops the content of a nil element with only a log line; strict decoding refuses it
         nilled = _NIL_WITH_CONTENT(element)
         if isinstance(nilled, list) and nilled:
             tag = etree.QName(nilled[0]).localname  # type: ignore[arg-type]
-            raise ProtocolError(f'{what}: <{tag}> is xsi:nil="true" but has content')
+            raise ProtocolError(f'{what}: <{tag}> is xsi:nil="true" but has content', path=tag)
     if FAST_PATH and not reference:
         try:
             return _fast.decode(cls, element)
         except Exception as exc:  # anything unusual: the reference parser decides (and reports errors)
             _declined("decode", cls, exc)
-    try:
-        result = _xml_parser(strict).parse(element, cls)
+    try:  # xsdata's handler empties each element it has read: parse a copy, keep the tree to diagnose
+        result = _xml_parser(strict).parse(copy.deepcopy(element), cls)
     except MktowsError:
         raise
     except Exception as exc:  # xsdata raises ParserError, ConverterError, ValueError, TypeError...
-        raise ProtocolError(f"{what} does not match the WSDL: {exc}") from None
-    _check_types(result, strict, what)
+        repaired: list[str] = []
+        if not strict:
+            element = copy.deepcopy(element)  # repaired in place below; the caller's tree stays as it was
+        located = _diagnose(element, cls, strict, what, root, None if strict else repaired)
+        if located is not None:
+            raise located from None
+        if repaired:  # markup inside text values became their text: decode the repaired tree
+            _log.debug("%s: kept the markup inside %s as text", what, ", ".join(repaired))
+            return _bind(element, cls, strict, what, reference)
+        raise ProtocolError(f"{what} does not match the WSDL: {exc}", path=root) from None
+    _check_types(result, strict, what, root)
     return result
 
 
-def _check_types(obj: Any, strict: bool, what: str) -> None:
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+def _enumeration_error(what: str, path: str, value: str, enumeration: type[Any]) -> EnumerationValueError:
+    return EnumerationValueError(
+        f"{what}: <{path}> holds {_shown(value)}, not a value of {enumeration.__name__}",
+        path=path,
+        value=value[:80],
+        enumeration=enumeration,
+    )
+
+
+def _type_error(what: str, path: str, value: object, types: tuple[type[Any], ...]) -> ValueTypeError:
+    return ValueTypeError(
+        f"{what}: <{path}> holds {_shown(value)}, not a valid value",
+        path=path,
+        value=str(value)[:80],
+        expected=types,
+    )
+
+
+def _is_nil(element: etree._Element) -> bool:
+    return element.get(f"{{{XSI_NS}}}nil") in ("true", "1")
+
+
+def _declared_class(element: etree._Element, cls: type[Any]) -> type[Any]:
+    """The class an ``xsi:type`` attribute names (a subclass of ``cls``), else ``cls``."""
+    xsi_type = element.get(f"{{{XSI_NS}}}type")
+    if not xsi_type:
+        return cls
+    prefix, _, local = xsi_type.rpartition(":")
+    namespace = element.nsmap.get(prefix or None)
+    qname = f"{{{namespace}}}{local}" if namespace else local
+    return XML_CONTEXT.find_subclass(cls, qname) or cls
+
+
+def _markup_as_text(element: etree._Element) -> None:
+    """Replace the child elements of a text value by their serialized markup, the text it stands for.
+
+    Marketo's getMObjects response documents a program token's xs:string ``<value>`` holding raw HTML
+    elements, where the wire carries that HTML escaped: the value is the markup, nothing is lost.
+    """
+    markup = element.text or ""
+    for child in list(element):
+        alone = copy.deepcopy(child)
+        etree.cleanup_namespaces(alone)  # the ancestors' unused declarations are no part of the markup
+        markup += etree.tostring(alone, encoding="unicode", with_tail=True)
+        element.remove(child)
+    element.text = markup
+
+
+def _value_problem(
+    element: etree._Element, var: XmlVar, strict: bool, what: str, path: str, repaired: list[str] | None
+) -> ProtocolError | None:
+    """What is wrong with the text of a simple-typed element, or None (lenient decoding keeps enum text).
+
+    With ``repaired`` (lenient decoding), child elements of a text value become its text and the path is
+    recorded there; strict decoding refuses them.
+    """
+    if len(element) and any(isinstance(child.tag, str) for child in element):
+        if repaired is not None and (str in var.types or object in var.types):
+            _markup_as_text(element)
+            repaired.append(path)
+            return None
+        child = next(child for child in element if isinstance(child.tag, str))
+        child_path = f"{path}/{etree.QName(child).localname}"
+        return UnknownElementError(f"{what}: <{child_path}> inside a simple value", path=child_path)
+    if object in var.types:
+        return None
+    text = element.text or ""
+    try:
+        converter.deserialize(text, var.types, format=var.format)
+    except Exception:
+        enums = [t for t in var.types if isinstance(t, type) and issubclass(t, Enum)]
+        if enums and len(enums) == len(var.types):
+            return _enumeration_error(what, path, text, enums[0]) if strict or not text else None
+        if var.types == (str,) or (not text and var.nillable):
+            return None
+        return _type_error(what, path, text, tuple(var.types))
+    return None
+
+
+def _diagnose(
+    element: etree._Element,
+    cls: type[Any],
+    strict: bool,
+    what: str,
+    path: str,
+    repaired: list[str] | None = None,
+) -> ProtocolError | None:
+    """The first place, in document order, where ``element`` does not fit the generated class ``cls``: an
+    unknown element (strict only), a bad value, a missing required element; None when nothing is found.
+
+    Run only after xsdata's parser failed, to say where and why as a typed error. With ``repaired``, markup
+    inside text values is turned into their text on the way (see ``_value_problem``).
+    """
+    meta = XML_CONTEXT.build(cls)
+    present: set[str] = set()
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        child_path = f"{path}/{etree.QName(child).localname}"
+        var = next(meta.find_children(str(child.tag)), None)
+        if var is None:
+            if strict:
+                return UnknownElementError(f"{what}: <{child_path}> is not in the WSDL", path=child_path)
+            continue
+        present.add(var.name)
+        if _is_nil(child):
+            continue
+        if var.clazz is not None:
+            found = _diagnose(child, _declared_class(child, var.clazz), strict, what, child_path, repaired)
+        else:
+            found = _value_problem(child, var, strict, what, child_path, repaired)
+        if found is not None:
+            return found
+    required = _schema_required(meta.clazz)
+    for var in meta.get_element_vars():
+        if var.name in required and var.name not in present:
+            missing = f"{path}/{var.local_name}"
+            return MissingElementError(f"{what}: <{missing}> is required but missing", path=missing)
+    return None
+
+
+def _check_types(obj: Any, strict: bool, what: str, root: str) -> None:
     """Refuse raw text that xsdata's parser leaves in a typed field.
 
     It binds ``""`` for an empty non-string element (``<success></success>``) and keeps the text of a value it
     cannot convert (``<leadId>abc</leadId>``) with only a warning. Lenient decoding keeps an unknown
     enumeration value as its text (a newer service may add values); strict decoding refuses that too.
     """
-    pending: list[Any] = [obj]
+    pending: deque[tuple[Any, str]] = deque([(obj, root)])
     while pending:
-        current = pending.pop()
+        current, path = pending.popleft()  # breadth first: the shallowest bad value is reported
         for var in XML_CONTEXT.build(type(current)).get_all_vars():
             value = getattr(current, var.name)
+            where = f"{path}/{var.local_name}"
             for item in value if var.list_element else (value,):
                 if item is None:
                     continue
                 if var.clazz is not None:
-                    pending.append(item)
+                    pending.append((item, where))
                 elif not (object in var.types or isinstance(item, tuple(var.types))):
-                    enum_text = isinstance(item, str) and item and all(issubclass(t, Enum) for t in var.types)
-                    if strict or not enum_text:
-                        shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:40] + "..."
-                        raise ProtocolError(f"{what}: <{var.local_name}> holds {shown}, not a valid value")
+                    enums = [t for t in var.types if isinstance(t, type) and issubclass(t, Enum)]
+                    if enums and len(enums) == len(var.types) and isinstance(item, str):
+                        if strict or not item:
+                            raise _enumeration_error(what, where, item, enums[0])
+                        continue
+                    raise _type_error(what, where, item, tuple(var.types))
+
+
+EnumPlan = tuple[tuple[str, str, tuple[type[Enum], ...], bool], ...]
+_ENUM_PLANS: dict[type[object], EnumPlan] = {}
+
+
+def _enum_plan(cls: type[object]) -> EnumPlan:
+    """For a generated class: (attribute, element name, its enumeration types, whether the value is an object
+    to look into) for each field that is or may contain an enumeration; empty when none can. Cached."""
+    cached = _ENUM_PLANS.get(cls)
+    if cached is not None:
+        return cached
+    plan = []
+    for var in XML_CONTEXT.build(cls).get_all_vars():
+        types = tuple(var.types)
+        enums = tuple(t for t in types if isinstance(t, type) and issubclass(t, Enum))
+        if enums and len(enums) == len(types):
+            plan.append((var.name, var.local_name, enums, False))
+        elif var.clazz is not None and _may_hold_enum(var.clazz, frozenset({cls})):
+            plan.append((var.name, var.local_name, (), True))
+    _ENUM_PLANS[cls] = tuple(plan)
+    return _ENUM_PLANS[cls]
+
+
+def _may_hold_enum(cls: type[Any], seen: frozenset[type[Any]]) -> bool:
+    if cls in seen or not dataclasses.is_dataclass(cls):
+        return False
+    for var in XML_CONTEXT.build(cls).get_all_vars():
+        if any(isinstance(t, type) and issubclass(t, Enum) for t in var.types):
+            return True
+        if var.clazz is not None and _may_hold_enum(var.clazz, seen | {cls}):
+            return True
+    return any(_may_hold_enum(sub, seen | {cls}) for sub in cls.__subclasses__())
+
+
+def check_enumerations(obj: Any, path: str = "", what: str = "") -> None:
+    """Raise ``EnumerationValueError`` where a leniently decoded object holds text outside an enumeration.
+
+    Lenient decoding keeps such text on purpose (a client must survive a newer service's values); a service
+    (the emulator) must refuse it. ``path`` is the element name of ``obj`` (``paramsGetLead``).
+    """
+    for name, local_name, enums, nested in _enum_plan(type(obj)):
+        value = getattr(obj, name, None)
+        where = f"{path}/{local_name}" if path else local_name
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if not nested and not isinstance(item, enums):
+                raise _enumeration_error(what or "request", where, str(item), enums[0])
+            if nested and dataclasses.is_dataclass(item):
+                check_enumerations(item, where, what)
 
 
 def _body_child(root: etree._Element) -> etree._Element:

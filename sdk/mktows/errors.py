@@ -53,7 +53,62 @@ class HTTPStatusError(MktowsError):
 
 
 class ProtocolError(MktowsError):
-    """Malformed, unsafe or unexpected XML: not well-formed, a DTD or entity, the wrong element, too large."""
+    """Malformed, unsafe or unexpected XML: not well-formed, a DTD or entity, the wrong element, too large.
+
+    ``path`` names the element at fault when one is known (``paramsGetLead/leadKey/keyType``), else "".
+    The subclasses below say what is wrong with a document that is well-formed XML but not what the WSDL
+    declares, so a caller (the emulator choosing a fault code) never has to read the message.
+    """
+
+    def __init__(self, message: str, *, path: str = "", operation: str | None = None) -> None:
+        super().__init__(message, operation=operation)
+        self.path = path
+
+
+class MissingElementError(ProtocolError):
+    """A required element (minOccurs 1 in the WSDL) is absent; ``path`` names the missing element."""
+
+
+class UnknownElementError(ProtocolError):
+    """An element the WSDL does not declare at that place (refused by strict decoding only)."""
+
+
+class EnumerationValueError(ProtocolError):
+    """A value outside its WSDL enumeration: ``value`` (the text) and ``enumeration`` (the generated Enum class).
+
+    Lenient decoding keeps such text (a newer service may add values); strict decoding refuses it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        value: str = "",
+        enumeration: type[Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, operation=operation)
+        self.value = value
+        self.enumeration = enumeration
+
+
+class ValueTypeError(ProtocolError):
+    """A value that is not of its element's XSD type (``ten`` for an xs:int, ``maybe`` for an xs:boolean):
+    ``value`` (the text, shortened) and ``expected`` (the Python types the element takes)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        value: str = "",
+        expected: tuple[type[Any], ...] = (),
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, operation=operation)
+        self.value = value
+        self.expected = expected
 
 
 class SoapFault(MktowsError):

@@ -17,8 +17,12 @@ from mktows_generated import _source
 from mktows_generated.operations import *  # noqa: F403 - the table, Operation, Operations, one constant each
 from mktows_generated.operations import OPERATIONS, Operation
 
-SUPPORTED_WSDL_VERSIONS = ("2_6",)
-"""WSDL versions whose generated code the SDK runs on: its batching, paging and emulator follow 2_6's types."""
+SUPPORTED_WSDL_VERSIONS = ("2_6", "2_7-derived")
+"""WSDL versions whose generated code the SDK runs on: its batching, paging and emulator follow 2_6's types.
+
+2_7-derived differs from 2_6 only in ids typed ``xs:long`` where 2_6 has ``xs:int``: the Python types are the
+same ``int``, so the hand-written layer runs on it unchanged.
+"""
 
 
 class UnsupportedWsdlError(ImportError):

@@ -1,11 +1,12 @@
 """The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
-``GET /soap/mktows/<version>?WSDL`` serves the pinned WSDL, ``/_admin/...`` drives fault injection.
+``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...`` drives fault injection.
 
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
 element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
-if any → latency → decode (20017 for a missing parameter, 20110 for a bad value) → the handler, in one
-database transaction (a documented fault, or 20011 for an unexpected error: never a traceback) → encode.
+if any → latency → decode (a typed codec error becomes its fault: ``failures.decode_fault``) → the handler,
+in one database transaction (a documented fault; 10001 when storage fails, 20011 for any other unexpected
+error: never a traceback) → encode. Where each code is raised: the table in ``failures``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import dataclasses
 import json
 import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from enum import Enum
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from lxml import etree
 
@@ -31,7 +32,7 @@ from mktows.emulator import soap
 from mktows.emulator.auth import authenticate, read_credentials
 from mktows.emulator.calls import CallLog, CallRecord
 from mktows.emulator.config import EmulatorConfig
-from mktows.emulator.failures import ServiceFault
+from mktows.emulator.failures import ServiceFault, decode_fault
 from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
 from mktows.emulator.limits import Limiter
 from mktows.emulator.operations import HANDLERS, Context
@@ -39,9 +40,9 @@ from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
-from mktows.emulator.wsdl import PinnedWsdl
+from mktows.emulator.wsdl import VERSION, derived_wsdl
 from mktows.errors import ProtocolError
-from mktows.operations import XML_CONTEXT, XSI_NS, Operation
+from mktows.operations import XSI_NS, Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
 
@@ -85,59 +86,6 @@ def read_body(environ: dict[str, Any], cap: int) -> bytes:
     return b"".join(parts)
 
 
-EnumPlan = tuple[tuple[str, str, tuple[type[Enum], ...], bool], ...]
-_ENUM_PLANS: dict[type[object], EnumPlan] = {}
-
-
-def _enum_plan(cls: type[object]) -> EnumPlan:
-    """For a generated class: (attribute, element name, its enumeration types, whether the value is an object
-    to look into) for each field that is or may contain an enumeration; empty when none can. Cached."""
-    cached = _ENUM_PLANS.get(cls)
-    if cached is not None:
-        return cached
-    plan = []
-    for var in XML_CONTEXT.build(cls).get_all_vars():
-        types = tuple(var.types)
-        enums = tuple(t for t in types if isinstance(t, type) and issubclass(t, Enum))
-        if enums and len(enums) == len(types):
-            plan.append((var.name, var.local_name, enums, False))
-        elif var.clazz is not None and _may_hold_enum(var.clazz, frozenset({cls})):
-            plan.append((var.name, var.local_name, (), True))
-    _ENUM_PLANS[cls] = tuple(plan)
-    return _ENUM_PLANS[cls]
-
-
-def _may_hold_enum(cls: type[Any], seen: frozenset[type[Any]]) -> bool:
-    if cls in seen or not dataclasses.is_dataclass(cls):
-        return False
-    for var in XML_CONTEXT.build(cls).get_all_vars():
-        if any(isinstance(t, type) and issubclass(t, Enum) for t in var.types):
-            return True
-        if var.clazz is not None and _may_hold_enum(var.clazz, seen | {cls}):
-            return True
-    return any(_may_hold_enum(sub, seen | {cls}) for sub in cls.__subclasses__())
-
-
-def unknown_enumeration(obj: Any, path: str = "") -> str | None:
-    """Where a decoded request holds an enumeration value the WSDL does not list. The codec's lenient decode
-    keeps such text on purpose (a client must survive a newer service's values); a service must refuse it."""
-    cls: type[object] = type(obj)
-    for name, local_name, enums, nested in _enum_plan(cls):
-        value = getattr(obj, name, None)
-        for item in value if isinstance(value, list) else [value]:
-            if item is None:
-                continue
-            where = f"{path}/{local_name}"
-            if not nested and not isinstance(item, enums):
-                choices = ", ".join(str(member.value) for member in enums[0])
-                return f"{where}: {str(item)[:80]!r} is not one of {choices}"
-            if nested and dataclasses.is_dataclass(item):
-                found = unknown_enumeration(item, where)
-                if found:
-                    return found
-    return None
-
-
 def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> None:
     """Add ``xsi:nil`` for required-but-nillable children of the params element that a request leaves out
     (importToList's ``campaignName``: nillable with minOccurs 1 in the WSDL, "Optional" in importtolist.md, and
@@ -151,15 +99,6 @@ def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> N
             missing.set(f"{{{XSI_NS}}}nil", "true")
 
 
-def _decode_failure(op: Operation, error: ProtocolError) -> ServiceFault:
-    text = str(error)
-    if "missing" in text.lower() or "required" in text.lower():
-        return ServiceFault(20017, f"{op.name}: {text}")
-    if "not a valid value" in text or "convert" in text.lower():
-        return ServiceFault(20110, f"{op.name}: {text}")
-    return ServiceFault(20012, f"{op.name}: {text}")
-
-
 class EmulatorApp:
     """The WSGI callable. Thread-safe: the server calls it from many threads at once."""
 
@@ -168,8 +107,6 @@ class EmulatorApp:
         config: EmulatorConfig,
         store: Store,
         clock: Callable[[], datetime] | None = None,
-        *,
-        pinned_wsdl: PinnedWsdl | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -177,7 +114,6 @@ class EmulatorApp:
         self.injector = Injector()
         self.limiter = Limiter(config.limits, store, self.clock)
         self.calls = CallLog()
-        self.wsdl = pinned_wsdl or PinnedWsdl.locate()
         self._active = 0
         self._idle = threading.Condition()
         self.closing = False
@@ -325,12 +261,10 @@ class EmulatorApp:
         params_element = copy.deepcopy(original)
         try:
             envelope = codec.decode_request(op, root)
+            params = op.params_of(envelope)
+            codec.check_enumerations(params, etree.QName(op.params_qname).localname, f"{op.name} request")
         except ProtocolError as exc:
-            raise _decode_failure(op, exc) from None
-        params = op.params_of(envelope)
-        bad = unknown_enumeration(params)
-        if bad:
-            raise ServiceFault(20110, f"{op.name}: {bad}")
+            raise decode_fault(op.name, exc) from None
         try:
             with self.store.transaction() as conn:
                 ctx = Context(
@@ -343,6 +277,9 @@ class EmulatorApp:
                 return HANDLERS[op.name](ctx, params)
         except ServiceFault:
             raise
+        except sqlite3.Error:
+            LOGGER.exception("emulator: %s: the database failed", op.name)
+            raise ServiceFault(10001, f"{op.name}: the emulator's database failed (see its log)") from None
         except Exception:
             LOGGER.exception("emulator: %s failed unexpectedly", op.name)
             raise ServiceFault(20011, f"{op.name} failed inside the emulator (see its log)") from None
@@ -396,13 +333,11 @@ class EmulatorApp:
                 "GET serves only ?WSDL; use POST for SOAP calls.",
                 [("Allow", "GET, POST")],
             )
-        if version != self.wsdl.version:
+        if version != VERSION:
             return soap.text_response(
-                404, "Not Found", f"this emulator serves WSDL {self.wsdl.version} only, not {version}\n"
+                404, "Not Found", f"this emulator serves WSDL {VERSION} only, not {version}\n"
             )
-        if self.wsdl.content is None:
-            return soap.text_response(404, "Not Found", f"WSDL not available: {self.wsdl.problem}\n")
-        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], self.wsdl.content)
+        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], derived_wsdl(_own_url(environ)))
 
     def _admin(self, environ: dict[str, Any], route: str, method: str) -> Response:
         def answer(status: int, reason: str, data: Any) -> Response:
@@ -461,6 +396,16 @@ class EmulatorApp:
         )
         if fault_code is not None:
             LOGGER.info("emulator: %s -> fault %s (%s)", op.name if op else "-", fault_code, reason)
+
+
+def _own_url(environ: dict[str, Any]) -> str:
+    """The URL this request came to, without its query: the ``soap:address`` of the WSDL served."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = (
+        environ.get("HTTP_HOST")
+        or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+    )
+    return f"{scheme}://{host}{quote(environ.get('SCRIPT_NAME', '') + environ.get('PATH_INFO', ''))}"
 
 
 def _cut_short(part: bytes) -> Iterator[bytes]:

@@ -1,6 +1,7 @@
 """Authentication as Marketo did it: the ``AuthenticationHeader``'s HMAC-SHA1 signature checked against the
-configured users (20014 on a missing header, unknown user or bad signature), and a freshness window on
-``requestTimestamp`` (20016 when it is further than the window from the emulator's clock, either way).
+configured users (20014 on a missing header, unknown user or bad signature; 20013 for a user configured
+``blocked``), and a freshness window on ``requestTimestamp`` (20016 when it is further than the window from
+the emulator's clock, either way).
 
 A request with no header at all is 20014, not 20017: the docs define 20014 as "Client did not provide valid
 credentials", and no credentials are not valid credentials.
@@ -54,6 +55,8 @@ def authenticate(credentials: Credentials, config: EmulatorConfig, now: datetime
         raise ServiceFault(20014, "unknown mktowsUserId")
     if not signing.verify(user.encryption_key, credentials.timestamp, user.user_id, credentials.signature):
         raise ServiceFault(20014, "requestSignature does not match requestTimestamp + mktowsUserId")
+    if user.blocked:
+        raise ServiceFault(20013, f"user {user.user_id} is blocked from API access (configured blocked)")
     try:
         moment = signing.parse_timestamp(credentials.timestamp)
     except ValueError:

@@ -7,7 +7,7 @@ immutable ``EmulatorConfig``. ``EmulatorConfig.from_mapping`` does the same for 
 ```toml
 [[users]]                      # replaces the default users
 user_id = "ci_user_1"
-encryption_key = "ci-key-0001"
+encryption_key = "ci-key-0001"           # blocked = true answers 20013 Access Denied
 
 [[custom_object_types]]        # replaces the default RoadShow type
 name = "Car"
@@ -59,6 +59,7 @@ class User:
 
     user_id: str
     encryption_key: str = field(repr=False)
+    blocked: bool = False  # answered 20013 Access Denied after a valid signature
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,13 @@ def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _flag(entry: Mapping[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false")
+    return value
+
+
 def _field_defs(raw: Any, where: str) -> tuple[FieldDef, ...]:
     if not isinstance(raw, list):
         raise ConfigError(f"{where} must be a list of fields")
@@ -385,6 +393,7 @@ def _parse(data: Mapping[str, Any]) -> EmulatorConfig:
             User(
                 user_id=_text(entry, "user_id", f"users[{index}]"),
                 encryption_key=_text(entry, "encryption_key", f"users[{index}]"),
+                blocked=_flag(entry, "blocked", f"users[{index}]"),
             )
         )
     workspaces = data["workspaces"]

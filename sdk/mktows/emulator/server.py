@@ -27,7 +27,7 @@ from mktows.emulator.config import EmulatorConfig, Settings
 from mktows.emulator.faults import DropConnection, Injection, make_injection
 from mktows.emulator.state import StateView
 from mktows.emulator.store import Store
-from mktows.emulator.wsdl import PinnedWsdl
+from mktows.emulator.wsdl import VERSION as DEFAULT_VERSION
 
 LOGGER = logging.getLogger("mktows.emulator")
 
@@ -36,7 +36,6 @@ _wasyncore: Any = importlib.import_module("waitress.wasyncore")
 _channel: Any = importlib.import_module("waitress.channel")
 _waitress_server: Any = importlib.import_module("waitress.server")
 ClientDisconnected: type[Exception] = _channel.ClientDisconnected
-DEFAULT_VERSION = PinnedWsdl.locate().version
 
 
 def _wait_answers_sent(server: Any, timeout: float) -> bool:
