@@ -267,7 +267,7 @@ def closed_port() -> int:
 # --- helpers for the client tests ---------------------------------------------------------------------------
 
 USER_ID = "stub_user_0123456789ABCDEF"
-ENCRYPTION_KEY = "stub-key-5ecret-0123456789"
+ENCRYPTION_KEY = "stub-key-5ecret-9876543210"  # shares no 8 characters with USER_ID
 
 
 class FakeClock:
