@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
 
 import pytest
 import requests
@@ -26,7 +25,6 @@ from tests.stub_server import (
     ENDPOINT_PATH,
     GET_LEAD,
     GET_LEAD_OK,
-    FakeClock,
     Reply,
     StubServer,
     client_for,
@@ -36,7 +34,6 @@ from tests.stub_server import (
     fault,
     fault_body,
     html,
-    http_date,
     truncated,
     xml,
 )
@@ -295,19 +292,3 @@ _RESPONSES = st.builds(
 def test_any_answer_gives_an_envelope_or_a_mktows_error(response: HttpResponse) -> None:
     with contextlib.suppress(MktowsError):  # anything else (lxml, xsdata, ...) fails the test
         _FUZZ_CLIENT._decode(_OP, response)
-
-
-def test_skew_is_learned_from_error_pages_too() -> None:
-    clock = FakeClock()
-    page = html(503)
-    reply = Reply(
-        status=page.status,
-        body=page.body,
-        content_type=page.content_type,
-        headers={"Date": http_date(clock.now + timedelta(minutes=7))},
-    )
-    with StubServer(reply) as stub:
-        client = client_for(stub, clock=clock, retry=NEVER)
-        with pytest.raises(HTTPStatusError):
-            client.ops.get_lead(GET_LEAD)
-    assert client.clock_skew == timedelta(minutes=7)

@@ -33,7 +33,7 @@ from mktows._transport import (
     not_soap,
     soap_payload,
 )
-from mktows.errors import MktowsError, ProtocolError
+from mktows.errors import MktowsError, ProtocolError, SoapFault
 from mktows.operations import Operation
 
 R = TypeVar("R")
@@ -196,12 +196,17 @@ class Client(ConvenienceMethods):
                 response = self._transport.post(body, op.soap_action, op.name)
         except TransportFailure as failure:
             raise _Failed(failure.error, failure.delivered) from None
-        self._signer.observe(response.headers.get("date"), self._signer.now())
+        received_at = self._signer.now()
         log_envelope(f"response (HTTP {response.status})", op.name, sent, response.content, secrets)
         try:
-            return self._decode(op, response)
-        except MktowsError as error:
+            envelope = self._decode(op, response)
+        except SoapFault as fault:
+            self._signer.observe(response.headers.get("date"), received_at)
+            raise _Failed(fault, True, response.retry_after()) from None
+        except MktowsError as error:  # not a SOAP answer: its Date may come from anyone on the path
             raise _Failed(error, True, response.retry_after()) from None
+        self._signer.observe(response.headers.get("date"), received_at)
+        return envelope
 
     def _decode(self, op: Operation, response: HttpResponse) -> Any:
         """The output envelope of a 200 answer; the typed fault or error for anything else."""
