@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 
 import pytest
 import requests
@@ -34,6 +35,7 @@ from tests.stub_server import (
     fault,
     fault_body,
     html,
+    trickled,
     truncated,
     xml,
 )
@@ -220,6 +222,37 @@ def test_read_timeout_is_transport_error() -> None:
         client = client_for(stub, retry=NEVER, timeout=(2.0, 0.3))
         with pytest.raises(TransportError, match="no answer within"):
             client.ops.get_lead(GET_LEAD)
+
+
+@pytest.mark.parametrize(
+    ("headers_too", "own_session"),
+    [(False, False), (True, False), (False, True)],
+    ids=["body", "headers-and-body", "body-on-a-session-passed-in"],
+)
+def test_a_trickling_answer_is_cut_at_the_timeout(headers_too: bool, own_session: bool) -> None:
+    """A byte every half second never trips a 3 s read timeout; the whole answer must still end in time."""
+    assert len(GET_LEAD_OK) > 300  # over two and a half minutes at this pace
+    session = requests.Session() if own_session else None
+    with StubServer(trickled(GET_LEAD_OK, 0.5, headers_too=headers_too), lifetime=40) as stub:
+        client = client_for(stub, retry=NEVER, timeout=(1.0, 3.0), session=session)
+        started = time.monotonic()
+        with pytest.raises(TransportError, match="not complete within 4 s"):
+            client.ops.get_lead(GET_LEAD)
+        elapsed = time.monotonic() - started
+    assert elapsed < 15  # 4 s, with room for a loaded machine; far from the stub's 40 s lifetime
+
+
+def test_max_elapsed_bounds_the_attempts_too() -> None:
+    """The retry budget is wall-clock time: an attempt may not run past it, whatever the timeouts allow."""
+    with StubServer(Reply(body=GET_LEAD_OK, delay=30.0), lifetime=40) as stub:
+        client = client_for(
+            stub, retry=RetryPolicy(max_elapsed=2.0, sleep=lambda _: None), timeout=(2.0, 60.0)
+        )
+        started = time.monotonic()
+        with pytest.raises(TransportError):
+            client.ops.get_lead(GET_LEAD)
+        elapsed = time.monotonic() - started
+    assert elapsed < 15  # 2 s, with room; the answer would come after 30 s
 
 
 def test_dropped_connection_is_transport_error() -> None:

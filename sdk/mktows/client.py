@@ -134,7 +134,7 @@ class Client(ConvenienceMethods):
             signatures.append(header.request_signature)
             secrets = self._signer.secrets(*signatures)
             try:
-                envelope = self._attempt(op, params, header, sent, secrets)
+                envelope = self._attempt(op, params, header, sent, secrets, started)
                 result = self._checked_result(op, envelope)
             except _Failed as failed:
                 error, delivered, retry_after = failed.error, failed.delivered, failed.retry_after
@@ -179,9 +179,18 @@ class Client(ConvenienceMethods):
         )
 
     def _attempt(
-        self, op: Operation, params: Any, header: t.AuthenticationHeader, sent: int, secrets: tuple[str, ...]
+        self,
+        op: Operation,
+        params: Any,
+        header: t.AuthenticationHeader,
+        sent: int,
+        secrets: tuple[str, ...],
+        started: float,
     ) -> Any:
-        """Send one signed attempt and decode its answer; ``_Failed`` on any failure."""
+        """Send one signed attempt and decode its answer; ``_Failed`` on any failure.
+
+        The attempt may take no longer than what is left of the retry budget of the call begun at ``started``.
+        """
         try:
             body = codec.encode(self._envelope(op, params, header))
         except MktowsError:
@@ -193,7 +202,8 @@ class Client(ConvenienceMethods):
         log_envelope("request", op.name, sent, body, secrets)
         try:
             with self.limits.slot():
-                response = self._transport.post(body, op.soap_action, op.name)
+                budget = self.retry.remaining(started)
+                response = self._transport.post(body, op.soap_action, op.name, budget)
         except TransportFailure as failure:
             raise _Failed(failure.error, failure.delivered) from None
         received_at = self._signer.now()
