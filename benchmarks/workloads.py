@@ -3,6 +3,8 @@
 - ``sync_custom_objects``: a syncCustomObjects request carrying 100 ``RoadShow`` objects (two key fields, three
   attributes, as the emulator's default type) and the response with its 100 statuses, each echoing its keys.
 - ``get_multiple_leads``: a getMultipleLeads response carrying 1,000 lead records (Id, Email, six attributes).
+- ``largest_page`` (not a codec case; the element bound's measure): the largest legitimate page, 1,000 lead
+  records with a value for every lead field of the emulator's defaults.
 
 The response bytes are what ``mktows.codec`` writes (the emulator's answer); every library decodes those bytes.
 """
@@ -133,6 +135,41 @@ def get_multiple_leads(count: int = 1000) -> Workload:
         encode_is_response=True,
         response=response,
         response_bytes=codec.encode(response, reference=True),
+    )
+
+
+def largest_page(count: int = 1000) -> Workload:
+    """A ``count``-lead getMultipleLeads page with every lead field of the emulator's default config set."""
+    from mktows.emulator import EmulatorConfig
+
+    fields = [field.name for field in EmulatorConfig.default().lead_fields]
+    op = OPERATIONS["getMultipleLeads"]
+    leads = [
+        T.LeadRecord(
+            id=100000 + i,
+            email=f"lead{i}@example.com",
+            foreign_sys_person_id=f"fsp{i}",
+            lead_attribute_list=_attributes(
+                [(name, f"{name} value {i}") for name in fields], attr_type="string"
+            ),
+        )
+        for i in range(count)
+    ]
+    result = T.ResultGetMultipleLeads(
+        return_count=count,
+        remaining_count=0,
+        new_stream_position=f"id:{100000 + count}",
+        lead_record_list=T.ArrayOfLeadRecord(lead_record=leads),
+    )
+    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
+    return Workload(
+        name="largest_page",
+        title=f"getMultipleLeads, {count:,} leads with all {len(fields)} lead fields (decode the response)",
+        operation=op,
+        encode_object=response,
+        encode_is_response=True,
+        response=response,
+        response_bytes=codec.encode(response),
     )
 
 
