@@ -101,13 +101,14 @@ class ProgressionStatus:
 @dataclass(frozen=True)
 class Settings:
     """Behaviour switches: the freshness check and its window (seconds each way), per-call latency, how long
-    an importToList job stays PROCESSING, the admin HTTP path, and the UTC offset of response timestamps."""
+    an importToList job stays PROCESSING, the admin HTTP path (off unless asked for: it then needs the token
+    the emulator makes at start; see ``admin``), and the UTC offset of response timestamps."""
 
     freshness_check: bool = True
     freshness_window: float = 900.0
     latency: float = 0.0
     import_duration: float = 0.0
-    admin: bool = True
+    admin: bool = False
     output_utc_offset_minutes: int = 0
 
 

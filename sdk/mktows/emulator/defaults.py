@@ -341,7 +341,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "freshness_window": 900.0,
         "latency": 0.0,
         "import_duration": 0.0,
-        "admin": True,
+        "admin": False,
         "output_utc_offset_minutes": 0,
     },
     "limits": {

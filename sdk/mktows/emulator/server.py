@@ -7,6 +7,10 @@ with Emulator(db_path="state.sqlite3") as emulator:        # port 0: a free port
     emulator.inject("syncCustomObjects", "fault", code=20023, count=2)
     emulator.state.custom_objects("RoadShow")
 ```
+
+With ``settings={"admin": True}`` the same is possible over HTTP (``/_admin/...``), with the token of this run:
+``Authorization: Bearer {emulator.admin_token}``. Listening on a non-loopback ``host`` is refused with the admin
+path on, and with the docs' demo credentials unless ``allow_demo_credentials=True`` (see ``admin``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from mktows.emulator import admin
 from mktows.emulator.app import EmulatorApp, StartResponse
 from mktows.emulator.calls import CallRecord
 from mktows.emulator.config import EmulatorConfig, Settings
@@ -109,7 +114,8 @@ class Emulator:
     keeps the state in memory); ``port`` 0 picks a free port; ``clock`` returns the emulator's current aware
     datetime (freshness window, timestamps, quota day); ``threads``: waitress worker threads (default: enough
     to hold more calls than the concurrency limit, so the limit answers 20024 rather than queueing);
-    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's.
+    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's;
+    ``allow_demo_credentials``: listen on a non-loopback ``host`` even with the docs' public demo credentials.
     """
 
     def __init__(
@@ -124,6 +130,7 @@ class Emulator:
         version: str | None = None,
         limits: Mapping[str, Any] | None = None,
         settings: Mapping[str, Any] | None = None,
+        allow_demo_credentials: bool = False,
     ) -> None:
         config = config or EmulatorConfig.default()
         if limits:
@@ -133,6 +140,8 @@ class Emulator:
         self.config = config
         self.db_path = None if db_path is None else Path(db_path)
         self.host = host
+        self.allow_demo_credentials = allow_demo_credentials
+        self._admin_token: str | None = None
         self._requested_port = port
         self.port = port
         self.version = version or DEFAULT_VERSION
@@ -159,9 +168,16 @@ class Emulator:
         """Open the database (seeding it when new) and start serving; returns self."""
         if self.running:
             return self
+        admin.check_bind(
+            self.host,
+            admin=self.config.settings.admin,
+            users=self.config.users,
+            allow_demo_credentials=self.allow_demo_credentials,
+        )
+        token = admin.new_token() if self.config.settings.admin else None
         store = Store(self.db_path)
         try:
-            app = EmulatorApp(self.config, store, self._clock)
+            app = EmulatorApp(self.config, store, self._clock, admin_token=token)
         except BaseException:
             store.close()
             raise
@@ -182,6 +198,7 @@ class Emulator:
             store.close()
             raise
         self._store, self._app, self._server = store, app, server
+        self._admin_token = token
         self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
         self._thread = threading.Thread(
             target=self._server.run, name=f"mktows-emulator-{self.port}", daemon=True
@@ -207,6 +224,7 @@ class Emulator:
             self._store.close()
         self._server = self._thread = None
         self._app = None
+        self._admin_token = None
         self._store = None
 
     def __enter__(self) -> Emulator:
@@ -239,6 +257,11 @@ class Emulator:
     def encryption_key(self) -> str:
         """The first configured user's encryption key."""
         return self.config.users[0].encryption_key
+
+    @property
+    def admin_token(self) -> str | None:
+        """This run's token for the admin path (``Authorization: Bearer <token>``); None when it is off."""
+        return self._admin_token
 
     # --- control and inspection ----------------------------------------------------------------------------
 
