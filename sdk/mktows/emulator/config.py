@@ -116,13 +116,16 @@ class Settings:
 class Limits:
     """Marketo's limits. ``None`` switches a limit off. Rate: ``rate_calls`` per ``rate_window`` seconds
     (20023); ``max_concurrent`` calls in flight (20024); ``daily_quota`` calls per day, the day starting at
-    12:00 AM CST (20015); ``max_body_bytes`` per request; the rest are per-call sizes from OPERATIONS.md."""
+    12:00 AM CST (20015); ``max_body_bytes`` per request; ``receive_timeout``: seconds a client has to send a
+    whole request, from connecting or from the first byte of a request on a kept-alive connection (a client
+    that trickles it slower is disconnected); the rest are per-call sizes from OPERATIONS.md."""
 
     rate_calls: int | None = 100
     rate_window: float = 20.0
     max_concurrent: int | None = 10
     daily_quota: int | None = 10000
     max_body_bytes: int = 10 * 1024 * 1024
+    receive_timeout: float = 30.0
     sync_custom_objects: int = 100
     sync_mobjects: int = 100
     sync_multiple_leads: int | None = 300

@@ -350,6 +350,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "max_concurrent": 10,
         "daily_quota": 10000,
         "max_body_bytes": 10 * 1024 * 1024,
+        "receive_timeout": 30.0,
         "sync_custom_objects": 100,
         "sync_mobjects": 100,
         "sync_multiple_leads": 300,

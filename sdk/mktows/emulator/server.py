@@ -40,8 +40,52 @@ LOGGER = logging.getLogger("mktows.emulator")
 _wasyncore: Any = importlib.import_module("waitress.wasyncore")
 _channel: Any = importlib.import_module("waitress.channel")
 _waitress_server: Any = importlib.import_module("waitress.server")
+_parser: Any = importlib.import_module("waitress.parser")
 ClientDisconnected: type[Exception] = _channel.ClientDisconnected
 DEFAULT_VERSION = PinnedWsdl.locate().version
+
+
+class _TimedRequestParser(_parser.HTTPRequestParser):  # type: ignore[misc]
+    """waitress' request parser, noting when the first byte of its request arrived."""
+
+    def __init__(self, adj: Any) -> None:
+        super().__init__(adj)
+        self.started = time.time()
+
+
+class _BoundedChannel(_channel.HTTPChannel):  # type: ignore[misc]
+    """A waitress connection closed when a request takes more than ``server.receive_timeout`` seconds to
+    arrive whole, counted from connecting (for the first request) or from its first byte.
+
+    waitress closes only connections idle for ``channel_timeout``: a client sending a byte every few seconds
+    is never idle, and enough of them would take every connection the server allows.
+    """
+
+    parser_class = _TimedRequestParser
+
+    def _receiving_since(self) -> float | None:
+        """When the request being received began (None when none is: idle, or all received)."""
+        if self.request is not None and not self.request.completed:
+            return float(self.request.started)
+        if not self.requests and self.last_activity == self.creation_time:  # connected, no byte yet
+            return float(self.creation_time)
+        return None
+
+    def readable(self) -> bool:
+        # called by waitress' event loop at least once a second (asyncore_loop_timeout) for every connection
+        since = self._receiving_since()
+        if since is not None and time.time() - since > self.server.receive_timeout:
+            self.will_close = True  # the event loop closes it
+        return bool(super().readable())
+
+
+def _bound_receive_time(server: Any, seconds: float) -> None:
+    """Make every listening socket of a waitress server use ``_BoundedChannel`` with this bound."""
+    listeners = [server, *(getattr(server, "map", None) or {}).values()]
+    for listener in listeners:
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = _BoundedChannel
+            listener.receive_timeout = seconds
 
 
 def _wait_answers_sent(server: Any, timeout: float) -> bool:
@@ -187,7 +231,7 @@ class Emulator:
                 host=self.host,
                 port=self._requested_port,
                 threads=self.threads,
-                connection_limit=max(100, self.threads * 4),
+                connection_limit=max(1000, self.threads * 4),  # slow clients are cut at receive_timeout
                 channel_timeout=60,
                 max_request_body_size=self.config.limits.max_body_bytes + 1,
                 asyncore_use_poll=True,
@@ -197,6 +241,7 @@ class Emulator:
         except BaseException:
             store.close()
             raise
+        _bound_receive_time(server, self.config.limits.receive_timeout)
         self._store, self._app, self._server = store, app, server
         self._admin_token = token
         self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
