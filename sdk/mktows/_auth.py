@@ -1,9 +1,9 @@
 """Signing as a per-attempt policy: a fresh timestamp and signature for every attempt, never reused.
 
 - The timestamp comes from an injectable clock (a callable returning an aware datetime) plus the clock skew
-  learned from the HTTP ``Date`` header of the service's SOAP answers (a success or a fault, 20016 included;
-  never an HTML page or other non-SOAP answer, which any proxy on the path can write), so a client whose clock
-  is off still signs timestamps the service accepts. The skew is capped at ``MAX_CLOCK_SKEW`` (one hour) each
+  learned from the HTTP ``Date`` header of the service's successful SOAP answers and of its 20016 (Request
+  Expired) faults; never from an HTML page, another fault or any non-SOAP answer, which a proxy or whoever sits
+  on the path can write. So a client whose clock is off still signs timestamps the service accepts. The skew is capped at ``MAX_CLOCK_SKEW`` (one hour) each
   way, so no answer can make the client sign timestamps far in the future (or past).
 - A call answered with 20016 (Request Expired) is re-signed and sent again once, after the skew has been
   re-learned from that answer; a second 20016 in the same call is raised.
@@ -107,10 +107,10 @@ class Signer:
         )
 
     def observe(self, date_header: str | None, received_at: datetime) -> None:
-        """Learn the skew from a SOAP answer's ``Date`` header, read at ``received_at`` on the local clock.
+        """Learn the skew from an answer's ``Date`` header, read at ``received_at`` on the local clock.
 
-        Call it only for answers that decoded as SOAP (a result or a fault); the skew is capped at
-        ``MAX_CLOCK_SKEW`` each way.
+        Call it only for a successful SOAP answer or a 20016 fault; the skew is capped at ``MAX_CLOCK_SKEW``
+        each way.
         """
         server = server_time(date_header)
         if server is None:

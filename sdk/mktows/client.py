@@ -33,7 +33,7 @@ from mktows._transport import (
     not_soap,
     soap_payload,
 )
-from mktows.errors import MktowsError, ProtocolError, SoapFault
+from mktows.errors import MktowsError, ProtocolError, RequestExpiredError
 from mktows.operations import Operation
 
 R = TypeVar("R")
@@ -210,10 +210,10 @@ class Client(ConvenienceMethods):
         log_envelope(f"response (HTTP {response.status})", op.name, sent, response.content, secrets)
         try:
             envelope = self._decode(op, response)
-        except SoapFault as fault:
+        except RequestExpiredError as expired:  # the service says our clock is off: its Date tells how far
             self._signer.observe(response.headers.get("date"), received_at)
-            raise _Failed(fault, True, response.retry_after()) from None
-        except MktowsError as error:  # not a SOAP answer: its Date may come from anyone on the path
+            raise _Failed(expired, True, response.retry_after()) from None
+        except MktowsError as error:  # a page or fault that may come from anyone on the path: Date not used
             raise _Failed(error, True, response.retry_after()) from None
         self._signer.observe(response.headers.get("date"), received_at)
         return envelope
