@@ -99,7 +99,6 @@ def sync_custom_objects(count: int = 100) -> Workload:
 
 def get_multiple_leads(count: int = 1000) -> Workload:
     """A ``count``-lead page of getMultipleLeads (encoded as the server does, decoded as the client does)."""
-    op = OPERATIONS["getMultipleLeads"]
     leads = [
         T.LeadRecord(
             id=100000 + i,
@@ -120,16 +119,24 @@ def get_multiple_leads(count: int = 1000) -> Workload:
         )
         for i in range(count)
     ]
+    position = f"id:{100000 + count}&updatedAt:{XmlDateTime(2013, 7, 29, 14, 52, 16, 0, -420)}"
+    title = f"getMultipleLeads, {count:,} leads (encode and decode the response)"
+    return _leads_page("get_multiple_leads", title, leads, position)
+
+
+def _leads_page(name: str, title: str, leads: list[Any], position: str) -> Workload:
+    """A getMultipleLeads answer holding ``leads``, the last page (nothing remains)."""
+    op = OPERATIONS["getMultipleLeads"]
     result = T.ResultGetMultipleLeads(
-        return_count=count,
+        return_count=len(leads),
         remaining_count=0,
-        new_stream_position=f"id:{100000 + count}&updatedAt:{XmlDateTime(2013, 7, 29, 14, 52, 16, 0, -420)}",
+        new_stream_position=position,
         lead_record_list=T.ArrayOfLeadRecord(lead_record=leads),
     )
     response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
     return Workload(
-        name="get_multiple_leads",
-        title=f"getMultipleLeads, {count:,} leads (encode and decode the response)",
+        name=name,
+        title=title,
         operation=op,
         encode_object=response,
         encode_is_response=True,
@@ -143,7 +150,6 @@ def largest_page(count: int = 1000) -> Workload:
     from mktows.emulator import EmulatorConfig
 
     fields = [field.name for field in EmulatorConfig.default().lead_fields]
-    op = OPERATIONS["getMultipleLeads"]
     leads = [
         T.LeadRecord(
             id=100000 + i,
@@ -155,22 +161,8 @@ def largest_page(count: int = 1000) -> Workload:
         )
         for i in range(count)
     ]
-    result = T.ResultGetMultipleLeads(
-        return_count=count,
-        remaining_count=0,
-        new_stream_position=f"id:{100000 + count}",
-        lead_record_list=T.ArrayOfLeadRecord(lead_record=leads),
-    )
-    response = op.output(body=op.output.Body(**{op.success_field: op.success(result=result)}))
-    return Workload(
-        name="largest_page",
-        title=f"getMultipleLeads, {count:,} leads with all {len(fields)} lead fields (decode the response)",
-        operation=op,
-        encode_object=response,
-        encode_is_response=True,
-        response=response,
-        response_bytes=codec.encode(response),
-    )
+    title = f"getMultipleLeads, {count:,} leads with all {len(fields)} lead fields (decode the response)"
+    return _leads_page("largest_page", title, leads, f"id:{100000 + count}")
 
 
 WORKLOADS = {"sync_custom_objects": sync_custom_objects, "get_multiple_leads": get_multiple_leads}

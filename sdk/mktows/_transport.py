@@ -199,16 +199,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    """An HTTPS connection that puts itself under this thread's ``AnswerDeadline`` when it is used."""
-
-    def connect(self) -> None:
-        super().connect()
-        _watch_current(self)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _watch_current(self)
-        super().request(*args, **kwargs)
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same for HTTPS (``super()`` in the methods above reaches ``HTTPSConnection`` first)."""
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
