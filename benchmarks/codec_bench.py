@@ -14,13 +14,15 @@ largest legitimate page with the bound and with it switched off, side by side, a
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from benchmarks.timing import Stats, measure
+from benchmarks.timing import WARMUP, Stats, measure, stats_of
 from benchmarks.workloads import WORKLOADS, Workload, largest_page
 from mktows import codec
 from mktows_generated import _fastcodec
@@ -189,7 +191,7 @@ class BoundCost:
             "",
             f"Response document: {len(self.workload.response_bytes):,} bytes, {self.elements:,} elements "
             f"(the bound: {codec.MAX_DOCUMENT_ELEMENTS:,}). Medians ±half the interquartile range; the two "
-            "decodes alternate in rounds.",
+            "decodes alternate call by call.",
             "",
             f"- decode, bound on: {_ms(self.with_bound)}",
             f"- decode, bound off: {_ms(self.without_bound)}",
@@ -201,36 +203,42 @@ def _ms(stats: Stats) -> str:
     return f"{stats.median * 1e3:.2f} ms ±{stats.spread / 2:.1%} (n={stats.n})"
 
 
-def _merged(samples: list[Stats]) -> Stats:
-    """One figure from rounds of the same measure: the round with the lowest median (the least disturbed)."""
-    return min(samples, key=lambda stats: stats.median)
+def element_bound(repeats: int, budget: float, echo: Callable[[str], None]) -> BoundCost:
+    """Time the decode of the largest legitimate page with the element bound on and off.
 
-
-def element_bound(repeats: int, budget: float, echo: Callable[[str], None], rounds: int = 3) -> BoundCost:
-    """Time the decode of the largest legitimate page with the element bound on and off, in alternate rounds."""
+    The two alternate call by call (on, off, on, ...), so a busy machine slows both alike.
+    """
     workload = largest_page()
     op, data = workload.operation, workload.response_bytes
     elements = sum(1 for _ in etree.fromstring(data).iter())
     echo(f"{workload.title}: {len(data):,}-byte response, {elements:,} elements")
-
-    def decode() -> Any:
-        return codec.decode_response(op, data)
-
     bound = codec.MAX_DOCUMENT_ELEMENTS
-    on: list[Stats] = []
-    off: list[Stats] = []
-    for _ in range(rounds):
-        on.append(measure(decode, repeats, budget / rounds))
-        codec.MAX_DOCUMENT_ELEMENTS = len(data)  # no document of len(data) bytes can hold more: check skipped
-        try:
-            off.append(measure(decode, repeats, budget / rounds))
-        finally:
-            codec.MAX_DOCUMENT_ELEMENTS = bound
+    samples: dict[bool, list[float]] = {True: [], False: []}
+    started = time.perf_counter()
+    try:
+        for index in range(2 * (repeats + WARMUP)):
+            on = index % 2 == 0
+            # a document of len(data) bytes cannot hold len(data) elements: the check is skipped, as before it
+            codec.MAX_DOCUMENT_ELEMENTS = bound if on else len(data)
+            gc.collect()
+            gc.disable()
+            try:
+                before = time.perf_counter()
+                codec.decode_response(op, data)
+                elapsed = time.perf_counter() - before
+            finally:
+                gc.enable()
+            if index >= 2 * WARMUP:
+                samples[on].append(elapsed)
+            if len(samples[False]) >= 5 and time.perf_counter() - started > budget:
+                break
+    finally:
+        codec.MAX_DOCUMENT_ELEMENTS = bound
     result = BoundCost(
         workload,
         elements,
-        _merged(on),
-        _merged(off),
+        stats_of(samples[True]),
+        stats_of(samples[False]),
         measure(lambda: codec._over_element_limit(data), repeats, budget),
     )
     echo(f"  bound on {_ms(result.with_bound)}; off {_ms(result.without_bound)}; check {_ms(result.check)}")
