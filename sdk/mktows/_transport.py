@@ -3,8 +3,9 @@
 - Timeouts are (connect, read) and always set. An attempt, from connecting to the last byte of the answer
   (headers and body), takes at most connect + read seconds (or the ``budget`` the caller has left) whatever
   the pace of the server: a watchdog shuts the connection down when the time is up, so a server that
-  trickles bytes cannot hold a call. On a session passed in (whose adapters are not mktows'), the watchdog
-  covers the body only and the headers are bounded by the read timeout between bytes. Bodies over the
+  trickles bytes cannot hold a call. On a session passed in (whose adapters are not mktows') or through a
+  SOCKS proxy, the watchdog covers the body only and the headers are bounded by the read timeout between
+  bytes. Bodies over the
   codec's size limit are refused while reading. Redirects are not followed (a redirected POST would
   silently become a GET).
 - Every requests/urllib3 failure becomes a ``TransportFailure`` carrying a ``mktows.errors`` exception and
@@ -323,7 +324,8 @@ class Transport:
     def _out_of_time(self, deadline: AnswerDeadline, operation: str) -> TransportFailure:
         return TransportFailure(
             TransportError(
-                f"answer from {self.endpoint} not complete within {deadline.seconds:g} s", operation=operation
+                f"answer from {self.endpoint} not complete within {deadline.seconds:.3g} s",
+                operation=operation,
             ),
             delivered=True,
         )
@@ -349,7 +351,7 @@ class Transport:
             )
         except requests.exceptions.Timeout as exc:
             sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
-            what = f"no answer within {read:g} s" if sent else f"could not connect within {connect:g} s"
+            what = f"no answer within {read:.3g} s" if sent else f"could not connect within {connect:.3g} s"
             raise TransportFailure(
                 TransportError(f"{what} ({self.endpoint})", operation=operation), delivered=sent
             ) from None
