@@ -3,8 +3,8 @@
 Each POST takes the next queued ``Reply`` (or a callable that builds one from the request), or the default.
 A reply can be slow (``delay``), drop the connection without answering, send a truncated body (with or
 without a Content-Length that promises more), or trickle its body (or its whole answer) a byte at a time.
-Every request is recorded, GETs included (so a test can prove that no external entity was fetched). The server stops when its ``with`` block ends, or by itself after
-``lifetime`` seconds.
+Every request is recorded, GETs included (so a test can prove that no external entity was fetched). The
+server stops when its ``with`` block ends, or by itself after ``lifetime`` seconds.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 - The timestamp comes from an injectable clock (a callable returning an aware datetime) plus the clock skew
   learned from the HTTP ``Date`` header of the service's successful SOAP answers and of its 20016 (Request
   Expired) faults; never from an HTML page, another fault or any non-SOAP answer, which a proxy or whoever sits
-  on the path can write. So a client whose clock is off still signs timestamps the service accepts. The skew is capped at ``MAX_CLOCK_SKEW`` (one hour) each
-  way, so no answer can make the client sign timestamps far in the future (or past).
+  on the path can write. So a client whose clock is off still signs timestamps the service accepts. The
+  skew is capped at ``MAX_CLOCK_SKEW`` (one hour) each way, so no answer can make the client sign
+  timestamps far in the future (or past).
 - A call answered with 20016 (Request Expired) is re-signed and sent again once, after the skew has been
   re-learned from that answer; a second 20016 in the same call is raised.
 - The encryption key is held in a ``Secret`` whose repr never shows it.

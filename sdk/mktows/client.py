@@ -58,11 +58,11 @@ class Client(ConvenienceMethods):
     ``Client(endpoint, user_id, encryption_key)`` does no network I/O. ``endpoint`` is the instance's SOAP
     endpoint (``https://123-ABC-456.mktoapi.com/soap/mktows/2_6``); the WSDL's own address is never used.
     Options: ``timeout`` (seconds, one number or ``(connect, read)``; an attempt, its whole answer included,
-    takes at most their sum, and no more than what is left of ``retry.max_elapsed``), ``session`` (a ``requests.Session``,
-    left open by ``close()``), ``clock`` (returns the current aware datetime; used to sign), ``retry`` (a
-    ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100 calls per 20 s and 10
-    in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and ``strict`` (refuse
-    unknown elements in answers; for tests). Thread-safe: threads may share one client.
+    takes at most their sum, and no more than what is left of ``retry.max_elapsed``), ``session`` (a
+    ``requests.Session``, left open by ``close()``), ``clock`` (returns the current aware datetime; used to
+    sign), ``retry`` (a ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100
+    calls per 20 s and 10 in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and
+    ``strict`` (refuse unknown elements in answers; for tests). Thread-safe: threads may share one client.
     """
 
     ops: Operations

@@ -13,8 +13,9 @@ def test_slow_service(mktows_emulator):
 
 Each test gets its own emulator on a free 127.0.0.1 port with its state in the test's ``tmp_path``, stopped
 when the test ends. Its admin path is on, so a test (or a tool it drives) can inject faults over HTTP:
-``POST {handle.admin_url}inject`` with ``Authorization: Bearer {handle.admin_token}`` and a JSON body. Override the ``mktows_emulator_config`` fixture to change the configuration for a
-module or a whole suite; the ``mktows_emulator`` marker overrides ``settings`` and ``limits`` per test.
+``POST {handle.admin_url}inject`` with ``Authorization: Bearer {handle.admin_token}`` and a JSON body.
+Override the ``mktows_emulator_config`` fixture to change the configuration for a module or a whole suite;
+the ``mktows_emulator`` marker overrides ``settings`` and ``limits`` per test.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def new_token() -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether an address or host name (IPv6 in brackets or not) is a loopback one: 127.0.0.0/8, ::1, localhost."""
+    """Whether an address or host name (IPv6 in brackets or not) is loopback: 127.0.0.0/8, ::1, localhost."""
     name = host.strip().lower()
     if name.startswith("[") and name.endswith("]"):
         name = name[1:-1]
@@ -60,7 +60,7 @@ def is_loopback(host: str) -> bool:
 
 
 def _host_name(header: str) -> str:
-    """The name in a ``Host`` header, without the port: ``127.0.0.1:8710`` → ``127.0.0.1``, ``[::1]:80`` → ``::1``."""
+    """The name in a ``Host`` header without its port: ``127.0.0.1:8710`` gives ``127.0.0.1``."""
     value = header.strip()
     if value.startswith("["):
         return value[1 : value.find("]")] if "]" in value else value
@@ -68,7 +68,7 @@ def _host_name(header: str) -> str:
 
 
 def check_request(environ: dict[str, Any], token: str) -> None:
-    """Raise ``AdminRefused`` unless the request may use the admin path (the body is checked by ``json_body``)."""
+    """Raise ``AdminRefused`` unless the request may use the admin path (``json_body`` checks the body)."""
     if environ.get("HTTP_ORIGIN") is not None:
         raise AdminRefused(403, "Forbidden", "the admin path refuses requests with an Origin header")
     host = environ.get("HTTP_HOST") or ""
