@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             goals = codec_bench.goals(results)
             print(report.terminal(results, goals, args.libraries))
             failed = any(goal.passed is False for goal in goals)
+            bound = codec_bench.element_bound(args.repeats, args.budget, echo).lines()
+            print("\n".join(["", *bound]))
+            extra += ["", *bound]
         if "bulk" in scenarios:
             outcome = bulk.run(args, echo)
             print(outcome.text)

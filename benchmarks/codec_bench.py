@@ -7,18 +7,23 @@
 
 Before timing, the scenario checks that mktows writes the reference's bytes and decodes the expected objects
 without handing anything to the reference, so the numbers are the fast path's.
+
+``element_bound`` measures what the codec's element bound (``MAX_DOCUMENT_ELEMENTS``) costs: the decode of the
+largest legitimate page with the bound and with it switched off, side by side, and the check alone.
 """
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from benchmarks.timing import Stats, measure
-from benchmarks.workloads import WORKLOADS, Workload
+from benchmarks.timing import WARMUP, Stats, measure, stats_of
+from benchmarks.workloads import WORKLOADS, Workload, largest_page
 from mktows import codec
 from mktows_generated import _fastcodec
 
@@ -166,3 +171,75 @@ def goals(results: list[CaseResult]) -> list[Goal]:
                 ),
             ]
     return []
+
+
+@dataclass(frozen=True)
+class BoundCost:
+    """The decode of the largest legitimate page with and without the element bound, and the check alone."""
+
+    workload: Workload
+    elements: int
+    with_bound: Stats
+    without_bound: Stats
+    check: Stats
+
+    def lines(self) -> list[str]:
+        """The result as Markdown lines (also fine on a terminal)."""
+        change = self.with_bound.median / self.without_bound.median - 1
+        return [
+            f"### Element bound: {self.workload.title}",
+            "",
+            f"Response document: {len(self.workload.response_bytes):,} bytes, {self.elements:,} elements "
+            f"(the bound: {codec.MAX_DOCUMENT_ELEMENTS:,}). Medians ±half the interquartile range; the two "
+            "decodes alternate call by call.",
+            "",
+            f"- decode, bound on: {_ms(self.with_bound)}",
+            f"- decode, bound off: {_ms(self.without_bound)}",
+            f"- difference: {change:+.1%}; the check alone: {_ms(self.check)}",
+        ]
+
+
+def _ms(stats: Stats) -> str:
+    return f"{stats.median * 1e3:.2f} ms ±{stats.spread / 2:.1%} (n={stats.n})"
+
+
+def element_bound(repeats: int, budget: float, echo: Callable[[str], None]) -> BoundCost:
+    """Time the decode of the largest legitimate page with the element bound on and off.
+
+    The two alternate call by call (on, off, on, ...), so a busy machine slows both alike.
+    """
+    workload = largest_page()
+    op, data = workload.operation, workload.response_bytes
+    elements = sum(1 for _ in etree.fromstring(data).iter())
+    echo(f"{workload.title}: {len(data):,}-byte response, {elements:,} elements")
+    bound = codec.MAX_DOCUMENT_ELEMENTS
+    samples: dict[bool, list[float]] = {True: [], False: []}
+    started = time.perf_counter()
+    try:
+        for index in range(2 * (repeats + WARMUP)):
+            on = index % 2 == 0
+            # a document of len(data) bytes cannot hold len(data) elements: the check is skipped, as before it
+            codec.MAX_DOCUMENT_ELEMENTS = bound if on else len(data)
+            gc.collect()
+            gc.disable()
+            try:
+                before = time.perf_counter()
+                codec.decode_response(op, data)
+                elapsed = time.perf_counter() - before
+            finally:
+                gc.enable()
+            if index >= 2 * WARMUP:
+                samples[on].append(elapsed)
+            if len(samples[False]) >= 5 and time.perf_counter() - started > budget:
+                break
+    finally:
+        codec.MAX_DOCUMENT_ELEMENTS = bound
+    result = BoundCost(
+        workload,
+        elements,
+        stats_of(samples[True]),
+        stats_of(samples[False]),
+        measure(lambda: codec._over_element_limit(data), repeats, budget),
+    )
+    echo(f"  bound on {_ms(result.with_bound)}; off {_ms(result.without_bound)}; check {_ms(result.check)}")
+    return result

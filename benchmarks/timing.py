@@ -51,6 +51,11 @@ def measure(call: Callable[[], Any], repeats: int, budget: float) -> Stats:
                 gc.enable()
         if len(samples) >= 5 and time.perf_counter() - started > budget:
             break
+    return stats_of(samples)
+
+
+def stats_of(samples: list[float]) -> Stats:
+    """Median, quartiles and minimum of timed samples (seconds)."""
     quartiles = statistics.quantiles(samples, n=4, method="inclusive") if len(samples) > 1 else samples * 3
     return Stats(
         n=len(samples),

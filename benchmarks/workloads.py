@@ -3,6 +3,8 @@
 - ``sync_custom_objects``: a syncCustomObjects request carrying 100 ``RoadShow`` objects (two key fields, three
   attributes, as the emulator's default type) and the response with its 100 statuses, each echoing its keys.
 - ``get_multiple_leads``: a getMultipleLeads response carrying 1,000 lead records (Id, Email, six attributes).
+- ``largest_page`` (not a codec case; the element bound's measure): the largest legitimate page, 1,000 lead
+  records with a value for every lead field of the emulator's defaults.
 
 The response bytes are what ``mktows.codec`` writes (the emulator's answer); every library decodes those bytes.
 """
@@ -95,7 +97,6 @@ def sync_custom_objects(count: int = 100) -> Workload:
 
 def get_multiple_leads(count: int = 1000) -> Workload:
     """A ``count``-lead page of getMultipleLeads (encoded as the server does, decoded as the client does)."""
-    op = OPERATIONS["getMultipleLeads"]
     leads = [
         T.LeadRecord(
             id=100000 + i,
@@ -116,22 +117,50 @@ def get_multiple_leads(count: int = 1000) -> Workload:
         )
         for i in range(count)
     ]
+    position = f"id:{100000 + count}&updatedAt:{XmlDateTime(2013, 7, 29, 14, 52, 16, 0, -420)}"
+    title = f"getMultipleLeads, {count:,} leads (encode and decode the response)"
+    return _leads_page("get_multiple_leads", title, leads, position)
+
+
+def _leads_page(name: str, title: str, leads: list[Any], position: str) -> Workload:
+    """A getMultipleLeads answer holding ``leads``, the last page (nothing remains)."""
+    op = OPERATIONS["getMultipleLeads"]
     result = T.ResultGetMultipleLeads(
-        return_count=count,
+        return_count=len(leads),
         remaining_count=0,
-        new_stream_position=f"id:{100000 + count}&updatedAt:{XmlDateTime(2013, 7, 29, 14, 52, 16, 0, -420)}",
+        new_stream_position=position,
         lead_record_list=T.ArrayOfLeadRecord(lead_record=leads),
     )
     response = op.response(result)
     return Workload(
-        name="get_multiple_leads",
-        title=f"getMultipleLeads, {count:,} leads (encode and decode the response)",
+        name=name,
+        title=title,
         operation=op,
         encode_object=response,
         encode_is_response=True,
         response=response,
         response_bytes=codec.encode(response, reference=True),
     )
+
+
+def largest_page(count: int = 1000) -> Workload:
+    """A ``count``-lead getMultipleLeads page with every lead field of the emulator's default config set."""
+    from mktows.emulator import EmulatorConfig
+
+    fields = [field.name for field in EmulatorConfig.default().lead_fields]
+    leads = [
+        T.LeadRecord(
+            id=100000 + i,
+            email=f"lead{i}@example.com",
+            foreign_sys_person_id=f"fsp{i}",
+            lead_attribute_list=_attributes(
+                [(name, f"{name} value {i}") for name in fields], attr_type="string"
+            ),
+        )
+        for i in range(count)
+    ]
+    title = f"getMultipleLeads, {count:,} leads with all {len(fields)} lead fields (decode the response)"
+    return _leads_page("largest_page", title, leads, f"id:{100000 + count}")
 
 
 WORKLOADS = {"sync_custom_objects": sync_custom_objects, "get_multiple_leads": get_multiple_leads}

@@ -3,9 +3,14 @@ and ``mktows.signing`` (never the client, so a bug shared by client and emulator
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +24,7 @@ from mktows.operations import MKTOWS_NS, SOAP_ENV_NS
 from mktows.types import AuthenticationHeader, ParamsListMObjects
 
 TIMEOUT = 10
+REPO = Path(__file__).resolve().parent.parent
 
 
 def auth_header(user_id: str, key: str, moment: datetime | None = None) -> AuthenticationHeader:
@@ -156,3 +162,21 @@ def running(**options: Any) -> Iterator[Emulator]:
         yield emulator
     finally:
         emulator.stop()
+
+
+@contextlib.contextmanager
+def emulator_process(*args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m mktows.emulator ARGS`` running with its stderr piped; killed if still running at the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mktows.emulator", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=REPO,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(TIMEOUT)

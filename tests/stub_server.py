@@ -1,10 +1,10 @@
 """A small threaded HTTP stub on 127.0.0.1 that answers POSTs with canned bytes, for the client tests.
 
 Each POST takes the next queued ``Reply`` (or a callable that builds one from the request), or the default.
-A reply can be slow (``delay``), drop the connection without answering, or send a truncated body (with or
-without a Content-Length that promises more). Every request is recorded, GETs included (so a test can prove
-that no external entity was fetched). The server stops when its ``with`` block ends, or by itself after
-``lifetime`` seconds.
+A reply can be slow (``delay``), drop the connection without answering, send a truncated body (with or
+without a Content-Length that promises more), or trickle its body (or its whole answer) a byte at a time.
+Every request is recorded, GETs included (so a test can prove that no external entity was fetched). The
+server stops when its ``with`` block ends, or by itself after ``lifetime`` seconds.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class Reply:
 
     ``action``: ``"reply"`` (send status, headers, body), ``"drop"`` (close the connection without a byte),
     ``"truncate"`` (send headers with the full Content-Length, then only ``keep`` bytes, then close) or
-    ``"truncate-close"`` (no Content-Length, ``keep`` bytes, then close).
+    ``"truncate-close"`` (no Content-Length, ``keep`` bytes, then close), ``"trickle"`` (headers at once,
+    then the body one byte every ``every`` seconds) or ``"trickle-all"`` (status line and headers too).
     """
 
     status: int = 200
@@ -63,6 +64,7 @@ class Reply:
     delay: float = 0.0
     action: str = "reply"
     keep: int = 0
+    every: float = 0.0
 
 
 Responder = Reply | Callable[[Received], Reply]
@@ -113,6 +115,11 @@ def truncated(body: bytes, keep: int, *, with_length: bool = True) -> Reply:
     return Reply(body=body, keep=keep, action="truncate" if with_length else "truncate-close")
 
 
+def trickled(body: bytes, every: float, *, headers_too: bool = False) -> Reply:
+    """A SOAP answer sent one byte every ``every`` seconds (from the status line on with ``headers_too``)."""
+    return Reply(body=body, every=every, action="trickle-all" if headers_too else "trickle")
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -151,12 +158,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
-        self.send_response_only(reply.status)
         headers = {"Server": "mktows-stub", "Date": formatdate(usegmt=True)}
         if reply.content_type is not None:
             headers["Content-Type"] = reply.content_type
         headers.update(reply.headers)
         body = reply.body
+        if reply.action == "trickle-all":
+            head = f"{self.protocol_version} {reply.status} {self.responses[reply.status][0]}\r\n"
+            headers["Content-Length"] = str(len(body))
+            head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+            self._trickle(head.encode("latin-1") + body, reply.every)
+            return
+        self.send_response_only(reply.status)
         if reply.action == "truncate-close":
             headers["Connection"] = "close"
             body = body[: reply.keep]
@@ -167,11 +180,26 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if reply.action == "trickle":
+            self._trickle(body, reply.every)
+            return
         self.wfile.write(body)
         self.wfile.flush()
         if reply.action in ("truncate", "truncate-close"):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _trickle(self, data: bytes, every: float) -> None:
+        """Send ``data`` a byte at a time until done, the client hangs up or the stub stops."""
+        self.close_connection = True
+        for index in range(len(data)):
+            if self.server.stub.stopping.wait(every):
+                return
+            try:
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
 
 
 class _Server(ThreadingHTTPServer):
@@ -267,7 +295,7 @@ def closed_port() -> int:
 # --- helpers for the client tests ---------------------------------------------------------------------------
 
 USER_ID = "stub_user_0123456789ABCDEF"
-ENCRYPTION_KEY = "stub-key-5ecret-0123456789"
+ENCRYPTION_KEY = "stub-key-5ecret-9876543210"  # shares no 8 characters with USER_ID
 
 
 class FakeClock:

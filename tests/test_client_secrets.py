@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from mktows import Client, RetryPolicy
-from mktows._logging import REDACTED, scrub
+from mktows._logging import MIN_SECRET_FRAGMENT, REDACTED, scrub
 from mktows.errors import MktowsError
 from tests.stub_server import (
     ENCRYPTION_KEY,
@@ -31,6 +31,14 @@ def _echo_fault(received: Received) -> Reply:
     return fault(20014, f"signature {signature} does not match key {ENCRYPTION_KEY}")
 
 
+def _echo_fragments(received: Received) -> Reply:
+    signature = received.auth_header()["requestSignature"]
+    return fault(
+        20014,
+        f"signature starting {signature[:9]}, ending {signature[-12:].upper()}; key ends {ENCRYPTION_KEY[-8:]}",
+    )
+
+
 def _echo_page(received: Received) -> Reply:
     return Reply(status=502, body=b"<html><pre>" + received.body + b"</pre></html>", content_type="text/html")
 
@@ -44,9 +52,16 @@ SCENARIOS: dict[str, list[Reply | Callable[[Received], Reply]]] = {
     "retried-success": [fault(20023), drop(), xml(GET_LEAD_OK)],
     "fault": [fault(20014)],
     "fault-echoing-secrets": [_echo_fault],
+    "fault-echoing-secret-fragments": [_echo_fragments],
     "html-page-echoing-request": [_echo_page],
     "malformed-echoing-request": [_echo_garbage] * 5,
 }
+
+
+def _fragments(secret: str) -> list[str]:
+    """Every piece of ``secret`` of ``MIN_SECRET_FRAGMENT`` characters, lower-case."""
+    width = MIN_SECRET_FRAGMENT
+    return [secret[i : i + width].lower() for i in range(len(secret) - width + 1)]
 
 
 def _strings_of(error: BaseException) -> list[str]:
@@ -75,9 +90,9 @@ def test_no_secret_in_logs_or_errors(scenario: str, caplog: pytest.LogCaptureFix
             texts.append(logging.Formatter().formatException(record.exc_info))
     texts += [repr(client), str(client), repr(client.retry), repr(client.limits)]
     blob = "\n".join(texts)
-    assert ENCRYPTION_KEY not in blob
-    for signature in signatures:
-        assert signature not in blob
+    for secret in [ENCRYPTION_KEY, *signatures]:
+        leaked = [piece for piece in _fragments(secret) if piece in blob.lower()]
+        assert not leaked, f"pieces of a secret shown: {leaked}"
     # the envelopes were logged, so the test above looked at them
     assert f"<requestSignature>{REDACTED}</requestSignature>" in blob
     assert USER_ID in blob
@@ -108,3 +123,9 @@ def test_scrub() -> None:
         f"<a:requestSignature x='1'>{REDACTED}</a:requestSignature> key={REDACTED} and "
         f"<requestSignature>{REDACTED}</requestSignature>"
     )
+
+
+def test_scrub_redacts_pieces_of_a_secret() -> None:
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    text = f"a {secret[3:15]} b {secret[20:28].upper()} c {secret[30:37]} d"
+    assert scrub(text, [secret]) == f"a {REDACTED} b {REDACTED} c {secret[30:37]} d"  # 7 characters stay

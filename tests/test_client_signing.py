@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mktows import RetryPolicy, codec, signing
-from mktows._auth import Secret, Signer, server_time
+from mktows._auth import MAX_CLOCK_SKEW, Secret, Signer, server_time
 from mktows.errors import RequestExpiredError
 from mktows.operations import MKTOWS_NS
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
@@ -18,9 +18,11 @@ from tests.stub_server import (
     GET_LEAD_OK,
     USER_ID,
     FakeClock,
+    Reply,
     StubServer,
     client_for,
     fault,
+    html,
     http_date,
     xml,
 )
@@ -167,6 +169,61 @@ def test_request_expired_is_resigned_once_with_the_new_skew() -> None:
     assert outcome.skew == timedelta(minutes=20)
     assert signing.parse_timestamp(second["requestTimestamp"]) == later
     assert first["requestSignature"] != second["requestSignature"]
+
+
+def _dated(reply: Reply, moment: datetime) -> Reply:
+    return Reply(
+        status=reply.status,
+        body=reply.body,
+        content_type=reply.content_type,
+        headers={"Date": http_date(moment)},
+    )
+
+
+UNTRUSTED = {
+    "fault-20023": fault(20023),
+    "html-503": html(503, "Service Unavailable"),
+    "html-500": html(500, "Internal Server Error"),
+    "xml-without-fault-500": xml(b"<error>busy</error>", status=500),
+    "garbled-200": xml(b"<SOAP-ENV:Envelope"),
+}
+
+
+@pytest.mark.parametrize("kind", list(UNTRUSTED))
+def test_an_error_answer_teaches_no_skew(kind: str) -> None:
+    """A page or fault from whoever sits on the path must not move the signed timestamps (to 2031, say)."""
+    clock = FakeClock()
+    future = datetime(2031, 7, 1, tzinfo=UTC)
+    first = _dated(UNTRUSTED[kind], future)
+    retry = RetryPolicy(max_attempts=2, sleep=lambda _: None)
+    with StubServer(first, _dated(xml(GET_LEAD_OK), clock.now)) as stub:
+        client = client_for(stub, clock=clock, retry=retry)
+        client.ops.get_lead(GET_LEAD)
+        headers = _verified(stub)
+    assert client.clock_skew == timedelta(0)
+    assert [signing.parse_timestamp(h["requestTimestamp"]) for h in headers] == [clock.now, clock.now]
+
+
+def test_learned_skew_is_capped() -> None:
+    clock = FakeClock()
+    far = clock.now + timedelta(days=1671)
+    with StubServer(_dated(xml(GET_LEAD_OK), far), _dated(xml(GET_LEAD_OK), far)) as stub:
+        client = client_for(stub, clock=clock)
+        client.ops.get_lead(GET_LEAD)
+        assert client.clock_skew == MAX_CLOCK_SKEW
+        client.ops.get_lead(GET_LEAD)
+        _, second = _verified(stub)
+    assert signing.parse_timestamp(second["requestTimestamp"]) == clock.now + MAX_CLOCK_SKEW
+
+
+def test_learned_skew_is_capped_behind_too() -> None:
+    clock = FakeClock()
+    past = clock.now - timedelta(days=400)
+    with StubServer(_dated(fault(20016), past), _dated(xml(GET_LEAD_OK), past)) as stub:
+        outcome = client_for(stub, clock=clock, retry=RetryPolicy.never()).call("getLead", GET_LEAD)
+        _, second = _verified(stub)
+    assert outcome.skew == -MAX_CLOCK_SKEW
+    assert signing.parse_timestamp(second["requestTimestamp"]) == clock.now - MAX_CLOCK_SKEW
 
 
 def test_request_expired_twice_is_raised() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+import time
 
 import pytest
 import requests
@@ -26,7 +26,6 @@ from tests.stub_server import (
     ENDPOINT_PATH,
     GET_LEAD,
     GET_LEAD_OK,
-    FakeClock,
     Reply,
     StubServer,
     client_for,
@@ -36,7 +35,7 @@ from tests.stub_server import (
     fault,
     fault_body,
     html,
-    http_date,
+    trickled,
     truncated,
     xml,
 )
@@ -225,6 +224,37 @@ def test_read_timeout_is_transport_error() -> None:
             client.ops.get_lead(GET_LEAD)
 
 
+@pytest.mark.parametrize(
+    ("headers_too", "own_session"),
+    [(False, False), (True, False), (False, True)],
+    ids=["body", "headers-and-body", "body-on-a-session-passed-in"],
+)
+def test_a_trickling_answer_is_cut_at_the_timeout(headers_too: bool, own_session: bool) -> None:
+    """A byte every half second never trips a 3 s read timeout; the whole answer must still end in time."""
+    assert len(GET_LEAD_OK) > 300  # over two and a half minutes at this pace
+    session = requests.Session() if own_session else None
+    with StubServer(trickled(GET_LEAD_OK, 0.5, headers_too=headers_too), lifetime=40) as stub:
+        client = client_for(stub, retry=NEVER, timeout=(1.0, 3.0), session=session)
+        started = time.monotonic()
+        with pytest.raises(TransportError, match="not complete within 4 s"):
+            client.ops.get_lead(GET_LEAD)
+        elapsed = time.monotonic() - started
+    assert elapsed < 15  # 4 s, with room for a loaded machine; far from the stub's 40 s lifetime
+
+
+def test_max_elapsed_bounds_the_attempts_too() -> None:
+    """The retry budget is wall-clock time: an attempt may not run past it, whatever the timeouts allow."""
+    with StubServer(Reply(body=GET_LEAD_OK, delay=30.0), lifetime=40) as stub:
+        client = client_for(
+            stub, retry=RetryPolicy(max_elapsed=2.0, sleep=lambda _: None), timeout=(2.0, 60.0)
+        )
+        started = time.monotonic()
+        with pytest.raises(TransportError):
+            client.ops.get_lead(GET_LEAD)
+        elapsed = time.monotonic() - started
+    assert elapsed < 15  # 2 s, with room; the answer would come after 30 s
+
+
 def test_dropped_connection_is_transport_error() -> None:
     _fails_with(drop(), TransportError)
 
@@ -295,19 +325,3 @@ _RESPONSES = st.builds(
 def test_any_answer_gives_an_envelope_or_a_mktows_error(response: HttpResponse) -> None:
     with contextlib.suppress(MktowsError):  # anything else (lxml, xsdata, ...) fails the test
         _FUZZ_CLIENT._decode(_OP, response)
-
-
-def test_skew_is_learned_from_error_pages_too() -> None:
-    clock = FakeClock()
-    page = html(503)
-    reply = Reply(
-        status=page.status,
-        body=page.body,
-        content_type=page.content_type,
-        headers={"Date": http_date(clock.now + timedelta(minutes=7))},
-    )
-    with StubServer(reply) as stub:
-        client = client_for(stub, clock=clock, retry=NEVER)
-        with pytest.raises(HTTPStatusError):
-            client.ops.get_lead(GET_LEAD)
-    assert client.clock_skew == timedelta(minutes=7)

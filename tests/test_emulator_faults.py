@@ -30,7 +30,7 @@ GET_LEAD = ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef.IDNUM, key_value="
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Emulator]:
-    yield from running()
+    yield from running(settings={"admin": True})
 
 
 @pytest.fixture
@@ -150,10 +150,14 @@ def test_bad_injections_are_refused(emulator: Emulator) -> None:
 
 
 def admin(emulator: Emulator, method: str, route: str, data: object = None) -> requests.Response:
+    """An admin request as a test tool sends it: the run's token, a JSON body (``{}`` for a bare POST)."""
+    if data is None and method == "POST":
+        data = {}
     return requests.request(
         method,
         f"{emulator.base_url}/_admin/{route}",
         data=None if data is None else json.dumps(data),
+        headers={"Authorization": f"Bearer {emulator.admin_token}", "Content-Type": "application/json"},
         timeout=TIMEOUT,
     )
 
@@ -187,8 +191,9 @@ def test_reset_over_http_restores_the_seed(emulator: Emulator) -> None:
     assert emulator.state.custom_object("RoadShow", MKTOID="1090177", rid="rid1") is not None
 
 
-def test_the_admin_path_can_be_switched_off() -> None:
-    with Emulator(settings={"admin": False}) as emulator:
+def test_the_admin_path_is_off_by_default() -> None:
+    with Emulator() as emulator:
+        assert emulator.admin_token is None
         assert admin(emulator, "POST", "inject", {"kind": "drop"}).status_code == 404
         assert send_sync(emulator, "k").status_code == 200
 

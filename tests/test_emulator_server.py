@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +26,7 @@ from mktows.types import (
     ParamsSyncCustomObjects,
     SyncOperationEnum,
 )
-from tests.emulator_support import TIMEOUT, call, post, request_bytes
+from tests.emulator_support import TIMEOUT, call, emulator_process, post, request_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -140,24 +137,9 @@ def test_the_repr_shows_no_secret() -> None:
 
 
 def test_python_m_mktows_emulator_serves_until_sigterm(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mktows.emulator",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "cli.sqlite3"),
-            "--no-freshness-check",
-        ],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=env,
-        cwd=REPO,
-    )
-    try:
+    with emulator_process(
+        "--port", "0", "--db", str(tmp_path / "cli.sqlite3"), "--no-freshness-check"
+    ) as process:
         assert process.stderr is not None
         line = process.stderr.readline().decode()
         match = re.search(r"serving (http://\S+/soap/mktows/2_6)", line)
@@ -176,10 +158,6 @@ def test_python_m_mktows_emulator_serves_until_sigterm(tmp_path: Path) -> None:
         output = line + process.stderr.read().decode()
         assert "stopped" in output
         assert emulator.encryption_key not in output
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(TIMEOUT)
 
 
 def test_run_reports_a_bad_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,8 +1,11 @@
 """Signing as a per-attempt policy: a fresh timestamp and signature for every attempt, never reused.
 
 - The timestamp comes from an injectable clock (a callable returning an aware datetime) plus the clock skew
-  learned from the HTTP ``Date`` header of the service's answers, so a client whose clock is off still signs
-  timestamps the service accepts.
+  learned from the HTTP ``Date`` header of the service's successful SOAP answers and of its 20016 (Request
+  Expired) faults; never from an HTML page, another fault or any non-SOAP answer, which a proxy or whoever sits
+  on the path can write. So a client whose clock is off still signs timestamps the service accepts. The
+  skew is capped at ``MAX_CLOCK_SKEW`` (one hour) each way, so no answer can make the client sign
+  timestamps far in the future (or past).
 - A call answered with 20016 (Request Expired) is re-signed and sent again once, after the skew has been
   re-learned from that answer; a second 20016 in the same call is raised.
 - The encryption key is held in a ``Secret`` whose repr never shows it.
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -24,6 +28,11 @@ Clock = Callable[[], datetime]
 
 SKEW_TOLERANCE = timedelta(seconds=2)
 """Differences from the current skew up to this are noise (``Date`` has whole seconds, plus latency)."""
+
+MAX_CLOCK_SKEW = timedelta(hours=1)
+"""The largest skew learned, each way: a ``Date`` further off is taken as this much (and logged)."""
+
+_log = logging.getLogger("mktows")
 
 
 def system_clock() -> datetime:
@@ -99,11 +108,22 @@ class Signer:
         )
 
     def observe(self, date_header: str | None, received_at: datetime) -> None:
-        """Learn the skew from an answer's ``Date`` header, read at ``received_at`` on the local clock."""
+        """Learn the skew from an answer's ``Date`` header, read at ``received_at`` on the local clock.
+
+        Call it only for a successful SOAP answer or a 20016 fault; the skew is capped at ``MAX_CLOCK_SKEW``
+        each way.
+        """
         server = server_time(date_header)
         if server is None:
             return
         measured = server - received_at
+        if abs(measured) > MAX_CLOCK_SKEW:
+            _log.warning(
+                "the service's Date is %.0f s off our clock; correcting by at most %.0f s",
+                measured.total_seconds(),
+                MAX_CLOCK_SKEW.total_seconds(),
+            )
+            measured = MAX_CLOCK_SKEW if measured > timedelta(0) else -MAX_CLOCK_SKEW
         with self._lock:
             if abs(measured - self._skew) > SKEW_TOLERANCE:
                 self._skew = measured if abs(measured) > SKEW_TOLERANCE else timedelta(0)

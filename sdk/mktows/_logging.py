@@ -1,18 +1,25 @@
 """Logging for the client on the ``mktows`` logger, with secrets kept out of every line.
 
 Envelopes go out at DEBUG with the ``requestSignature`` value replaced; any text that reaches a log line or an
-exception message passes through ``scrub`` first, which removes the encryption key and the signatures in use.
+exception message passes through ``scrub`` first, which removes the encryption key and the signatures in use,
+and any piece of them of ``MIN_SECRET_FRAGMENT`` characters or more (a server may echo part of a signature).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import string
 from collections.abc import Iterable
 
 LOGGER = logging.getLogger("mktows")
 
 REDACTED = "[redacted]"
+
+MIN_SECRET_FRAGMENT = 8
+"""Any run of this many characters or more taken from a secret is redacted, in any letter case."""
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 MAX_LOGGED_BYTES = 64 * 1024
 """Envelopes longer than this are cut in the DEBUG log (a 1,000-lead page would flood it)."""
@@ -23,12 +30,44 @@ _SIGNATURE_ELEMENT = re.compile(
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every ``requestSignature`` element value and every given secret string replaced."""
+    """``text`` with every ``requestSignature`` element value, every given secret string and every piece of
+    one of ``MIN_SECRET_FRAGMENT`` characters or more (case-insensitive) replaced."""
     cleaned = _SIGNATURE_ELEMENT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    pieces: set[str] = set()
     for secret in secrets:
         if secret and secret in cleaned:
             cleaned = cleaned.replace(secret, REDACTED)
-    return cleaned
+        lowered = secret.translate(_ASCII_LOWER)
+        pieces.update(
+            lowered[i : i + MIN_SECRET_FRAGMENT] for i in range(len(lowered) - MIN_SECRET_FRAGMENT + 1)
+        )
+    return _redact_pieces(cleaned, pieces) if pieces else cleaned
+
+
+def _redact_pieces(text: str, pieces: set[str]) -> str:
+    """``text`` with every run covered by windows found in ``pieces`` replaced by one ``REDACTED``.
+
+    A fragment of a secret of any length from ``MIN_SECRET_FRAGMENT`` up is a chain of such windows.
+    """
+    lowered = text.translate(_ASCII_LOWER)  # ASCII only: the length, so the positions, stay the same
+    width = MIN_SECRET_FRAGMENT
+    parts: list[str] = []
+    kept = 0  # text[:kept] is handled
+    covered_to = -1  # end of the run being redacted, -1 when none
+    for start in range(len(lowered) - width + 1):
+        if lowered[start : start + width] not in pieces:
+            continue
+        if start > covered_to:  # a new run: close the one before
+            if covered_to >= 0:
+                parts.append(REDACTED)
+                kept = covered_to
+            parts.append(text[kept:start])
+        covered_to = start + width
+    if covered_to < 0:
+        return text
+    parts.append(REDACTED)
+    parts.append(text[covered_to:])
+    return "".join(parts)
 
 
 def envelope_text(data: bytes, secrets: Iterable[str]) -> str:

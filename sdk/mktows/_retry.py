@@ -116,7 +116,9 @@ class RetryPolicy:
     """How often and how long a call is retried.
 
     ``max_attempts`` counts every attempt of a call (1 means never retry; the one re-sign after 20016 is not
-    counted). ``max_elapsed`` (seconds) bounds the whole call: no retry starts whose wait would end past it.
+    counted). ``max_elapsed`` (seconds) bounds the whole call in wall-clock time: no retry starts whose wait
+    would end past it, and an attempt gets no more than what is left (``remaining``; a wait for a client-side
+    ``Limits`` slot is local and is not cut short, but no attempt is sent once the budget is spent).
     Waits grow as ``base_delay * 2**n`` up to ``max_delay``, with full jitter (a random part of that); a
     throttling fault waits at least ``throttle_delay``, and a ``Retry-After`` header is honoured up to
     ``max_delay``. ``sleep``, ``monotonic`` and ``random`` are injectable for tests.
@@ -161,6 +163,10 @@ class RetryPolicy:
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_delay))
         return wait
+
+    def remaining(self, started: float) -> float:
+        """Seconds left of ``max_elapsed`` for a call that began at ``started`` (a ``monotonic()`` reading)."""
+        return self.max_elapsed - (self.monotonic() - started)
 
     def next_delay(
         self,

@@ -1,8 +1,13 @@
 """HTTP for mktows: one POST of ``text/xml; charset=UTF-8`` with a SOAPAction per attempt, over requests.
 
-- Timeouts are (connect, read) and always set; the whole answer must arrive within connect + read seconds
-  after sending, so a server that trickles bytes cannot hold a call forever. Bodies over the codec's size
-  limit are refused while reading. Redirects are not followed (a redirected POST would silently become a GET).
+- Timeouts are (connect, read) and always set. An attempt, from connecting to the last byte of the answer
+  (headers and body), takes at most connect + read seconds (or the ``budget`` the caller has left) whatever
+  the pace of the server: a watchdog shuts the connection down when the time is up, so a server that
+  trickles bytes cannot hold a call. On a session passed in (whose adapters are not mktows') or through a
+  SOCKS proxy, the watchdog covers the body only and the headers are bounded by the read timeout between
+  bytes. Bodies over the
+  codec's size limit are refused while reading. Redirects are not followed (a redirected POST would
+  silently become a GET).
 - Every requests/urllib3 failure becomes a ``TransportFailure`` carrying a ``mktows.errors`` exception and
   whether the request may have reached the service (``delivered``), which decides if retrying is safe.
 - ``soap_payload`` tells SOAP answers from everything else: HTML error pages, empty bodies and wrong content
@@ -11,14 +16,20 @@
 
 from __future__ import annotations
 
-import time
+import contextlib
+import socket
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
 
 from mktows.codec import MAX_DOCUMENT_BYTES
 from mktows.errors import HTTPStatusError, MktowsError, ProtocolError, TransportError
@@ -99,6 +110,127 @@ class TransportFailure(Exception):
         self.delivered = delivered
 
 
+class AnswerDeadline:
+    """Shuts down the connection of one attempt when ``seconds`` have passed, whatever phase it is in.
+
+    Used as ``with AnswerDeadline(s) as deadline:`` around the request and the reading of its answer; the
+    connection is found through the watched connection classes below (on this thread) or given to ``watch``.
+    ``finish()`` ends the watch and says whether the time ran out first.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._expired = False
+        self._finished = False
+        self._connection: Any = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time ran out (before ``finish``)."""
+        with self._lock:
+            return self._expired
+
+    def watch(self, connection: Any) -> None:
+        """The connection to shut down at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._connection = connection
+            expired = self._expired
+        if expired:
+            _shut_down(connection)
+
+    def finish(self) -> bool:
+        """Stop watching; True if the deadline passed before."""
+        self._timer.cancel()
+        with self._lock:
+            self._finished = True
+            return self._expired
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self._expired = True
+            connection = self._connection
+        if connection is not None:
+            _shut_down(connection)
+
+    def __enter__(self) -> AnswerDeadline:
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.finish()
+        _current.deadline = None
+
+
+_current = threading.local()
+
+
+def _shut_down(connection: Any) -> None:
+    """Shut the connection's socket down for both directions: a read blocked on it returns at once.
+
+    ``socket.socket.shutdown`` on the descriptor, also for a TLS socket (whose own ``shutdown`` would
+    unwrap it under the reading thread's feet).
+    """
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watch_current(connection: Any) -> None:
+    deadline: AnswerDeadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    """An HTTP connection that puts itself under this thread's ``AnswerDeadline`` when it is used."""
+
+    def connect(self) -> None:
+        super().connect()
+        _watch_current(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _watch_current(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same for HTTPS (``super()`` in the methods above reaches ``HTTPSConnection`` first)."""
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+def _watch_pools(manager: PoolManager) -> PoolManager:
+    """Make a pool manager use the watched connections (left alone if it has its own pools, e.g. SOCKS)."""
+    classes = manager.pool_classes_by_scheme
+    if classes.get("http") is HTTPConnectionPool and classes.get("https") is HTTPSConnectionPool:
+        manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+    return manager
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter with connections an ``AnswerDeadline`` can shut down, proxies included."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        return _watch_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+
 def _innermost(exc: BaseException) -> BaseException:
     reason: BaseException = exc
     for _ in range(5):
@@ -143,13 +275,19 @@ class Transport:
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1), max_retries=0)
+            adapter = WatchedAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1), max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self.session = session
 
-    def post(self, body: bytes, soap_action: str, operation: str) -> HttpResponse:
-        """Send one request and read the whole answer; ``TransportFailure`` on any failure to do so."""
+    def post(
+        self, body: bytes, soap_action: str, operation: str, budget: float | None = None
+    ) -> HttpResponse:
+        """Send one request and read the whole answer; ``TransportFailure`` on any failure to do so.
+
+        The attempt takes at most connect + read seconds, or ``budget`` seconds when that is less (what is
+        left of the caller's retry budget).
+        """
         headers = {
             "Content-Type": REQUEST_CONTENT_TYPE,
             "SOAPAction": f'"{soap_action}"',
@@ -157,23 +295,69 @@ class Transport:
             "User-Agent": USER_AGENT,
         }
         connect, read = self.timeout
-        deadline = time.monotonic() + connect + read
+        seconds = connect + read if budget is None else min(connect + read, budget)
+        if seconds <= 0:
+            raise TransportFailure(
+                TransportError(
+                    "no time left in the call's retry budget for another attempt", operation=operation
+                ),
+                delivered=False,
+            )
+        with AnswerDeadline(seconds) as deadline:
+            response = self._send(
+                body, headers, operation, deadline, (min(connect, seconds), min(read, seconds))
+            )
+            try:
+                connection = getattr(response.raw, "connection", None)
+                if connection is not None:  # already watched, unless the session was passed in
+                    deadline.watch(connection)
+                content = self._read_body(response, operation, deadline)
+            finally:
+                response.close()
+        return HttpResponse(
+            status=response.status_code,
+            reason=response.reason or "",
+            headers={name.lower(): value for name, value in response.headers.items()},
+            content=content,
+        )
+
+    def _out_of_time(self, deadline: AnswerDeadline, operation: str) -> TransportFailure:
+        return TransportFailure(
+            TransportError(
+                f"answer from {self.endpoint} not complete within {deadline.seconds:.3g} s",
+                operation=operation,
+            ),
+            delivered=True,
+        )
+
+    def _send(
+        self,
+        body: bytes,
+        headers: Mapping[str, str],
+        operation: str,
+        deadline: AnswerDeadline,
+        timeout: Timeout,
+    ) -> requests.Response:
+        """POST and read the answer's headers (the body stays to be streamed)."""
+        connect, read = timeout
         try:
-            response = self.session.post(
+            return self.session.post(
                 self.endpoint,
                 data=body,
                 headers=headers,
-                timeout=(connect, read),
+                timeout=timeout,
                 stream=True,
                 allow_redirects=False,
             )
         except requests.exceptions.Timeout as exc:
             sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
-            what = f"no answer within {read:g} s" if sent else f"could not connect within {connect:g} s"
+            what = f"no answer within {read:.3g} s" if sent else f"could not connect within {connect:.3g} s"
             raise TransportFailure(
                 TransportError(f"{what} ({self.endpoint})", operation=operation), delivered=sent
             ) from None
         except requests.RequestException as exc:
+            if deadline.expired:
+                raise self._out_of_time(deadline, operation) from None
             sent = not _never_sent(exc)
             stage = "failed during the exchange" if sent else "could not be opened"
             raise TransportFailure(
@@ -183,24 +367,16 @@ class Transport:
                 delivered=sent,
             ) from None
         except Exception as exc:  # anything else from the HTTP stack (e.g. http.client errors)
+            if deadline.expired:
+                raise self._out_of_time(deadline, operation) from None
             raise TransportFailure(
                 TransportError(
                     f"HTTP failure talking to {self.endpoint}: {_describe(exc)}", operation=operation
                 ),
                 delivered=True,
             ) from None
-        try:
-            content = self._read_body(response, operation, deadline)
-        finally:
-            response.close()
-        return HttpResponse(
-            status=response.status_code,
-            reason=response.reason or "",
-            headers={name.lower(): value for name, value in response.headers.items()},
-            content=content,
-        )
 
-    def _read_body(self, response: requests.Response, operation: str, deadline: float) -> bytes:
+    def _read_body(self, response: requests.Response, operation: str, deadline: AnswerDeadline) -> bytes:
         chunks: list[bytes] = []
         size = 0
         try:
@@ -214,37 +390,37 @@ class Transport:
                         ),
                         delivered=True,
                     )
-                if time.monotonic() > deadline:
-                    raise TransportFailure(
-                        TransportError(
-                            f"answer from {self.endpoint} not complete within the timeout",
-                            operation=operation,
-                        ),
-                        delivered=True,
-                    )
                 chunks.append(chunk)
         except TransportFailure:
             raise
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise TransportFailure(
+        except Exception as exc:
+            if deadline.finish():
+                raise self._out_of_time(deadline, operation) from None
+            raise self._broken_off(exc, operation) from None
+        if deadline.finish():  # cut at the deadline, the end of a body without a length looks like the end
+            raise self._out_of_time(deadline, operation)
+        return b"".join(chunks)
+
+    def _broken_off(self, exc: Exception, operation: str) -> TransportFailure:
+        """The failure for an answer whose body could not be read to its end."""
+        if isinstance(
+            exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+        ):
+            return TransportFailure(
                 ProtocolError(f"answer truncated or undecodable: {_describe(exc)}", operation=operation),
                 delivered=True,
-            ) from None
-        except requests.RequestException as exc:  # a read timeout or reset in the middle of the body
-            raise TransportFailure(
+            )
+        if isinstance(exc, requests.RequestException):  # a read timeout or reset in the middle of the body
+            return TransportFailure(
                 TransportError(
                     f"answer from {self.endpoint} broken off: {_describe(exc)}", operation=operation
                 ),
                 delivered=True,
-            ) from None
-        except Exception as exc:
-            raise TransportFailure(
-                TransportError(
-                    f"answer from {self.endpoint} unreadable: {_describe(exc)}", operation=operation
-                ),
-                delivered=True,
-            ) from None
-        return b"".join(chunks)
+            )
+        return TransportFailure(
+            TransportError(f"answer from {self.endpoint} unreadable: {_describe(exc)}", operation=operation),
+            delivered=True,
+        )
 
     def close(self) -> None:
         """Close the session if this transport created it (a session passed in stays the caller's)."""

@@ -31,7 +31,7 @@ from mktows._transport import (
     not_soap,
     soap_payload,
 )
-from mktows.errors import MktowsError, ProtocolError
+from mktows.errors import MktowsError, ProtocolError, RequestExpiredError
 from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
@@ -56,11 +56,12 @@ class Client(ConvenienceMethods):
 
     ``Client(endpoint, user_id, encryption_key)`` does no network I/O. ``endpoint`` is the instance's SOAP
     endpoint (``https://123-ABC-456.mktoapi.com/soap/mktows/2_6``); the WSDL's own address is never used.
-    Options: ``timeout`` (seconds, one number or ``(connect, read)``), ``session`` (a ``requests.Session``,
-    left open by ``close()``), ``clock`` (returns the current aware datetime; used to sign), ``retry`` (a
-    ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100 calls per 20 s and 10
-    in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and ``strict`` (refuse
-    unknown elements in answers; for tests). Thread-safe: threads may share one client.
+    Options: ``timeout`` (seconds, one number or ``(connect, read)``; an attempt, its whole answer included,
+    takes at most their sum, and no more than what is left of ``retry.max_elapsed``), ``session`` (a
+    ``requests.Session``, left open by ``close()``), ``clock`` (returns the current aware datetime; used to
+    sign), ``retry`` (a ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100
+    calls per 20 s and 10 in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and
+    ``strict`` (refuse unknown elements in answers; for tests). Thread-safe: threads may share one client.
     """
 
     ops: Operations
@@ -133,7 +134,7 @@ class Client(ConvenienceMethods):
             signatures.append(header.request_signature)
             secrets = self._signer.secrets(*signatures)
             try:
-                envelope = self._attempt(op, params, header, sent, secrets)
+                envelope = self._attempt(op, params, header, sent, secrets, started)
                 result = self._checked_result(op, envelope)
             except _Failed as failed:
                 error, delivered, retry_after = failed.error, failed.delivered, failed.retry_after
@@ -175,9 +176,18 @@ class Client(ConvenienceMethods):
         return op.request(params, headers)
 
     def _attempt(
-        self, op: Operation, params: Any, header: t.AuthenticationHeader, sent: int, secrets: tuple[str, ...]
+        self,
+        op: Operation,
+        params: Any,
+        header: t.AuthenticationHeader,
+        sent: int,
+        secrets: tuple[str, ...],
+        started: float,
     ) -> Any:
-        """Send one signed attempt and decode its answer; ``_Failed`` on any failure."""
+        """Send one signed attempt and decode its answer; ``_Failed`` on any failure.
+
+        The attempt may take no longer than what is left of the retry budget of the call begun at ``started``.
+        """
         try:
             body = codec.encode(self._envelope(op, params, header))
         except MktowsError:
@@ -189,15 +199,21 @@ class Client(ConvenienceMethods):
         log_envelope("request", op.name, sent, body, secrets)
         try:
             with self.limits.slot():
-                response = self._transport.post(body, op.soap_action, op.name)
+                budget = self.retry.remaining(started)
+                response = self._transport.post(body, op.soap_action, op.name, budget)
         except TransportFailure as failure:
             raise _Failed(failure.error, failure.delivered) from None
-        self._signer.observe(response.headers.get("date"), self._signer.now())
+        received_at = self._signer.now()
         log_envelope(f"response (HTTP {response.status})", op.name, sent, response.content, secrets)
         try:
-            return self._decode(op, response)
-        except MktowsError as error:
+            envelope = self._decode(op, response)
+        except RequestExpiredError as expired:  # the service says our clock is off: its Date tells how far
+            self._signer.observe(response.headers.get("date"), received_at)
+            raise _Failed(expired, True, response.retry_after()) from None
+        except MktowsError as error:  # a page or fault that may come from anyone on the path: Date not used
             raise _Failed(error, True, response.retry_after()) from None
+        self._signer.observe(response.headers.get("date"), received_at)
+        return envelope
 
     def _decode(self, op: Operation, response: HttpResponse) -> Any:
         """The output envelope of a 200 answer; the typed fault or error for anything else."""

@@ -9,7 +9,8 @@
 - A nillable text field reads ``<a/>`` as ``""`` and only ``<a xsi:nil="true"/>`` as None, so an empty
   string survives a round trip.
 - XML is parsed without entity expansion, network access or DTDs; documents with a DOCTYPE, over
-  ``MAX_DOCUMENT_BYTES``, or deeper/larger than libxml2's safe limits raise ``ProtocolError``.
+  ``MAX_DOCUMENT_BYTES``, with more than ``MAX_DOCUMENT_ELEMENTS`` elements (refused before parsing), or
+  deeper/larger than libxml2's safe limits raise ``ProtocolError``.
 
 Unknown elements are ignored unless ``strict=True`` (tests use strict; production stays forward-compatible).
 Lenient decoding also keeps markup found inside a text value (the documented getMObjects response has raw
@@ -68,6 +69,17 @@ T = TypeVar("T")
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Documents larger than this are refused before parsing (a 100-object page is about 40 KiB)."""
+
+MAX_DOCUMENT_ELEMENTS = 1_000_000
+"""Documents with more elements than this are refused before parsing, which bounds the decoding work.
+
+The largest legitimate page, 1,000 getMultipleLeads leads with every attribute of the emulator's 32 lead
+fields, has about 134,000 elements (4.2 MB); this leaves room for 1,000 leads of about 245 attributes each.
+"""
+
+_MIN_ELEMENT_BYTES = 4
+"""The shortest element is ``<a/>``: a document under ``_MIN_ELEMENT_BYTES * MAX_DOCUMENT_ELEMENTS`` bytes
+cannot be over the element limit, and is not counted."""
 
 NS_MAP: dict[str, str] = _fast.NS_MAP
 """Prefixes used on the wire, the ones of Marketo's documented envelopes (``SOAP-ENV``, ``ns1``, ``xsi``)."""
@@ -176,6 +188,18 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def _over_element_limit(data: bytes) -> bool:
+    """Whether ``data`` may hold more than ``MAX_DOCUMENT_ELEMENTS`` elements, from its bytes alone.
+
+    Every element opens with a ``<`` not followed by ``/``, so ``<`` less ``</`` counts at least the elements
+    (comments, CDATA and processing instructions add to it, never take from it).
+    """
+    if len(data) < _MIN_ELEMENT_BYTES * MAX_DOCUMENT_ELEMENTS:
+        return False
+    opened = data.count(b"<")
+    return opened > MAX_DOCUMENT_ELEMENTS and opened - data.count(b"</") > MAX_DOCUMENT_ELEMENTS
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted bytes safely and return the root element; ``ProtocolError`` on anything unsafe or broken."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -185,6 +209,8 @@ def parse_xml(data: bytes) -> etree._Element:
         raise ProtocolError(f"document of {len(data)} bytes exceeds the {MAX_DOCUMENT_BYTES}-byte limit")
     if not data.strip():
         raise ProtocolError("empty document")
+    if _over_element_limit(data):
+        raise ProtocolError(f"document with more than {MAX_DOCUMENT_ELEMENTS} elements; refused")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

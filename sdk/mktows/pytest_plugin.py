@@ -12,8 +12,10 @@ def test_slow_service(mktows_emulator):
 ```
 
 Each test gets its own emulator on a free 127.0.0.1 port with its state in the test's ``tmp_path``, stopped
-when the test ends. Override the ``mktows_emulator_config`` fixture to change the configuration for a
-module or a whole suite; the ``mktows_emulator`` marker overrides ``settings`` and ``limits`` per test.
+when the test ends. Its admin path is on, so a test (or a tool it drives) can inject faults over HTTP:
+``POST {handle.admin_url}inject`` with ``Authorization: Bearer {handle.admin_token}`` and a JSON body.
+Override the ``mktows_emulator_config`` fixture to change the configuration for a module or a whole suite;
+the ``mktows_emulator`` marker overrides ``settings`` and ``limits`` per test.
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ class EmulatorHandle:
     def encryption_key(self) -> str:
         """The configured user's encryption key."""
         return self.emulator.encryption_key
+
+    @property
+    def admin_url(self) -> str:
+        """The admin path's base URL (``http://127.0.0.1:<port>/_admin/``)."""
+        return f"{self.emulator.base_url}/_admin/"
+
+    @property
+    def admin_token(self) -> str | None:
+        """The token the admin path wants (``Authorization: Bearer <token>``); None if a test turned it off."""
+        return self.emulator.admin_token
 
     def client(self, **options: Any) -> Client:
         """A ``mktows.Client`` for this emulator (``strict=True`` unless given); closed when the test ends."""
@@ -124,7 +136,7 @@ def mktows_emulator(
     emulator = Emulator(
         mktows_emulator_config,
         db_path=tmp_path / "mktows-emulator.sqlite3",
-        settings=options.get("settings"),
+        settings={"admin": True, **(options.get("settings") or {})},
         limits=options.get("limits"),
     )
     emulator.start()

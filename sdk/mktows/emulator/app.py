@@ -1,5 +1,7 @@
 """The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
-``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...`` drives fault injection.
+``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...``
+drives fault injection (only when the app has an admin token, and then only for the requests
+``admin.check_request`` lets through).
 
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
@@ -28,7 +30,7 @@ from urllib.parse import parse_qs, quote
 from lxml import etree
 
 from mktows import codec, operations
-from mktows.emulator import soap
+from mktows.emulator import admin, soap
 from mktows.emulator.auth import authenticate, read_credentials
 from mktows.emulator.calls import CallLog, CallRecord
 from mktows.emulator.config import EmulatorConfig
@@ -107,8 +109,11 @@ class EmulatorApp:
         config: EmulatorConfig,
         store: Store,
         clock: Callable[[], datetime] | None = None,
+        *,
+        admin_token: str | None = None,
     ) -> None:
         self.config = config
+        self.admin_token = admin_token
         self.store = store
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.injector = Injector()
@@ -166,7 +171,7 @@ class EmulatorApp:
             return self._send(start_response, response, now)
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        if path.startswith(ADMIN_PREFIX) and self.config.settings.admin:
+        if path.startswith(ADMIN_PREFIX) and self.admin_token is not None:
             return self._send(start_response, self._admin(environ, path[len(ADMIN_PREFIX) :], method), now)
         match = SOAP_PATH.match(path)
         if match is None:
@@ -343,11 +348,18 @@ class EmulatorApp:
         def answer(status: int, reason: str, data: Any) -> Response:
             return soap.text_response(status, reason, json.dumps(data, indent=1) + "\n", "application/json")
 
+        assert self.admin_token is not None  # routed here only with a token
+        try:
+            admin.check_request(environ, self.admin_token)
+            data = admin.json_body(read_body(environ, 64 * 1024), environ, required=method == "POST")
+        except admin.AdminRefused as refused:
+            return answer(refused.status, refused.reason, {"error": refused.message})
+        except RequestTooLarge as exc:
+            return answer(413, "Request Entity Too Large", {"error": str(exc)})
         if route == "inject" and method == "POST":
             try:
-                raw = read_body(environ, 64 * 1024)
-                injection = injection_from_json(json.loads(raw or b"{}"))
-            except (ValueError, RequestTooLarge) as exc:
+                injection = injection_from_json(data)
+            except ValueError as exc:
                 return answer(400, "Bad Request", {"error": str(exc)})
             return answer(200, "OK", self.injector.add(injection).as_dict())
         if route == "inject" and method == "GET":

@@ -28,7 +28,12 @@ def default_db_path() -> Path:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the emulator's options to a parser."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; another address is reachable from other machines and "
+        "is refused with the docs' demo credentials unless --allow-demo-credentials)",
+    )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)"
     )
@@ -46,6 +51,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept any requestTimestamp (to replay old documented requests)",
     )
+    parser.add_argument(
+        "--admin",
+        action="store_true",
+        help="serve /_admin/... (fault injection, reset) on a loopback address, with a token printed at start",
+    )
+    parser.add_argument(
+        "--allow-demo-credentials",
+        action="store_true",
+        help="allow a non-loopback --host with the docs' public demo user and key",
+    )
     parser.add_argument("--latency", type=float, default=None, help="seconds added to every call")
     parser.add_argument("--threads", type=int, default=None, help="server worker threads")
 
@@ -58,6 +73,8 @@ def build_emulator(args: argparse.Namespace) -> Emulator:
         settings["freshness_check"] = False
     if getattr(args, "latency", None) is not None:
         settings["latency"] = args.latency
+    if getattr(args, "admin", False):
+        settings["admin"] = True
     db = args.db if args.db is not None else str(default_db_path())
     return Emulator(
         config,
@@ -66,6 +83,7 @@ def build_emulator(args: argparse.Namespace) -> Emulator:
         port=args.port,
         threads=getattr(args, "threads", None),
         settings=settings,
+        allow_demo_credentials=getattr(args, "allow_demo_credentials", False),
     )
 
 
@@ -83,14 +101,16 @@ def run(args: argparse.Namespace) -> int:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
-    print(
-        f"mktows emulator: serving {emulator.endpoint} (WSDL: {emulator.endpoint}?WSDL)\n"
-        f"  user id: {emulator.user_id} (encryption key: the configured one; not shown)\n"
-        f"  state: {emulator.db_path or 'in memory'}\n"
-        "  Ctrl-C stops it.",
-        file=sys.stderr,
-        flush=True,
-    )
+    lines = [
+        f"mktows emulator: serving {emulator.endpoint} (WSDL: {emulator.endpoint}?WSDL)",
+        f"  user id: {emulator.user_id} (encryption key: the configured one; not shown)",
+        f"  state: {emulator.db_path or 'in memory'}",
+    ]
+    if emulator.admin_token is not None:
+        lines.append(
+            f"  admin path: {emulator.base_url}/_admin/ with 'Authorization: Bearer {emulator.admin_token}'"
+        )
+    print("\n".join([*lines, "  Ctrl-C stops it."]), file=sys.stderr, flush=True)
     try:
         while not stop.wait(0.5):
             if not emulator.running:

@@ -102,13 +102,14 @@ class ProgressionStatus:
 @dataclass(frozen=True)
 class Settings:
     """Behaviour switches: the freshness check and its window (seconds each way), per-call latency, how long
-    an importToList job stays PROCESSING, the admin HTTP path, and the UTC offset of response timestamps."""
+    an importToList job stays PROCESSING, the admin HTTP path (off unless asked for: it then needs the token
+    the emulator makes at start; see ``admin``), and the UTC offset of response timestamps."""
 
     freshness_check: bool = True
     freshness_window: float = 900.0
     latency: float = 0.0
     import_duration: float = 0.0
-    admin: bool = True
+    admin: bool = False
     output_utc_offset_minutes: int = 0
 
 
@@ -116,13 +117,16 @@ class Settings:
 class Limits:
     """Marketo's limits. ``None`` switches a limit off. Rate: ``rate_calls`` per ``rate_window`` seconds
     (20023); ``max_concurrent`` calls in flight (20024); ``daily_quota`` calls per day, the day starting at
-    12:00 AM CST (20015); ``max_body_bytes`` per request; the rest are per-call sizes from OPERATIONS.md."""
+    12:00 AM CST (20015); ``max_body_bytes`` per request; ``receive_timeout``: seconds a client has to send a
+    whole request, from connecting or from the first byte of a request on a kept-alive connection (a client
+    that trickles it slower is disconnected); the rest are per-call sizes from OPERATIONS.md."""
 
     rate_calls: int | None = 100
     rate_window: float = 20.0
     max_concurrent: int | None = 10
     daily_quota: int | None = 10000
     max_body_bytes: int = 10 * 1024 * 1024
+    receive_timeout: float = 30.0
     sync_custom_objects: int = 100
     sync_mobjects: int = 100
     sync_multiple_leads: int | None = 300

@@ -341,7 +341,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "freshness_window": 900.0,
         "latency": 0.0,
         "import_duration": 0.0,
-        "admin": True,
+        "admin": False,
         "output_utc_offset_minutes": 0,
     },
     "limits": {
@@ -350,6 +350,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "max_concurrent": 10,
         "daily_quota": 10000,
         "max_body_bytes": 10 * 1024 * 1024,
+        "receive_timeout": 30.0,
         "sync_custom_objects": 100,
         "sync_mobjects": 100,
         "sync_multiple_leads": 300,

@@ -1,5 +1,6 @@
 """Fault injection: make the next N calls (of one operation, or of any) fail the way real networks and
-services fail, from Python (``Emulator.inject``) or over HTTP (``POST /_admin/inject`` with the same fields).
+services fail, from Python (``Emulator.inject``) or over HTTP (``POST /_admin/inject`` with the same fields as
+JSON, when the admin path is on; see ``admin``).
 
 Kinds:
 - ``fault``: a SOAP fault with a Marketo code (``code``, default 20011 Internal Error); the call has no effect.

@@ -7,6 +7,10 @@ with Emulator(db_path="state.sqlite3") as emulator:        # port 0: a free port
     emulator.inject("syncCustomObjects", "fault", code=20023, count=2)
     emulator.state.custom_objects("RoadShow")
 ```
+
+With ``settings={"admin": True}`` the same is possible over HTTP (``/_admin/...``), with the token of this run:
+``Authorization: Bearer {emulator.admin_token}``. Listening on a non-loopback ``host`` is refused with the admin
+path on, and with the docs' demo credentials unless ``allow_demo_credentials=True`` (see ``admin``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from mktows.emulator import admin
 from mktows.emulator.app import EmulatorApp, StartResponse
 from mktows.emulator.calls import CallRecord
 from mktows.emulator.config import EmulatorConfig, Settings
@@ -35,7 +40,51 @@ LOGGER = logging.getLogger("mktows.emulator")
 _wasyncore: Any = importlib.import_module("waitress.wasyncore")
 _channel: Any = importlib.import_module("waitress.channel")
 _waitress_server: Any = importlib.import_module("waitress.server")
+_parser: Any = importlib.import_module("waitress.parser")
 ClientDisconnected: type[Exception] = _channel.ClientDisconnected
+
+
+class _TimedRequestParser(_parser.HTTPRequestParser):  # type: ignore[misc]
+    """waitress' request parser, noting when the first byte of its request arrived."""
+
+    def __init__(self, adj: Any) -> None:
+        super().__init__(adj)
+        self.started = time.time()
+
+
+class _BoundedChannel(_channel.HTTPChannel):  # type: ignore[misc]
+    """A waitress connection closed when a request takes more than ``server.receive_timeout`` seconds to
+    arrive whole, counted from connecting (for the first request) or from its first byte.
+
+    waitress closes only connections idle for ``channel_timeout``: a client sending a byte every few seconds
+    is never idle, and enough of them would take every connection the server allows.
+    """
+
+    parser_class = _TimedRequestParser
+
+    def _receiving_since(self) -> float | None:
+        """When the request being received began (None when none is: idle, or all received)."""
+        if self.request is not None and not self.request.completed:
+            return float(self.request.started)
+        if not self.requests and self.last_activity == self.creation_time:  # connected, no byte yet
+            return float(self.creation_time)
+        return None
+
+    def readable(self) -> bool:
+        # called by waitress' event loop at least once a second (asyncore_loop_timeout) for every connection
+        since = self._receiving_since()
+        if since is not None and time.time() - since > self.server.receive_timeout:
+            self.will_close = True  # the event loop closes it
+        return bool(super().readable())
+
+
+def _bound_receive_time(server: Any, seconds: float) -> None:
+    """Make every listening socket of a waitress server use ``_BoundedChannel`` with this bound."""
+    listeners = [server, *(getattr(server, "map", None) or {}).values()]
+    for listener in listeners:
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = _BoundedChannel
+            listener.receive_timeout = seconds
 
 
 def _wait_answers_sent(server: Any, timeout: float) -> bool:
@@ -108,7 +157,8 @@ class Emulator:
     keeps the state in memory); ``port`` 0 picks a free port; ``clock`` returns the emulator's current aware
     datetime (freshness window, timestamps, quota day); ``threads``: waitress worker threads (default: enough
     to hold more calls than the concurrency limit, so the limit answers 20024 rather than queueing);
-    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's.
+    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's;
+    ``allow_demo_credentials``: listen on a non-loopback ``host`` even with the docs' public demo credentials.
     """
 
     def __init__(
@@ -123,6 +173,7 @@ class Emulator:
         version: str | None = None,
         limits: Mapping[str, Any] | None = None,
         settings: Mapping[str, Any] | None = None,
+        allow_demo_credentials: bool = False,
     ) -> None:
         config = config or EmulatorConfig.default()
         if limits:
@@ -132,6 +183,8 @@ class Emulator:
         self.config = config
         self.db_path = None if db_path is None else Path(db_path)
         self.host = host
+        self.allow_demo_credentials = allow_demo_credentials
+        self._admin_token: str | None = None
         self._requested_port = port
         self.port = port
         self.version = version or DEFAULT_VERSION
@@ -158,9 +211,16 @@ class Emulator:
         """Open the database (seeding it when new) and start serving; returns self."""
         if self.running:
             return self
+        admin.check_bind(
+            self.host,
+            admin=self.config.settings.admin,
+            users=self.config.users,
+            allow_demo_credentials=self.allow_demo_credentials,
+        )
+        token = admin.new_token() if self.config.settings.admin else None
         store = Store(self.db_path)
         try:
-            app = EmulatorApp(self.config, store, self._clock)
+            app = EmulatorApp(self.config, store, self._clock, admin_token=token)
         except BaseException:
             store.close()
             raise
@@ -170,7 +230,7 @@ class Emulator:
                 host=self.host,
                 port=self._requested_port,
                 threads=self.threads,
-                connection_limit=max(100, self.threads * 4),
+                connection_limit=max(1000, self.threads * 4),  # slow clients are cut at receive_timeout
                 channel_timeout=60,
                 max_request_body_size=self.config.limits.max_body_bytes + 1,
                 asyncore_use_poll=True,
@@ -180,7 +240,9 @@ class Emulator:
         except BaseException:
             store.close()
             raise
+        _bound_receive_time(server, self.config.limits.receive_timeout)
         self._store, self._app, self._server = store, app, server
+        self._admin_token = token
         self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
         self._thread = threading.Thread(
             target=self._server.run, name=f"mktows-emulator-{self.port}", daemon=True
@@ -206,6 +268,7 @@ class Emulator:
             self._store.close()
         self._server = self._thread = None
         self._app = None
+        self._admin_token = None
         self._store = None
 
     def __enter__(self) -> Emulator:
@@ -238,6 +301,11 @@ class Emulator:
     def encryption_key(self) -> str:
         """The first configured user's encryption key."""
         return self.config.users[0].encryption_key
+
+    @property
+    def admin_token(self) -> str | None:
+        """This run's token for the admin path (``Authorization: Bearer <token>``); None when it is off."""
+        return self._admin_token
 
     # --- control and inspection ----------------------------------------------------------------------------
 
