@@ -5,7 +5,8 @@ A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
 element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
 if any → latency → decode (20017 for a missing parameter, 20110 for a bad value) → the handler, in one
-database transaction (a documented fault, or 20011 for an unexpected error: never a traceback) → encode.
+database transaction, a read-only one for the operations that only read (a documented fault, or 20011 for an
+unexpected error: never a traceback) → encode.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from mktows.emulator.config import EmulatorConfig
 from mktows.emulator.failures import ServiceFault
 from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
 from mktows.emulator.limits import Limiter
-from mktows.emulator.operations import HANDLERS, Context
+from mktows.emulator.operations import HANDLERS, READ_ONLY, Context
 from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
@@ -333,7 +334,8 @@ class EmulatorApp:
         if bad:
             raise ServiceFault(20110, f"{op.name}: {bad}")
         try:
-            with self.store.transaction() as conn:
+            scope = self.store.read() if op.name in READ_ONLY else self.store.transaction()
+            with scope as conn:
                 ctx = Context(
                     conn=conn,
                     config=self.config,

@@ -32,8 +32,26 @@ HANDLERS: dict[str, Handler] = {
     "getTags": tags.get_tags,
 }
 
+# Operations that never write: they run in a read transaction, side by side with every other call.
+READ_ONLY: frozenset[str] = frozenset(
+    {
+        "getLead",
+        "getMultipleLeads",
+        "getCustomObjects",
+        "getMObjects",
+        "describeMObject",
+        "listMObjects",
+        "getLeadActivity",
+        "getLeadChanges",
+        "getCampaignsForSource",
+        "getImportToListStatus",
+        "getChannels",
+        "getTags",
+    }
+)
+
 _missing = sorted(set(_wsdl.OPERATIONS) ^ set(HANDLERS))
 if _missing:  # pragma: no cover - a WSDL change without a handler
     raise ImportError(f"emulator handlers and WSDL operations differ: {_missing}")
 
-__all__ = ["HANDLERS", "Context", "Handler"]
+__all__ = ["HANDLERS", "READ_ONLY", "Context", "Handler"]
