@@ -41,6 +41,7 @@ from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
+from mktows.emulator.upkeep import bring_up_to_date
 from mktows.emulator.wsdl import PinnedWsdl
 from mktows.errors import ProtocolError
 from mktows.operations import XML_CONTEXT, XSI_NS, Operation
@@ -183,6 +184,7 @@ class EmulatorApp:
         self._active = 0
         self._idle = threading.Condition()
         self.closing = False
+        bring_up_to_date(store, config)
         seed(store, config, to_us(self.clock()))
 
     # --- state ---------------------------------------------------------------------------------------------
