@@ -115,6 +115,7 @@ def seed_file(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM, then stop cleanly. Exit code 0, or 1 with a message on a bad config,
     database or address."""
+    sys.setswitchinterval(0.0005)
     if getattr(args, "emulator_command", None) == "seed":
         return seed_file(args)
     try:

@@ -153,13 +153,20 @@ DATA_TABLES = (
 )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection of the store (a subclass, so that modules can keep per-connection caches by weak key)."""
+
+
 class StoreError(RuntimeError):
     """The database cannot be used: unreadable, or written by an incompatible emulator version."""
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """JSON for a column: compact, keys in insertion order (the order a client sent them)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str | None) -> Any:
@@ -235,7 +242,12 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
-            self._target, check_same_thread=False, isolation_level=None, timeout=30, cached_statements=256
+            self._target,
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=30,
+            cached_statements=256,
+            factory=_Connection,
         )
         conn.row_factory = sqlite3.Row
         if self.path is not None:

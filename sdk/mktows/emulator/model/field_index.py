@@ -12,6 +12,7 @@ the configuration changes the derivation, ``stale`` says so and the kind is rebu
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -36,16 +37,32 @@ def mark_built(conn: sqlite3.Connection, kind: str, fingerprint: str) -> None:
     )
 
 
+# Slots once committed never change (only new ones are added), so each connection remembers those it read.
+_KNOWN: weakref.WeakKeyDictionary[sqlite3.Connection, dict[str, dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
 def slots(conn: sqlite3.Connection, kind: str, fields: Iterable[str] = ()) -> dict[str, int]:
     """The slot of each field of a kind, creating the ones ``fields`` names that are missing (a write)."""
+    wanted = list(fields)
+    try:
+        cache = _KNOWN.setdefault(conn, {})
+    except TypeError:  # a plain sqlite3 connection: no weak reference, no cache
+        cache = {}
+    known = cache.get(kind)
+    if known is not None and all(name in known for name in wanted):
+        return known
     found = {
         str(row["field"]): int(row["slot"])
         for row in conn.execute("SELECT field, slot FROM index_slots WHERE kind = ?", (kind,))
     }
-    for name in fields:
+    created = False
+    for name in wanted:
         if name not in found:
             cursor = conn.execute("INSERT INTO index_slots (kind, field) VALUES (?, ?)", (kind, name))
             found[name] = int(cursor.lastrowid or 0)
+            created = True
+    if not created:  # a slot made in this transaction could still be rolled back: remember it once committed
+        cache[kind] = found
     return found
 
 
@@ -63,12 +80,14 @@ def rows(slot_of: Mapping[str, int], owner: int, values: Mapping[str, str]) -> l
 
 def add(conn: sqlite3.Connection, entries: Sequence[tuple[int, str, int]]) -> None:
     """Index (slot, value, owner) rows."""
-    conn.executemany("INSERT OR IGNORE INTO field_values (slot, value, owner) VALUES (?, ?, ?)", entries)
+    if entries:
+        conn.executemany("INSERT OR IGNORE INTO field_values (slot, value, owner) VALUES (?, ?, ?)", entries)
 
 
 def remove(conn: sqlite3.Connection, entries: Sequence[tuple[int, str, int]]) -> None:
     """Drop (slot, value, owner) rows."""
-    conn.executemany("DELETE FROM field_values WHERE slot = ? AND value = ? AND owner = ?", entries)
+    if entries:
+        conn.executemany("DELETE FROM field_values WHERE slot = ? AND value = ? AND owner = ?", entries)
 
 
 def change(
