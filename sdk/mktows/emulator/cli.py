@@ -20,6 +20,7 @@ from mktows.emulator.store import Store, StoreError
 
 DEFAULT_PORT = 8710
 MEMORY = ":memory:"
+SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def default_db_path() -> Path:
@@ -115,9 +116,19 @@ def seed_file(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM, then stop cleanly. Exit code 0, or 1 with a message on a bad config,
     database or address."""
-    sys.setswitchinterval(0.0005)
     if getattr(args, "emulator_command", None) == "seed":
         return seed_file(args)
+    switch_interval = sys.getswitchinterval()
+    # a short call should not wait the default 5 ms for the interpreter lock at each step while a thread
+    # answers a long page: hand the lock over more often while serving
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        return _serve(args)
+    finally:
+        sys.setswitchinterval(switch_interval)
+
+
+def _serve(args: argparse.Namespace) -> int:
     try:
         emulator = build_emulator(args)
         emulator.start()
