@@ -7,6 +7,7 @@ a Program's tags, channel, period costs and My Tokens, an Opportunity's Company 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,10 +54,17 @@ def get(conn: sqlite3.Connection, mtype: str, mid: int) -> MObject | None:
     return None if row is None else _mobject(row)
 
 
-def all_of(conn: sqlite3.Connection, mtype: str, after_id: int = 0) -> list[MObject]:
-    """Every MObject of a type with an id above ``after_id``, in id order."""
-    rows = conn.execute("SELECT * FROM mobjects WHERE type = ? AND id > ? ORDER BY id", (mtype, after_id))
-    return [_mobject(row) for row in rows]
+def all_of(
+    conn: sqlite3.Connection, mtype: str, after_id: int = 0, only_id: int | None = None
+) -> Iterator[MObject]:
+    """The MObjects of a type with an id above ``after_id`` (and equal to ``only_id`` when given), in id
+    order, read as the caller consumes them (a page stops reading once it is full)."""
+    sql, args = "SELECT * FROM mobjects WHERE type = ? AND id > ?", [mtype, after_id]
+    if only_id is not None:
+        sql += " AND id = ?"
+        args.append(only_id)
+    for row in conn.execute(sql + " ORDER BY id", args):
+        yield _mobject(row)
 
 
 def by_attribute(conn: sqlite3.Connection, mtype: str, name: str, value: str) -> MObject | None:
