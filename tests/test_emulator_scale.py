@@ -23,9 +23,12 @@ from hypothesis import strategies as st
 from mktows.cli import main as mktows_main
 from mktows.emulator import Emulator
 from mktows.emulator.config import CustomObjectType, EmulatorConfig
+from mktows.emulator.failures import ServiceFault
 from mktows.emulator.loading import LoadError, load_custom_objects
+from mktows.emulator.model import activities, leads, lists
 from mktows.emulator.model import custom_objects as records
-from mktows.emulator.store import Store
+from mktows.emulator.model.activities import ActivityQuery
+from mktows.emulator.store import SCHEMA_VERSION, Store
 from mktows.emulator.upkeep import bring_up_to_date
 from mktows.types import (
     ArrayOfAttribute,
@@ -33,7 +36,11 @@ from mktows.types import (
     ArrayOfString,
     Attribute,
     CustomObj,
+    LeadKey,
+    LeadKeyRef,
+    LeadRecord,
     ParamsGetCustomObjects,
+    ParamsGetLead,
     ParamsSyncCustomObjects,
     SyncOperationEnum,
 )
@@ -116,6 +123,11 @@ def test_sql_filtering_and_paging_equal_a_plain_scan(
     assert [record.seq for record in page] == expected[:limit]
     assert remaining == max(0, len(expected) - limit)
     store.close()
+
+
+def get_lead_records(emulator: Emulator, key_type: str, value: str) -> list[LeadRecord]:
+    params = ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef(key_type), key_value=value))
+    return list(call(emulator, "getLead", params).lead_record_list.lead_record)
 
 
 # --- concurrency ---------------------------------------------------------------------------------------------
@@ -337,3 +349,124 @@ def test_a_killed_emulator_leaves_each_call_whole_or_absent(tmp_path: Path) -> N
         assert _objects_of(reopened, ("MKTOID", str(100_000 + applied + 1))) == []
         # the field index agrees with the records: finding by the last value finds exactly that call's objects
         assert len(_objects_of(reopened, ("city", f"v{applied}"), batch=100)) == 100
+
+
+# --- leads, activities, and databases written before the index -----------------------------------------------
+
+
+def _lead_ids(conn: sqlite3.Connection, key_type: str, value: str) -> list[int]:
+    return [lead.id for lead in leads.find(conn, key_type, value)]
+
+
+def test_lead_keys_follow_creation_changes_merges_and_deletion() -> None:
+    store = Store()
+    bring_up_to_date(store, CONFIG)
+    with store.transaction() as conn:
+        first = leads.create(
+            conn,
+            CONFIG,
+            1,
+            email="a@x.com",
+            attributes={"SFDCLeadId": "00Q1", "LeadOwnerEmail": "Straße@X.com"},
+        )
+        second = leads.create(conn, CONFIG, 1, email="b@x.com", attributes={"SFDCContactId": "003B"})
+        assert _lead_ids(conn, "SFDCLEADID", "00Q1") == [first.id]
+        assert _lead_ids(conn, "SFDCLEADID", "00q1") == []  # SFDC ids are compared exactly
+        assert _lead_ids(conn, "LEADOWNEREMAIL", "STRASSE@x.com") == [first.id]  # owner keys case-folded
+        leads.update(conn, CONFIG, first, 2, {"SFDCLeadId": "00Q2"})
+        assert _lead_ids(conn, "SFDCLEADID", "00Q1") == []
+        assert _lead_ids(conn, "SFDCLEADID", "00Q2") == [first.id]
+        leads.merge(
+            conn, CONFIG, second, [first], 3
+        )  # the winner takes the loser's values for its empty fields
+        assert _lead_ids(conn, "SFDCLEADID", "00Q2") == [second.id]
+        assert _lead_ids(conn, "LEADOWNEREMAIL", "strasse@x.com") == [second.id]
+        leads.delete(conn, second.id)
+        assert _lead_ids(conn, "SFDCCONTACTID", "003B") == []
+        with pytest.raises(ServiceFault) as caught:
+            leads.find(conn, "LEADOWNEREMAIL", "strasse@x.com")
+        assert caught.value.code == 20108
+    store.close()
+
+
+def test_lead_changes_of_a_static_list_are_filtered_paged_and_counted_in_sql() -> None:
+    store = Store()
+    bring_up_to_date(store, CONFIG)
+    with store.transaction() as conn:
+        members = [leads.create(conn, CONFIG, 10 + i, email=f"m{i}@x.com").id for i in range(3)]
+        outsider = leads.create(conn, CONFIG, 20, email="o@x.com").id
+        list_id = int(conn.execute("INSERT INTO lists (name) VALUES ('Scale list')").lastrowid or 0)
+        for lead_id in members:
+            lists.add(conn, list_id, lead_id, 30)
+        for lead_id in [*members, outsider]:
+            activities.record(conn, lead_id, "Visit Webpage", 40)
+            activities.record(conn, lead_id, "Click Link", 41)
+    with store.read() as conn:
+        query = ActivityQuery(list_id=list_id, include=frozenset({activities.type_key("VisitWebpage")}))
+        page, remaining = activities.select(conn, query, 2, newest_first=False)
+        assert [(a.lead_id, a.type) for a in page] == [
+            (members[0], "Visit Webpage"),
+            (members[1], "Visit Webpage"),
+        ]
+        assert remaining == 1
+        excluded = ActivityQuery(lead_ids=[outsider], exclude=frozenset({activities.type_key("New Lead")}))
+        page, remaining = activities.select(conn, excluded, 10, newest_first=True)
+        assert [a.type for a in page] == ["Click Link", "Visit Webpage"] and remaining == 0
+    store.close()
+
+
+def test_a_database_written_before_the_index_is_brought_up_to_date(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    store = Store(db)
+    bring_up_to_date(store, CONFIG)
+    with store.transaction() as conn:
+        records.insert(conn, ROADSHOW, {"MKTOID": "77", "rid": "old"}, {"city": "Lyon"}, 1)
+        lead = leads.create(conn, CONFIG, 1, email="old@x.com", attributes={"SFDCLeadId": "00QOLD"})
+    store.close()
+    raw = sqlite3.connect(db)  # back to what the first schema held: no index, no type keys
+    raw.executescript(
+        "DELETE FROM field_values; DELETE FROM meta WHERE key LIKE 'index:%';"
+        "ALTER TABLE activities DROP COLUMN type_key; UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+    )
+    raw.close()
+    with Emulator(db_path=db) as emulator:
+        assert _objects_of(emulator, ("city", "Lyon")) == [("77", "old", "Lyon")]
+        assert [r.id for r in get_lead_records(emulator, "SFDCLEADID", "00QOLD")] == [lead.id]
+        state = emulator.state
+        assert [a["type"] for a in state.activities(lead.id)] == ["New Lead"]
+    store = Store(db)
+    with store.read() as conn:
+        page, _ = activities.select(
+            conn, ActivityQuery(include=frozenset({"newlead"})), 10, newest_first=False
+        )
+        assert lead.id in [a.lead_id for a in page]
+        assert store.meta("schema_version") == SCHEMA_VERSION
+    store.close()
+
+
+def test_a_changed_field_type_rebuilds_that_types_index(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    store = Store(db)
+    bring_up_to_date(store, CONFIG)
+    with store.transaction() as conn:
+        records.insert(conn, ROADSHOW, {"MKTOID": "5", "rid": "a"}, {"zip": "007"}, 1)
+    store.close()
+    zip_as_number = EmulatorConfig.from_mapping(
+        {
+            "custom_object_types": [
+                {
+                    "name": "RoadShow",
+                    "dedupe_fields": ["MKTOID", "rid"],
+                    "fields": {**ROADSHOW.fields, "zip": "integer"},
+                }
+            ]
+        }
+    )
+    store = Store(db)
+    bring_up_to_date(store, zip_as_number)
+    with store.read() as conn:
+        co_type = zip_as_number.custom_object_type("RoadShow")
+        assert co_type is not None
+        page, _ = records.select(conn, co_type, {"zip": "7"}, 0, 0, 10)  # compared as numbers now
+        assert [r.keys for r in page] == [{"MKTOID": "5", "rid": "a"}]
+    store.close()
