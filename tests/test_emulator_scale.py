@@ -53,6 +53,22 @@ ROADSHOW = CustomObjectType(
 )
 CONFIG = EmulatorConfig.default()
 
+
+def _prepared(path: Path | None = None, config: EmulatorConfig = CONFIG) -> Store:
+    """A store with its derived data up to date for ``config``, as the emulator opens one."""
+    store = Store(path)
+    bring_up_to_date(store, config)
+    return store
+
+
+def _database_with_one_object(db: Path, attributes: dict[str, str]) -> None:
+    """A database file holding one RoadShow object keyed (5, "a")."""
+    store = _prepared(db)
+    with store.transaction() as conn:
+        records.insert(conn, ROADSHOW, {"MKTOID": "5", "rid": "a"}, attributes, 1)
+    store.close()
+
+
 # --- SQL paging against a plain scan -------------------------------------------------------------------------
 
 _ids = st.sampled_from(["1", "01", " 2", "2", "3", "-3"])
@@ -95,9 +111,7 @@ def test_sql_filtering_and_paging_equal_a_plain_scan(
     offset: int,
     limit: int,
 ) -> None:
-    config = EmulatorConfig.default()
-    store = Store()
-    bring_up_to_date(store, config)
+    store = _prepared()
     with store.transaction() as conn:
         for fields in created:
             keys = {name: fields[name] for name in ROADSHOW.dedupe_fields}
@@ -134,8 +148,7 @@ def get_lead_records(emulator: Emulator, key_type: str, value: str) -> list[Lead
 
 
 def test_a_reader_finishes_while_a_writer_holds_its_transaction(tmp_path: Path) -> None:
-    store = Store(tmp_path / "state.sqlite3")
-    bring_up_to_date(store, CONFIG)
+    store = _prepared(tmp_path / "state.sqlite3")
     writer_open, reader_done = threading.Event(), threading.Event()
     seen: list[int] = []
 
@@ -359,8 +372,7 @@ def _lead_ids(conn: sqlite3.Connection, key_type: str, value: str) -> list[int]:
 
 
 def test_lead_keys_follow_creation_changes_merges_and_deletion() -> None:
-    store = Store()
-    bring_up_to_date(store, CONFIG)
+    store = _prepared()
     with store.transaction() as conn:
         first = leads.create(
             conn,
@@ -390,8 +402,7 @@ def test_lead_keys_follow_creation_changes_merges_and_deletion() -> None:
 
 
 def test_lead_changes_of_a_static_list_are_filtered_paged_and_counted_in_sql() -> None:
-    store = Store()
-    bring_up_to_date(store, CONFIG)
+    store = _prepared()
     with store.transaction() as conn:
         members = [leads.create(conn, CONFIG, 10 + i, email=f"m{i}@x.com").id for i in range(3)]
         outsider = leads.create(conn, CONFIG, 20, email="o@x.com").id
@@ -417,10 +428,9 @@ def test_lead_changes_of_a_static_list_are_filtered_paged_and_counted_in_sql() -
 
 def test_a_database_written_before_the_index_is_brought_up_to_date(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
+    _database_with_one_object(db, {"city": "Lyon"})
     store = Store(db)
-    bring_up_to_date(store, CONFIG)
     with store.transaction() as conn:
-        records.insert(conn, ROADSHOW, {"MKTOID": "77", "rid": "old"}, {"city": "Lyon"}, 1)
         lead = leads.create(conn, CONFIG, 1, email="old@x.com", attributes={"SFDCLeadId": "00QOLD"})
     store.close()
     raw = sqlite3.connect(db)  # back to what the first schema held: no index, no type keys
@@ -430,7 +440,7 @@ def test_a_database_written_before_the_index_is_brought_up_to_date(tmp_path: Pat
     )
     raw.close()
     with Emulator(db_path=db) as emulator:
-        assert _objects_of(emulator, ("city", "Lyon")) == [("77", "old", "Lyon")]
+        assert _objects_of(emulator, ("city", "Lyon")) == [("5", "a", "Lyon")]
         assert [r.id for r in get_lead_records(emulator, "SFDCLEADID", "00QOLD")] == [lead.id]
         state = emulator.state
         assert [a["type"] for a in state.activities(lead.id)] == ["New Lead"]
@@ -446,11 +456,7 @@ def test_a_database_written_before_the_index_is_brought_up_to_date(tmp_path: Pat
 
 def test_a_changed_field_type_rebuilds_that_types_index(tmp_path: Path) -> None:
     db = tmp_path / "state.sqlite3"
-    store = Store(db)
-    bring_up_to_date(store, CONFIG)
-    with store.transaction() as conn:
-        records.insert(conn, ROADSHOW, {"MKTOID": "5", "rid": "a"}, {"zip": "007"}, 1)
-    store.close()
+    _database_with_one_object(db, {"zip": "007"})
     zip_as_number = EmulatorConfig.from_mapping(
         {
             "custom_object_types": [
@@ -462,8 +468,7 @@ def test_a_changed_field_type_rebuilds_that_types_index(tmp_path: Path) -> None:
             ]
         }
     )
-    store = Store(db)
-    bring_up_to_date(store, zip_as_number)
+    store = _prepared(db, zip_as_number)
     with store.read() as conn:
         co_type = zip_as_number.custom_object_type("RoadShow")
         assert co_type is not None

@@ -32,22 +32,10 @@ HANDLERS: dict[str, Handler] = {
     "getTags": tags.get_tags,
 }
 
-# Operations that never write: they run in a read transaction, side by side with every other call.
+# Operations that never write run in a read transaction, side by side with every other call: Marketo names
+# them get…, describe… and listMObjects (listOperation writes).
 READ_ONLY: frozenset[str] = frozenset(
-    {
-        "getLead",
-        "getMultipleLeads",
-        "getCustomObjects",
-        "getMObjects",
-        "describeMObject",
-        "listMObjects",
-        "getLeadActivity",
-        "getLeadChanges",
-        "getCampaignsForSource",
-        "getImportToListStatus",
-        "getChannels",
-        "getTags",
-    }
+    name for name in HANDLERS if name.startswith(("get", "describe")) or name == "listMObjects"
 )
 
 _missing = sorted(set(_wsdl.OPERATIONS) ^ set(HANDLERS))
