@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "2"
+CHECKPOINT_INTERVAL = 0.5  # seconds between two checkpoints of the WAL into the database file
 # Older schemas this emulator upgrades in place when it opens their file.
 _UPGRADES = {"1": ("ALTER TABLE activities ADD COLUMN type_key TEXT",)}
 
@@ -204,12 +205,22 @@ class Store:
         # in memory there is one database per connection: one connection, shared under this lock
         self._shared_lock = threading.RLock() if self.path is None else None
         self._shared: sqlite3.Connection | None = None
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
         try:
             conn = self._connection()
             if self.path is not None:
                 conn.execute("PRAGMA journal_mode=WAL")
             with self.transaction() as conn:
                 self._prepare_schema(conn)
+            if self.path is not None:
+                self._checkpointer = threading.Thread(
+                    target=self._checkpoint,
+                    args=(self._open(),),
+                    name="mktows-emulator-checkpoint",
+                    daemon=True,
+                )
+                self._checkpointer.start()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise StoreError(f"cannot open the emulator database {self._target}: {exc}") from None
@@ -254,12 +265,24 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed call, only power loss
             conn.execute("PRAGMA cache_size=-32768")  # 32 MB of pages per connection
             conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute(
+                "PRAGMA wal_autocheckpoint=0"
+            )  # the checkpointer thread does it, off the calls' path
         with self._registry:
             if self._closed:
                 conn.close()
                 raise StoreError(f"the emulator database {self._target} is closed")
             self._connections.append(conn)
         return conn
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Copy committed pages from the WAL into the database file now and then, so that no call pays for it
+        (an automatic checkpoint would run, and sync the file, inside whichever commit crossed the mark)."""
+        while not self._stop.wait(CHECKPOINT_INTERVAL):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:  # busy or closing: the next round tries again
+                continue
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection (the shared one in memory), opened on first use."""
@@ -354,6 +377,9 @@ class Store:
 
     def close(self) -> None:
         """Close every connection (the data stays in the file). Idempotent."""
+        self._stop.set()
+        if self._checkpointer is not None and self._checkpointer is not threading.current_thread():
+            self._checkpointer.join()
         with self._registry:
             self._closed = True
             connections, self._connections = self._connections, []
