@@ -13,6 +13,7 @@ import csv
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from mktows.emulator.timeutil import to_us
 from mktows.emulator.upkeep import bring_up_to_date
 
 CHUNK = 5_000  # objects written per executemany
+LOAD_CACHE_KIB = 512 * 1024  # page cache while loading
 
 
 class LoadError(ValueError):
@@ -99,7 +101,7 @@ def load_custom_objects(
     seed(store, config, now_us)  # the documented data first, as a new emulator would: a clash is reported
     kind = custom_objects.kind(co_type)
     count = 0
-    with store.transaction() as conn:
+    with store.transaction() as conn, _big_cache(conn):
         slot_of = field_index.slots(conn, kind, co_type.fields)
         row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'custom_objects'").fetchone()
         seq = 0 if row is None else int(row["seq"])
@@ -120,6 +122,18 @@ def load_custom_objects(
                 _flush(conn, rows, index_rows, positions)
         _flush(conn, rows, index_rows, positions)
     return count
+
+
+@contextmanager
+def _big_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A page cache big enough to hold the indexes being filled, for the load only: pages spilled to the WAL
+    in the middle of the transaction would be written again and again."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def _flush(
