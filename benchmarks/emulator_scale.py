@@ -13,8 +13,9 @@ connection, so the times are the emulator's (plus loopback HTTP), not the client
   the hundreds of thousands of matches after it.
 
 Goals: at the big size, the page and the UPSERT each within 2x of their time at the baseline size and under
-20 ms; the unrelated call not slowed more than 2x by the long pages; seeding within ``SEED_BOUND`` seconds
-per million objects.
+20 ms; the unrelated call not slowed more than 2x by the long pages; seeding within ``SEED_CPU_BOUND_S``
+seconds of processor time per million objects (wall time is reported too: on a shared machine it is the
+processor time stretched by the load).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from benchmarks.bulk import BulkOutcome
 
 PAGE_GOAL_S = 0.020
 RATIO_GOAL = 2.0
-SEED_BOUND_S = 120.0  # per million objects, on a machine like the one RESULTS.md names
+SEED_CPU_BOUND_S = 90.0  # processor seconds per million objects
 PER_KEY = 200  # objects sharing one MKTOID
 STATES = ("CA", "NY", "TX", "WA", "OR")
 LIMITS_OFF = {"limits": {"rate_calls": None, "max_concurrent": None, "daily_quota": None}}
@@ -78,19 +79,19 @@ def roadshow(count: int) -> Iterator[dict[str, str]]:
         }
 
 
-def seed(db: Path, count: int) -> float:
-    """Seed a new database with ``count`` objects; seconds taken."""
+def seed(db: Path, count: int) -> tuple[float, float]:
+    """Seed a new database with ``count`` objects; seconds taken, wall and processor."""
     from mktows.emulator.config import EmulatorConfig
     from mktows.emulator.loading import load_custom_objects
     from mktows.emulator.store import Store
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     store = Store(db)
     try:
         load_custom_objects(store, EmulatorConfig.default(), "RoadShow", roadshow(count))
     finally:
         store.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 class Served:
@@ -226,8 +227,8 @@ def post(conn: http.client.HTTPConnection, path: str, body: bytes) -> float:
 class Result:
     base: int  # objects stored at each size
     big: int
-    seed_base_s: float
-    seed_big_s: float
+    seed_base_s: tuple[float, float]  # wall, processor
+    seed_big_s: tuple[float, float]
     page_s: tuple[float, float]  # (base, big)
     upsert_s: tuple[float, float]
     unrelated_s: float  # on the big database, alone
@@ -287,11 +288,11 @@ def _some_key(rng: random.Random, stored: int) -> str:
 
 def measure(base: int, big: int, repeats: int, workdir: Path, echo: Callable[[str], None]) -> Result:
     dbs = (workdir / "base.sqlite3", workdir / "big.sqlite3")
-    seeded: list[float] = []
+    seeded: list[tuple[float, float]] = []
     for count, db in zip((base, big), dbs, strict=True):
         echo(f"emulator: seeding {count:,} RoadShow objects")
         seeded.append(seed(db, count))
-        echo(f"emulator: seeded in {seeded[-1]:.1f} s")
+        echo(f"emulator: seeded in {seeded[-1][0]:.1f} s ({seeded[-1][1]:.1f} s of processor time)")
     servers = (Served(dbs[0], workdir), Served(dbs[1], workdir))
     try:
         echo("emulator: both databases served from child processes; timing calls, alternating between them")
@@ -330,7 +331,8 @@ def _mark(passed: bool) -> str:
 def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
     with tempfile.TemporaryDirectory(prefix="mktows-bench-") as tmp:
         r = measure(args.baseline_objects, args.scale_objects, args.scale_repeats, Path(tmp), echo)
-    seed_bound = SEED_BOUND_S * max(1.0, r.big / 1_000_000)
+    seed_bound = SEED_CPU_BOUND_S * max(1.0, r.big / 1_000_000)
+    wall, cpu = r.seed_big_s
     slowed = r.unrelated_busy_s / r.unrelated_s
 
     def versus(what: str, times: tuple[float, float]) -> tuple[bool, str]:
@@ -350,13 +352,14 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
             f"{_ms(r.unrelated_s)} alone ({slowed:.2f}x; goal ≤ {RATIO_GOAL:g}x)",
         ),
         (
-            r.seed_big_s <= seed_bound,
-            f"seeding {r.big:,} objects: {r.seed_big_s:.0f} s ({r.big / r.seed_big_s:,.0f} objects/s; "
-            f"bound {seed_bound:.0f} s)",
+            cpu <= seed_bound,
+            f"seeding {r.big:,} objects: {cpu:.0f} s of processor time, {wall:.0f} s wall "
+            f"({r.big / wall:,.0f} objects/s; bound {seed_bound:.0f} s of processor time)",
         ),
     ]
     details = [
-        f"seeded {r.base:,} objects in {r.seed_base_s:.1f} s and {r.big:,} in {r.seed_big_s:.1f} s",
+        f"seeded {r.base:,} objects in {r.seed_base_s[0]:.1f} s and {r.big:,} in {wall:.1f} s "
+        f"({cpu:.1f} s of processor time; load average {os.getloadavg()[0]:.1f} at the end)",
         f"long page (getCustomObjects by state, ~{r.big // len(STATES):,} matches counted): {_ms(r.long_page_s)}",
     ]
     text = "\n".join(
