@@ -265,9 +265,8 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed call, only power loss
             conn.execute("PRAGMA cache_size=-32768")  # 32 MB of pages per connection
             conn.execute("PRAGMA temp_store=MEMORY")
-            conn.execute(
-                "PRAGMA wal_autocheckpoint=0"
-            )  # the checkpointer thread does it, off the calls' path
+            # checkpoints are the checkpointer thread's job, off the calls' path
+            conn.execute("PRAGMA wal_autocheckpoint=0")
         with self._registry:
             if self._closed:
                 conn.close()
