@@ -25,7 +25,7 @@ from mktows.emulator import Emulator
 from mktows.emulator.config import CustomObjectType, EmulatorConfig
 from mktows.emulator.failures import ServiceFault
 from mktows.emulator.loading import LoadError, load_custom_objects
-from mktows.emulator.model import activities, leads, lists
+from mktows.emulator.model import activities, leads, lists, mobjects
 from mktows.emulator.model import custom_objects as records
 from mktows.emulator.model.activities import ActivityQuery
 from mktows.emulator.store import SCHEMA_VERSION, Store
@@ -246,7 +246,11 @@ def test_a_bad_or_repeated_object_loads_nothing(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="already stored"):
         load_custom_objects(store, CONFIG, "RoadShow", _roadshow(3, start=4))
     assert _count(store, "custom_objects") == documented + 5
-    assert _count(store, "field_values") == (documented + 5) * len(ROADSHOW.fields)
+    indexed = store.query(
+        "SELECT COUNT(*) AS n FROM field_values WHERE slot IN (SELECT slot FROM index_slots WHERE kind = ?)",
+        (records.kind(ROADSHOW),),
+    )
+    assert indexed[0]["n"] == (documented + 5) * len(ROADSHOW.fields)
     store.close()
 
 
@@ -474,4 +478,23 @@ def test_a_changed_field_type_rebuilds_that_types_index(tmp_path: Path) -> None:
         assert co_type is not None
         page, _ = records.select(conn, co_type, {"zip": "7"}, 0, 0, 10)  # compared as numbers now
         assert [r.keys for r in page] == [{"MKTOID": "5", "rid": "a"}]
+    store.close()
+
+
+def test_mobject_external_keys_follow_inserts_saves_and_deletes() -> None:
+    store = _prepared()
+    with store.transaction() as conn:
+        older = mobjects.insert(conn, mobjects.OPPORTUNITY, {"externalOpptyId": "X1", "Name": "a"}, {}, 1)
+        newer = mobjects.insert(conn, mobjects.OPPORTUNITY, {"externalOpptyId": "X1", "Name": "b"}, {}, 2)
+        found = mobjects.by_attribute(conn, mobjects.OPPORTUNITY, "externalOpptyId", "X1")
+        assert found is not None and found.id == newer.id  # the most recently added one, as documented
+        newer.attributes["externalOpptyId"] = "X2"
+        mobjects.save(conn, newer, 3)
+        found = mobjects.by_attribute(conn, mobjects.OPPORTUNITY, "externalOpptyId", "X1")
+        assert found is not None and found.id == older.id
+        by_key = mobjects.all_of(conn, mobjects.OPPORTUNITY, attribute=("externalOpptyId", "X2"))
+        assert [o.id for o in by_key] == [newer.id]
+        mobjects.delete(conn, mobjects.OPPORTUNITY, older.id)
+        assert mobjects.by_attribute(conn, mobjects.OPPORTUNITY, "externalOpptyId", "X1") is None
+        assert list(mobjects.all_of(conn, mobjects.OPPORTUNITY, attribute=("colour", "red"))) == []
     store.close()

@@ -505,7 +505,9 @@ def get_mobjects(ctx: Context, params: ParamsGetMObjects) -> ResultGetMObjects:
         raise bad_parameter(f"externalKey {params.external_key.name!r} is not a {mtype} field")
     matched: list[MObject] = []
     limit = ctx.config.limits.mobjects_batch
-    for obj in mobjects.all_of(ctx.conn, mtype, after_id, params.id):
+    key = params.external_key
+    by_key = (key.name, key.value) if key is not None else None
+    for obj in mobjects.all_of(ctx.conn, mtype, after_id, params.id, by_key):
         if (
             params.external_key is not None
             and obj.attributes.get(params.external_key.name) != params.external_key.value
