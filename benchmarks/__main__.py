@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks [codec] [bulk] [faults] [--cases ...] [--libraries ...] [--repeats N]``."""
+"""Command line: ``python -m benchmarks [codec] [bulk] [faults] [emulator] [--cases ...] [--libraries ...] [--repeats N]``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import bulk, codec_bench, faults, report
+from benchmarks import bulk, codec_bench, emulator_scale, faults, report
 from benchmarks.workloads import WORKLOADS
 
-SCENARIOS = ("codec", "bulk", "faults")
+SCENARIOS = ("codec", "bulk", "faults", "emulator")
 
 
 def _list(allowed: tuple[str, ...]) -> argparse._ActionType:
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"what to run: any of {', '.join(SCENARIOS)} (default: codec; bulk and faults take minutes)",
+        help=f"what to run: any of {', '.join(SCENARIOS)} (default: codec; bulk, faults and emulator take minutes)",
     )
     parser.add_argument(
         "--cases",
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-write", action="store_true", help="print the results only")
     bulk.add_arguments(parser)
     faults.add_arguments(parser)
+    emulator_scale.add_arguments(parser)
     return parser
 
 
@@ -91,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             failed = failed or outcome.failed
         if "faults" in scenarios:
             outcome = faults.run(args, echo)
+            print(outcome.text)
+            extra += ["", *outcome.markdown]
+            failed = failed or outcome.failed
+        if "emulator" in scenarios:
+            outcome = emulator_scale.run(args, echo)
             print(outcome.text)
             extra += ["", *outcome.markdown]
             failed = failed or outcome.failed

@@ -7,8 +7,9 @@ A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
 element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
 if any → latency → decode (a typed codec error becomes its fault: ``failures.decode_fault``) → the handler,
-in one database transaction (a documented fault; 10001 when storage fails, 20011 for any other unexpected
-error: never a traceback) → encode. Where each code is raised: the table in ``failures``.
+in one database transaction, a read-only one for the operations that only read (a documented fault; 10001 when
+storage fails, 20011 for any other unexpected error: never a traceback) → encode. Where each code is raised:
+the table in ``failures``.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ from mktows.emulator.config import EmulatorConfig
 from mktows.emulator.failures import ServiceFault, decode_fault
 from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
 from mktows.emulator.limits import Limiter
-from mktows.emulator.operations import HANDLERS, Context
+from mktows.emulator.operations import HANDLERS, READ_ONLY, Context
 from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
+from mktows.emulator.upkeep import bring_up_to_date
 from mktows.emulator.wsdl import VERSION, derived_wsdl
 from mktows.errors import ProtocolError
 from mktows.operations import XSI_NS, Operation
@@ -122,6 +124,7 @@ class EmulatorApp:
         self._active = 0
         self._idle = threading.Condition()
         self.closing = False
+        bring_up_to_date(store, config)
         seed(store, config, to_us(self.clock()))
 
     # --- state ---------------------------------------------------------------------------------------------
@@ -271,7 +274,8 @@ class EmulatorApp:
         except ProtocolError as exc:
             raise decode_fault(op.name, exc) from None
         try:
-            with self.store.transaction() as conn:
+            scope = self.store.read() if op.name in READ_ONLY else self.store.transaction()
+            with scope as conn:
                 ctx = Context(
                     conn=conn,
                     config=self.config,

@@ -1,5 +1,6 @@
 """The emulator's command line: ``add_arguments(parser)`` and ``run(args)``, used by both
-``python -m mktows.emulator`` and ``mktows emulator``. ``run`` blocks until Ctrl-C or SIGTERM."""
+``python -m mktows.emulator`` and ``mktows emulator``. ``run`` blocks until Ctrl-C or SIGTERM; ``... emulator
+seed --type NAME FILE`` instead loads custom objects from a CSV or JSONL file into the database and exits."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from mktows.emulator.config import ConfigError, load_config
+from mktows.emulator.loading import load_custom_objects, read_objects
 from mktows.emulator.server import Emulator
-from mktows.emulator.store import StoreError
+from mktows.emulator.store import Store, StoreError
 
 DEFAULT_PORT = 8710
 MEMORY = ":memory:"
+SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def default_db_path() -> Path:
@@ -63,6 +67,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--latency", type=float, default=None, help="seconds added to every call")
     parser.add_argument("--threads", type=int, default=None, help="server worker threads")
+    commands = parser.add_subparsers(dest="emulator_command", metavar="{seed}")
+    load = commands.add_parser(
+        "seed",
+        help="load custom objects from a CSV or JSONL file into the database, then exit",
+        description="Load new custom objects (one per CSV row or JSONL line; fields by name, keys and "
+        "attributes together) into the emulator's database in one transaction, before it serves.",
+    )
+    load.add_argument("--type", required=True, help="custom object type (e.g. RoadShow)")
+    load.add_argument("file", type=Path, help="a .csv file (header row of field names) or a .jsonl file")
+    # the same options as the server; SUPPRESS keeps a value given before "seed"
+    load.add_argument("--db", default=argparse.SUPPRESS, help="SQLite file to load into")
+    load.add_argument("--config", default=argparse.SUPPRESS, help="config file (JSON or TOML)")
 
 
 def build_emulator(args: argparse.Namespace) -> Emulator:
@@ -87,9 +103,50 @@ def build_emulator(args: argparse.Namespace) -> Emulator:
     )
 
 
+def seed_file(args: argparse.Namespace) -> int:
+    """Load a file of custom objects into the database; exit code 0, or 1 with the reason (nothing loaded)."""
+    db = args.db if args.db is not None else str(default_db_path())
+    if db == MEMORY:
+        print(
+            "mktows emulator seed: --db must name a file (an in-memory database ends with the command)",
+            file=sys.stderr,
+        )
+        return 1
+    started = time.perf_counter()
+    try:
+        config = load_config(args.config)
+        store = Store(db)
+        try:
+            count = load_custom_objects(store, config, args.type, read_objects(args.file))
+        finally:
+            store.close()
+    except (ConfigError, StoreError, OSError, ValueError) as exc:
+        print(f"mktows emulator seed: {exc}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    print(
+        f"mktows emulator seed: {count:,} {args.type} objects loaded into {db} in {seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM, then stop cleanly. Exit code 0, or 1 with a message on a bad config,
     database or address."""
+    if getattr(args, "emulator_command", None) == "seed":
+        return seed_file(args)
+    switch_interval = sys.getswitchinterval()
+    # a short call should not wait the default 5 ms for the interpreter lock at each step while a thread
+    # answers a long page: hand the lock over more often while serving
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        return _serve(args)
+    finally:
+        sys.setswitchinterval(switch_interval)
+
+
+def _serve(args: argparse.Namespace) -> int:
     try:
         emulator = build_emulator(args)
         emulator.start()

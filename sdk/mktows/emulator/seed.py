@@ -9,7 +9,7 @@ from typing import Any
 
 from mktows.emulator.config import ConfigError, EmulatorConfig
 from mktows.emulator.model import activities, campaigns, custom_objects, lists, mobjects
-from mktows.emulator.model.leads import attribute_error
+from mktows.emulator.model.leads import attribute_error, index_new
 from mktows.emulator.store import Store, dumps
 from mktows.emulator.timeutil import parse_us
 
@@ -90,6 +90,7 @@ def _lead(conn: sqlite3.Connection, config: EmulatorConfig, entry: Any, now_us: 
             _time(entry, "updated_at", created, f"leads[{lead_id}]"),
         ),
     )
+    index_new(conn, lead_id, attributes)
 
 
 def _list(conn: sqlite3.Connection, entry: Any, now_us: int) -> None:

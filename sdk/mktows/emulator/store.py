@@ -1,9 +1,10 @@
-"""The emulator's state in SQLite: schema, thread-safe transactions, reset, and the call counters of the quota.
+"""The emulator's state in SQLite: schema, transactions, reset, and the call counters of the quota.
 
-One connection serves every thread, guarded by a lock: each SOAP call runs its whole handler inside one
-``transaction()`` (``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception), so a call sees and leaves a
-consistent state and concurrent calls are serialized. With a file path the state survives restarts (WAL
-journal); ``path=None`` keeps it in memory for the life of the object.
+Each SOAP call runs its whole handler inside one transaction, so a call sees a consistent snapshot and leaves
+every change it made or none (a killed process included). With a file path the database is in WAL mode and
+every thread has its own connection: calls that only read (``read()``, a deferred transaction with writes
+refused) run side by side and never wait for a writer; calls that write (``transaction()``, ``BEGIN
+IMMEDIATE``) take turns. ``path=None`` keeps the state in memory on one connection shared under a lock.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+MMAP_BYTES = 1 << 30  # address space, not memory: what the OS keeps of the file is shared
+CHECKPOINT_INTERVAL = 0.5  # seconds between two checkpoints of the WAL into the database file
+# Older schemas this emulator upgrades in place when it opens their file.
+_UPGRADES = {"1": ("ALTER TABLE activities ADD COLUMN type_key TEXT",)}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,6 +65,19 @@ CREATE TABLE IF NOT EXISTS custom_objects (
     updated_at INTEGER NOT NULL,
     UNIQUE (type, key)
 );
+CREATE INDEX IF NOT EXISTS custom_objects_type ON custom_objects (type);
+CREATE TABLE IF NOT EXISTS index_slots (
+    slot INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    field TEXT NOT NULL,
+    UNIQUE (kind, field)
+);
+CREATE TABLE IF NOT EXISTS field_values (
+    slot INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    owner INTEGER NOT NULL,
+    PRIMARY KEY (slot, value, owner)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mobjects (
     type TEXT NOT NULL,
     id INTEGER NOT NULL,
@@ -94,7 +112,8 @@ CREATE TABLE IF NOT EXISTS activities (
     created_at INTEGER NOT NULL,
     asset TEXT,
     attributes TEXT NOT NULL,
-    campaign TEXT
+    campaign TEXT,
+    type_key TEXT
 );
 CREATE INDEX IF NOT EXISTS activities_lead ON activities (lead_id, id);
 CREATE INDEX IF NOT EXISTS activities_created ON activities (created_at, id);
@@ -126,6 +145,7 @@ DATA_TABLES = (
     "lists",
     "list_members",
     "custom_objects",
+    "field_values",
     "mobjects",
     "campaigns",
     "campaign_runs",
@@ -135,13 +155,20 @@ DATA_TABLES = (
 )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection of the store (a subclass, so that modules can keep per-connection caches by weak key)."""
+
+
 class StoreError(RuntimeError):
     """The database cannot be used: unreadable, or written by an incompatible emulator version."""
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """JSON for a column: compact, keys in insertion order (the order a client sent them)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str | None) -> Any:
@@ -169,49 +196,152 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = None if path is None else Path(path)
-        target = ":memory:" if self.path is None else str(self.path)
+        self._target = ":memory:" if self.path is None else str(self.path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._registry = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        # in memory there is one database per connection: one connection, shared under this lock
+        self._shared_lock = threading.RLock() if self.path is None else None
+        self._shared: sqlite3.Connection | None = None
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
         try:
-            self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=30)
-            self._conn.row_factory = sqlite3.Row
+            conn = self._connection()
             if self.path is not None:
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
+                conn.execute("PRAGMA journal_mode=WAL")
+            with self.transaction() as conn:
+                self._prepare_schema(conn)
+            if self.path is not None:
+                self._checkpointer = threading.Thread(
+                    target=self._checkpoint,
+                    args=(self._open(),),
+                    name="mktows-emulator-checkpoint",
+                    daemon=True,
+                )
+                self._checkpointer.start()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the emulator database {target}: {exc}") from None
-        version = self.meta("schema_version")
-        if version is None:
-            self.set_meta("schema_version", SCHEMA_VERSION)
-        elif version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{target} was written by emulator schema {version}, this emulator uses {SCHEMA_VERSION}; "
-                "use another --db file"
-            )
+            self.close()
+            raise StoreError(f"cannot open the emulator database {self._target}: {exc}") from None
+        except StoreError:
+            self.close()
+            raise
 
-    # --- transactions -----------------------------------------------------------------------------------
+    def _prepare_schema(self, conn: sqlite3.Connection) -> None:
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is not None
+        version = None
+        if has_meta:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = None if row is None else str(row["value"])
+        if version is not None and version != SCHEMA_VERSION:
+            if version not in _UPGRADES:
+                raise StoreError(
+                    f"{self._target} was written by emulator schema {version}, this emulator uses "
+                    f"{SCHEMA_VERSION}; use another --db file"
+                )
+            for statement in _UPGRADES[version]:
+                conn.execute(statement)
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+        )
+
+    # --- connections and transactions ---------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self._target,
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=30,
+            cached_statements=256,
+            factory=_Connection,
+        )
+        conn.row_factory = sqlite3.Row
+        if self.path is not None:
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses no committed call, only power loss
+            # the file is mapped (pages shared by every connection through the OS); a small private cache each
+            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            conn.execute("PRAGMA cache_size=-8192")  # 8 MB
+            conn.execute("PRAGMA temp_store=MEMORY")
+            # checkpoints are the checkpointer thread's job, off the calls' path
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+        with self._registry:
+            if self._closed:
+                conn.close()
+                raise StoreError(f"the emulator database {self._target} is closed")
+            self._connections.append(conn)
+        return conn
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Copy committed pages from the WAL into the database file now and then, so that no call pays for it
+        (an automatic checkpoint would run, and sync the file, inside whichever commit crossed the mark)."""
+        while not self._stop.wait(CHECKPOINT_INTERVAL):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:  # busy or closing: the next round tries again
+                continue
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection (the shared one in memory), opened on first use."""
+        if self.path is None:
+            if self._shared is None:
+                self._shared = self._open()
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._open()
+        return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically: everything it writes is committed together or not at all."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+    def _serialized(self) -> Iterator[None]:
+        if self._shared_lock is None:
+            yield
+        else:
+            with self._shared_lock:
+                yield
+
+    @contextmanager
+    def _begin(self, statement: str, read_only: bool) -> Iterator[sqlite3.Connection]:
+        with self._serialized():
+            conn = self._connection()
+            if conn.in_transaction:  # a nested block joins the transaction already open on this thread
+                yield conn
+                return
+            conn.execute(statement)
+            if read_only:
+                conn.execute("PRAGMA query_only=1")
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
             else:
-                self._conn.execute("COMMIT")
+                conn.execute("COMMIT")
+            finally:
+                if read_only:
+                    conn.execute("PRAGMA query_only=0")
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Run a block that writes atomically: everything it writes is committed together or not at all.
+        Writers take turns (``BEGIN IMMEDIATE``); readers are not held up by them."""
+        return self._begin("BEGIN IMMEDIATE", read_only=False)
+
+    def read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Run a block that only reads, on one consistent snapshot, alongside other readers and a writer;
+        a write inside it is refused (``attempt to write a readonly database``)."""
+        return self._begin("BEGIN", read_only=True)
 
     # --- metadata and counters ------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
         """A value of the meta table (schema version, seeded flag), or None."""
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -221,8 +351,8 @@ class Store:
 
     def usage(self, day: str, counter: str) -> int:
         """How many calls ``counter`` counted on ``day``."""
-        with self._lock:
-            row = self._conn.execute(
+        with self.read() as conn:
+            row = conn.execute(
                 "SELECT calls FROM usage WHERE day = ? AND counter = ?", (day, counter)
             ).fetchone()
         return 0 if row is None else int(row["calls"])
@@ -244,10 +374,16 @@ class Store:
 
     def query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """Run a read-only query outside any call (for state inspection)."""
-        with self._lock:
-            return list(self._conn.execute(sql, parameters).fetchall())
+        with self.read() as conn:
+            return list(conn.execute(sql, parameters).fetchall())
 
     def close(self) -> None:
-        """Close the connection (the data stays in the file)."""
-        with self._lock:
-            self._conn.close()
+        """Close every connection (the data stays in the file). Idempotent."""
+        self._stop.set()
+        if self._checkpointer is not None and self._checkpointer is not threading.current_thread():
+            self._checkpointer.join()
+        with self._registry:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()

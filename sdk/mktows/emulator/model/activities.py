@@ -3,7 +3,8 @@ Campaign, ...) and read back by getLeadActivity and getLeadChanges.
 
 Activity types are stored under their display names ("Visit Webpage"), as responses report them. Filters may
 name a type either way: getLeadActivity's ``activityType`` enum (``VisitWebpage``) or getLeadChanges'
-``activityNameFilter`` display names; both are matched through ``type_key``.
+``activityNameFilter`` display names; both are matched through ``type_key``, stored with each activity so
+that filtering, paging and counting run in SQL.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mktows.emulator.model import field_index
 from mktows.emulator.store import dumps, loads
 from mktows.types import ActivityType
 
@@ -58,6 +60,20 @@ KNOWN_TYPE_KEYS: frozenset[str] = frozenset(
 )
 
 
+# The derived-data stamp of the type_key column (a database an older emulator wrote has it empty).
+TYPE_KEYS, TYPE_KEYS_VERSION = "activity_type_keys", "1"
+
+
+def fill_type_keys(conn: sqlite3.Connection) -> None:
+    """Store the type key of every activity that lacks one."""
+    for row in conn.execute("SELECT DISTINCT type FROM activities WHERE type_key IS NULL").fetchall():
+        conn.execute(
+            "UPDATE activities SET type_key = ? WHERE type = ? AND type_key IS NULL",
+            (type_key(str(row["type"])), row["type"]),
+        )
+    field_index.mark_built(conn, TYPE_KEYS, TYPE_KEYS_VERSION)
+
+
 def is_known_type(name: str) -> bool:
     """Whether ``name`` names a documented activity type (either spelling)."""
     return type_key(name) in KNOWN_TYPE_KEYS
@@ -88,8 +104,17 @@ def record(
 ) -> int:
     """Store one activity of a lead and return its id."""
     cursor = conn.execute(
-        "INSERT INTO activities (lead_id, type, created_at, asset, attributes, campaign) VALUES (?, ?, ?, ?, ?, ?)",
-        (lead_id, activity_type, created_at, asset, dumps(dict(attributes or {})), campaign),
+        "INSERT INTO activities (lead_id, type, type_key, created_at, asset, attributes, campaign)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            lead_id,
+            activity_type,
+            type_key(activity_type),
+            created_at,
+            asset,
+            dumps(dict(attributes or {})),
+            campaign,
+        ),
     )
     return int(cursor.lastrowid or 0)
 
@@ -110,7 +135,8 @@ def _activity(row: sqlite3.Row) -> Activity:
 class ActivityQuery:
     """Which activities a getLeadActivity/getLeadChanges call selects (bounds inclusive, ids exclusive)."""
 
-    lead_ids: Iterable[int] | None = None  # None: every lead
+    lead_ids: Iterable[int] | None = None  # None: every lead (or every member of list_id)
+    list_id: int | None = None  # the leads of a static list
     include: frozenset[str] | None = None  # type keys
     exclude: frozenset[str] = frozenset()
     oldest_us: int | None = None
@@ -119,7 +145,7 @@ class ActivityQuery:
     before_id: int | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        """The SQL condition and its parameters (type filters are applied in Python, on type keys)."""
+        """The SQL condition and its parameters."""
         clauses: list[str] = []
         args: list[Any] = []
         if self.lead_ids is not None:
@@ -128,6 +154,17 @@ class ActivityQuery:
                 return "0", []
             clauses.append(f"lead_id IN ({','.join('?' * len(ids))})")
             args.extend(ids)
+        if self.list_id is not None:
+            clauses.append("lead_id IN (SELECT lead_id FROM list_members WHERE list_id = ?)")
+            args.append(self.list_id)
+        if self.include is not None:
+            if not self.include:
+                return "0", []
+            clauses.append(f"type_key IN ({','.join('?' * len(self.include))})")
+            args.extend(sorted(self.include))
+        if self.exclude:
+            clauses.append(f"type_key NOT IN ({','.join('?' * len(self.exclude))})")
+            args.extend(sorted(self.exclude))
         if self.oldest_us is not None:
             clauses.append("created_at >= ?")
             args.append(self.oldest_us)
@@ -142,13 +179,6 @@ class ActivityQuery:
             args.append(self.before_id)
         return (" AND ".join(clauses) or "1"), args
 
-    def wants(self, activity_type: str) -> bool:
-        """Whether the type filters keep an activity of this type."""
-        key = type_key(activity_type)
-        if self.include is not None and key not in self.include:
-            return False
-        return key not in self.exclude
-
 
 def select(
     conn: sqlite3.Connection, query: ActivityQuery, limit: int, newest_first: bool
@@ -157,16 +187,12 @@ def select(
     match after them."""
     where, args = query.where()
     order = "DESC" if newest_first else "ASC"
-    page: list[Activity] = []
-    remaining = 0
-    for row in conn.execute(f"SELECT * FROM activities WHERE {where} ORDER BY id {order}", args):
-        if not query.wants(str(row["type"])):
-            continue
-        if len(page) < limit:
-            page.append(_activity(row))
-        else:
-            remaining += 1
-    return page, remaining
+    rows = conn.execute(f"SELECT * FROM activities WHERE {where} ORDER BY id {order} LIMIT ?", [*args, limit])
+    page = [_activity(row) for row in rows]
+    if len(page) < limit:
+        return page, 0
+    total = conn.execute(f"SELECT COUNT(*) AS n FROM activities WHERE {where}", args).fetchone()
+    return page, int(total["n"]) - len(page)
 
 
 def move(conn: sqlite3.Connection, from_lead: int, to_lead: int) -> None:

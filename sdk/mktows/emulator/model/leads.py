@@ -4,6 +4,9 @@
 A lead has the WSDL's top-level fields (Id, Email, ForeignSysPersonId, ForeignSysType), a Munchkin cookie, a
 workspace, and attributes named by the configured lead fields. Every change is recorded as Marketo did: a
 "New Lead" activity on creation, one "Change Data Value" activity per changed field.
+
+Every key a lead is looked up by is indexed: Id, Email, ForeignSysPersonId and cookie as columns, the SFDC
+and owner key fields in the field index (owner keys case-folded, as they are compared).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from mktows.emulator.config import EmulatorConfig
 from mktows.emulator.failures import ServiceFault
-from mktows.emulator.model import activities
+from mktows.emulator.model import activities, field_index
 from mktows.emulator.model.values import value_error
 from mktows.emulator.store import dumps, loads
 from mktows.types import ArrayOfAttribute, Attribute, ForeignSysType, LeadRecord
@@ -32,6 +35,45 @@ KEY_FIELDS: dict[str, str] = {
 # Key types that name the lead owner: no such owner is 20108 Lead Owner Not Found.
 OWNER_KEY_FIELDS: dict[str, str] = {"LEADOWNEREMAIL": "LeadOwnerEmail", "SFDCLEADOWNERID": "SFDCLeadOwnerId"}
 KEY_TYPES = frozenset({"IDNUM", "COOKIE", "EMAIL", *KEY_FIELDS, *OWNER_KEY_FIELDS})
+
+INDEX_KIND = "lead"
+_CASEFOLDED = frozenset(OWNER_KEY_FIELDS.values())
+_INDEXED = (*KEY_FIELDS.values(), *OWNER_KEY_FIELDS.values())
+INDEX_FINGERPRINT = dumps([[name, name in _CASEFOLDED] for name in _INDEXED])
+
+
+def _indexed(attributes: Mapping[str, str]) -> dict[str, str]:
+    """The indexed key fields of a lead's attributes, in the form lookups compare them."""
+    values: dict[str, str] = {}
+    for name in _INDEXED:
+        value = attributes.get(name)
+        if value:
+            values[name] = value.casefold() if name in _CASEFOLDED else value
+    return values
+
+
+def _slots(conn: sqlite3.Connection) -> dict[str, int]:
+    return field_index.slots(conn, INDEX_KIND, _INDEXED)
+
+
+def _reindex(conn: sqlite3.Connection, lead_id: int, old: Mapping[str, str], new: Mapping[str, str]) -> None:
+    field_index.change(conn, _slots(conn), lead_id, _indexed(old), _indexed(new))
+
+
+def index_new(conn: sqlite3.Connection, lead_id: int, attributes: Mapping[str, str]) -> None:
+    """Index the key fields of a lead just inserted."""
+    _reindex(conn, lead_id, {}, attributes)
+
+
+def rebuild_index(conn: sqlite3.Connection) -> None:
+    """Index the key fields of every lead afresh (a database an older emulator wrote)."""
+    field_index.clear_kind(conn, INDEX_KIND)
+    slot_of = _slots(conn)
+    for row in conn.execute("SELECT id, attributes FROM leads"):
+        field_index.add(
+            conn, field_index.rows(slot_of, int(row["id"]), _indexed(loads(row["attributes"]) or {}))
+        )
+    field_index.mark_built(conn, INDEX_KIND, INDEX_FINGERPRINT)
 
 
 @dataclass
@@ -99,6 +141,8 @@ def by_attribute(conn: sqlite3.Connection, name: str, value: str) -> list[Lead]:
     """Leads whose field ``name`` equals ``value`` (Email compared case-insensitively), in id order."""
     if name == EMAIL:
         rows = conn.execute("SELECT * FROM leads WHERE email_key = ? ORDER BY id", (_email_key(value),))
+    elif name in KEY_FIELDS.values():
+        return by_ids(conn, field_index.owners(conn, _slots(conn)[name], value))
     else:
         path = '$."' + name.replace('"', "") + '"'
         rows = conn.execute(
@@ -130,23 +174,11 @@ def find(conn: sqlite3.Connection, key_type: str, value: str) -> list[Lead]:
         return by_attribute(conn, KEY_FIELDS[key_type], text)
     if key_type in OWNER_KEY_FIELDS:
         name = OWNER_KEY_FIELDS[key_type]
-        owned = [
-            lead
-            for lead in _all_with_attribute(conn, name)
-            if (lead.attributes.get(name) or "").casefold() == text.casefold()
-        ]
+        owned = by_ids(conn, field_index.owners(conn, _slots(conn)[name], text.casefold()))
         if not owned:
             raise ServiceFault(20108, f"no lead owner {text!r}")
         return owned
     raise ServiceFault(20102, f"key type {key_type!r} is not valid")
-
-
-def _all_with_attribute(conn: sqlite3.Connection, name: str) -> list[Lead]:
-    path = '$."' + name.replace('"', "") + '"'
-    rows = conn.execute(
-        "SELECT * FROM leads WHERE json_extract(attributes, ?) IS NOT NULL ORDER BY id", (path,)
-    )
-    return [_lead(row) for row in rows]
 
 
 def attribute_error(config: EmulatorConfig, name: str, value: str) -> str | None:
@@ -194,6 +226,7 @@ def create(
         ),
     )
     new_id = int(cursor.lastrowid or 0)
+    index_new(conn, new_id, values)
     activities.record(
         conn,
         new_id,
@@ -267,6 +300,7 @@ def update(
         " attributes = ?, updated_at = ? WHERE id = ?",
         (email, _email_key(email), fsp, fst, new_cookie, dumps(attributes), now_us, lead.id),
     )
+    _reindex(conn, lead.id, lead.attributes, attributes)
     lead.email, lead.foreign_sys_person_id, lead.foreign_sys_type, lead.cookie = email, fsp, fst, new_cookie
     lead.attributes, lead.updated_at = attributes, now_us
     return True
@@ -274,6 +308,9 @@ def update(
 
 def delete(conn: sqlite3.Connection, lead_id: int) -> None:
     """Remove a lead and its list memberships (its activities go with a merge, see ``merge``)."""
+    row = conn.execute("SELECT attributes FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    if row is not None:
+        _reindex(conn, lead_id, loads(row["attributes"]) or {}, {})
     conn.execute("DELETE FROM list_members WHERE lead_id = ?", (lead_id,))
     conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,))
 

@@ -32,8 +32,14 @@ HANDLERS: dict[str, Handler] = {
     "getTags": tags.get_tags,
 }
 
+# Operations that never write run in a read transaction, side by side with every other call: Marketo names
+# them get…, describe… and listMObjects (listOperation writes).
+READ_ONLY: frozenset[str] = frozenset(
+    name for name in HANDLERS if name.startswith(("get", "describe")) or name == "listMObjects"
+)
+
 _missing = sorted(set(operations.OPERATIONS) ^ set(HANDLERS))
 if _missing:  # pragma: no cover - a WSDL change without a handler
     raise ImportError(f"emulator handlers and WSDL operations differ: {_missing}")
 
-__all__ = ["HANDLERS", "Context", "Handler"]
+__all__ = ["HANDLERS", "READ_ONLY", "Context", "Handler"]

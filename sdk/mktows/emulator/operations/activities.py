@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mktows.emulator.model import activities, leads, lists
+from mktows.emulator.model import activities, leads
 from mktows.emulator.model.activities import Activity, ActivityQuery, type_key
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter
 from mktows.emulator.operations.selectors import (
@@ -130,22 +130,21 @@ def get_lead_activity(ctx: Context, params: ParamsGetLeadActivity) -> LeadActivi
     )
 
 
-def _selected_leads(
-    ctx: Context, params: ParamsGetLeadChanges
-) -> tuple[list[int] | None, int | None, int | None]:
-    """The lead ids a leadSelector names (None: every lead) and the created-at bounds it implies."""
+def _selected_leads(ctx: Context, params: ParamsGetLeadChanges) -> ActivityQuery:
+    """The leads a leadSelector names (lead ids, a static list, or every lead) and the created-at bounds it
+    implies, as a query the start position then narrows."""
     selector = params.lead_selector
     if selector is None:
-        return None, None, None
+        return ActivityQuery()
     require_known_selector(selector)
     if isinstance(selector, LeadKeySelector):
         values = key_values(ctx, selector, overflow_is_fault=True)
-        return leads_by_keys(ctx, selector.key_type.value, values), None, None
+        return ActivityQuery(lead_ids=leads_by_keys(ctx, selector.key_type.value, values))
     if isinstance(selector, StaticListSelector):
-        return lists.members(ctx.conn, static_list(ctx, selector).id), None, None
+        return ActivityQuery(list_id=static_list(ctx, selector).id)
     assert isinstance(selector, LastUpdateAtSelector)
     bounds = time_range(ctx, selector.oldest_updated_at, selector.latest_updated_at, "LastUpdateAtSelector")
-    return None, bounds.oldest_us, bounds.latest_us
+    return ActivityQuery(oldest_us=bounds.oldest_us, latest_us=bounds.latest_us)
 
 
 def get_lead_changes(ctx: Context, params: ParamsGetLeadChanges) -> ResultGetLeadChanges:
@@ -154,10 +153,10 @@ def get_lead_changes(ctx: Context, params: ParamsGetLeadChanges) -> ResultGetLea
     start = params.start_position
     if start is None:
         raise ServiceFault(20109, "startPosition is required")
-    lead_ids, selector_oldest, selector_latest = _selected_leads(ctx, params)
+    selected = _selected_leads(ctx, params)
     bounds = time_range(ctx, start.oldest_created_at, start.latest_created_at, "startPosition")
-    oldest = bounds.oldest_us if bounds.oldest_us is not None else selector_oldest
-    latest = bounds.latest_us if bounds.latest_us is not None else selector_latest
+    oldest = bounds.oldest_us if bounds.oldest_us is not None else selected.oldest_us
+    latest = bounds.latest_us if bounds.latest_us is not None else selected.latest_us
     if start.activity_created_at is not None:
         activity_us = xml_to_us(start.activity_created_at)
         oldest = activity_us if oldest is None else max(oldest, activity_us)
@@ -171,7 +170,8 @@ def get_lead_changes(ctx: Context, params: ParamsGetLeadChanges) -> ResultGetLea
         named = frozenset(type_key(n) for n in names)
         include = named if include is None else include & named
     query = ActivityQuery(
-        lead_ids=lead_ids,
+        lead_ids=selected.lead_ids,
+        list_id=selected.list_id,
         include=include,
         exclude=exclude,
         oldest_us=oldest,

@@ -132,7 +132,7 @@ def _sync_one(ctx: Context, co_type: CustomObjectType, mode: str, obj: CustomObj
     merged = _apply(existing.attributes, values)
     if merged == existing.attributes:
         return UNCHANGED
-    records.update(ctx.conn, existing, merged, ctx.now_us)
+    records.update(ctx.conn, co_type, existing, merged, ctx.now_us)
     return UPDATED
 
 
@@ -184,7 +184,7 @@ def delete_custom_objects(ctx: Context, params: ParamsDeleteCustomObjects) -> Re
             if existing is None:
                 status = UNCHANGED
             else:
-                records.delete(ctx.conn, existing)
+                records.delete(ctx.conn, co_type, existing)
                 status = DELETED
         except ObjectFailure as failure:
             status, error = FAILED, str(failure)

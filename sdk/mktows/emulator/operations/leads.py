@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mktows.emulator.model import leads, lists
+from mktows.emulator.model import leads
 from mktows.emulator.model.leads import Lead
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter, parameter_required
 from mktows.emulator.operations.selectors import (
@@ -108,16 +108,26 @@ class LeadsPosition:
         return text + f":os:{self.offset}:rc:{self.remaining or 0}"
 
 
-def _updated_between(ctx: Context, oldest_us: int | None, latest_us: int | None, after_id: int) -> list[int]:
-    clauses, args = ["id > ?"], [after_id]
+def _updated_between(oldest_us: int | None, latest_us: int | None) -> tuple[str, list[int]]:
+    """The SELECT of lead ids updated in a window, above an id given as its first parameter."""
+    clauses, args = ["id > ?"], []
     if oldest_us is not None:
         clauses.append("updated_at >= ?")
         args.append(oldest_us)
     if latest_us is not None:
         clauses.append("updated_at <= ?")
         args.append(latest_us)
-    rows = ctx.conn.execute(f"SELECT id FROM leads WHERE {' AND '.join(clauses)} ORDER BY id", args)
-    return [int(row["id"]) for row in rows]
+    return f"SELECT id FROM leads WHERE {' AND '.join(clauses)}", args
+
+
+def _page_of(ctx: Context, select: str, args: list[int], after_id: int, size: int) -> tuple[list[int], int]:
+    """The first ``size`` ids of a SELECT of ids above ``after_id`` in id order, and how many come after."""
+    rows = ctx.conn.execute(f"{select} ORDER BY 1 LIMIT ?", [after_id, *args, size])
+    page = [int(row[0]) for row in rows]
+    if len(page) < size:
+        return page, 0
+    total = ctx.conn.execute(f"SELECT COUNT(*) FROM ({select})", [after_id, *args]).fetchone()
+    return page, int(total[0]) - len(page)
 
 
 def get_multiple_leads(ctx: Context, params: ParamsGetMultipleLeads) -> ResultGetMultipleLeads:
@@ -133,12 +143,14 @@ def get_multiple_leads(ctx: Context, params: ParamsGetMultipleLeads) -> ResultGe
     if selector is None:
         raise parameter_required("leadSelector is required")
     require_known_selector(selector)
+    select: tuple[str, list[int]] | None = None
+    candidates: list[int] = []
     if isinstance(selector, LeadKeySelector):
         values = key_values(ctx, selector, overflow_is_fault=False)
         candidates = [i for i in leads_by_keys(ctx, selector.key_type.value, values) if i > after_id]
     elif isinstance(selector, StaticListSelector):
         found = static_list(ctx, selector)
-        candidates = [i for i in lists.members(ctx.conn, found.id) if i > after_id]
+        select = ("SELECT lead_id FROM list_members WHERE lead_id > ? AND list_id = ?", [found.id])
     else:
         assert isinstance(selector, LastUpdateAtSelector)
         oldest_s: int | None
@@ -152,18 +164,19 @@ def get_multiple_leads(ctx: Context, params: ParamsGetMultipleLeads) -> ResultGe
             oldest_s = None if bounds.oldest_us is None else bounds.oldest_us // US
             latest_s = (ctx.now_us if bounds.latest_us is None else bounds.latest_us) // US
         window = (oldest_s, latest_s)
-        candidates = _updated_between(
-            ctx,
+        select = _updated_between(
             None if oldest_s is None else oldest_s * US,
             None if latest_s is None else latest_s * US + US - 1,
-            after_id,
         )
     limit = ctx.config.limits.multiple_leads_batch
     batch = limit if params.batch_size is None else params.batch_size
     if batch <= 0:
         raise bad_parameter("batchSize must be at least 1")
-    page_ids = candidates[: min(batch, limit)]
-    remaining = len(candidates) - len(page_ids)
+    if select is None:
+        page_ids = candidates[: min(batch, limit)]
+        remaining = len(candidates) - len(page_ids)
+    else:
+        page_ids, remaining = _page_of(ctx, *select, after_id, min(batch, limit))
     include = None
     if params.include_attributes is not None and params.include_attributes.string_item:
         include = list(params.include_attributes.string_item)

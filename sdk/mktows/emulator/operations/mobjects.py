@@ -504,9 +504,10 @@ def get_mobjects(ctx: Context, params: ParamsGetMObjects) -> ResultGetMObjects:
     ):
         raise bad_parameter(f"externalKey {params.external_key.name!r} is not a {mtype} field")
     matched: list[MObject] = []
-    for obj in mobjects.all_of(ctx.conn, mtype, after_id):
-        if params.id is not None and obj.id != params.id:
-            continue
+    limit = ctx.config.limits.mobjects_batch
+    key = params.external_key
+    by_key = (key.name, key.value) if key is not None else None
+    for obj in mobjects.all_of(ctx.conn, mtype, after_id, params.id, by_key):
         if (
             params.external_key is not None
             and obj.attributes.get(params.external_key.name) != params.external_key.value
@@ -519,7 +520,8 @@ def get_mobjects(ctx: Context, params: ParamsGetMObjects) -> ResultGetMObjects:
         if not all(_associated(ctx, mtype, obj, association) for association in associations):
             continue
         matched.append(obj)
-    limit = ctx.config.limits.mobjects_batch
+        if len(matched) > limit:  # enough to know there is more
+            break
     page = matched[:limit]
     last_id = page[-1].id if page else after_id
     return ResultGetMObjects(
