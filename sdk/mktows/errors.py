@@ -171,6 +171,17 @@ class ConcurrencyLimitError(ThrottlingError):
     retryable = True
 
 
+class RepeatedFailureError(MktowsError):
+    """A batch run stopped because consecutive batches failed the same way (a dead endpoint, wrong credentials,
+    an unknown object type...): sending the rest could only fail too. ``error`` is the last batch's error and
+    ``batches`` how many failed in a row; their objects are left out of the results, as never processed."""
+
+    def __init__(self, error: MktowsError, batches: int) -> None:
+        super().__init__(f"{batches} batches in a row failed the same way: {type(error).__name__}: {error}")
+        self.error = error
+        self.batches = batches
+
+
 class NotFoundError(SoapFault):
     """A referenced lead, lead owner, list or campaign does not exist (20103, 20108, 20111, 20113)."""
 
