@@ -130,7 +130,11 @@ def test_fatal_error_is_one_clear_line_and_never_shows_the_key(
     source = write_csv(tmp_path / "in.csv", 5)
     assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 1
     captured = capsys.readouterr()
-    assert "AuthenticationError" in captured.err and "20014" in captured.err
+    assert (
+        "AuthenticationError 20014: the service did not accept the user id from MKTOWS_USER_ID with the "
+        "encryption key from MKTOWS_ENCRYPTION_KEY" in captured.err
+    )
+    assert captured.err.count("20014") == 1
     assert "wrong-key-0123456789" not in captured.err + captured.out
     assert "Traceback" not in captured.err
 
