@@ -78,8 +78,11 @@ class ReportFile:
     def sync(self) -> int:
         """Flush to disk and return the report's length in bytes (what a checkpoint records)."""
         assert self._handle is not None
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:  # a full disk: name the file, which a buffered flush does not
+            raise OSError(exc.errno, exc.strerror, exc.filename or str(self.path)) from None
         return self._handle.tell()
 
     def close(self) -> None:

@@ -167,7 +167,9 @@ def _run_one_batch(call: BatchCall, plan: BatchPlan[Item], chunk: list[tuple[int
         if _stops_the_run(exc):
             raise
         error = f"{type(exc).__name__}: {exc}"  # this batch failed after the client's retries
-        failed = [ObjectResult(index, plan.describe(item), ObjectStatus.FAILED, error) for index, item in chunk]
+        failed = [
+            ObjectResult(index, plan.describe(item), ObjectStatus.FAILED, error) for index, item in chunk
+        ]
         return _Outcome(failed, exc)
     statuses = list(plan.read_statuses(result))
     if len(statuses) != len(chunk):
@@ -263,7 +265,9 @@ def run_batches(
         if max_workers == 1:
             yield from map(handle, chunks)
             return
-        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"mktows-{plan.operation}") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix=f"mktows-{plan.operation}"
+        ) as pool:
             in_flight: deque[Future[_Outcome]] = deque()
             try:
                 for chunk in chunks:

@@ -50,7 +50,9 @@ class CallResult(Generic[R]):
     envelope: Any  # the decoded ``<Operation>Output`` envelope
     attempts: int  # HTTP requests sent, the re-sign after 20016 included
     skew: timedelta  # the clock skew the client had learned when the call ended
-    repeated: bool = False  # sent again after an ambiguous failure: an earlier attempt may have been processed
+    repeated: bool = (
+        False  # sent again after an ambiguous failure: an earlier attempt may have been processed
+    )
 
 
 class Client(ConvenienceMethods):

@@ -85,8 +85,9 @@ class SoapFault(MktowsError):
 
     def __str__(self) -> str:
         prefix = f"{self.operation}: " if self.operation else ""
-        code = f"{self.code} " if self.code is not None else ""
-        return f"{prefix}{code}{self.message or self.faultstring}"
+        text = self.message or self.faultstring
+        mentioned = self.code is None or f"({self.code})" in text  # Marketo's texts end in "(20110)"
+        return f"{prefix}{'' if mentioned else f'{self.code} '}{text}"
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (
