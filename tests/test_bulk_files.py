@@ -204,10 +204,10 @@ def test_a_damaged_checkpoint_is_refused_with_one_line(
 def test_a_checkpoint_in_use_is_refused(tmp_path: Path) -> None:
     source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n")
     checkpoint = Checkpoint(tmp_path / "cp.json", identity_of(source))
-    with checkpoint.locked():
-        with pytest.raises(CheckpointError, match=rf"in use by another run \(process {os.getpid()}\)"):
-            with Checkpoint(tmp_path / "cp.json", identity_of(source)).locked():
-                pass
+    second = Checkpoint(tmp_path / "cp.json", identity_of(source))
+    in_use = rf"in use by another run \(process {os.getpid()}\)"
+    with checkpoint.locked(), pytest.raises(CheckpointError, match=in_use), second.locked():
+        pass
     with checkpoint.locked():  # released: usable again
         pass
     assert not checkpoint.lock_path.exists()

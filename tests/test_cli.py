@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import mktows
 from mktows.cli import main
 from mktows.pytest_plugin import EmulatorHandle
 
@@ -265,3 +266,51 @@ def test_rate_option(env: EmulatorHandle, tmp_path: Path, capsys: pytest.Capture
     assert main([*args, "--rate", "off", "--max-in-flight", "2"]) == 0
     assert main([*args, "--rate", "1000/20"]) == 0
     assert "UNCHANGED 30" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mktows {mktows.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("options", "environment", "message"),
+    [
+        (["--endpoint", "localhost:8710/soap/mktows/2_6"], {}, "--endpoint: endpoint must be an http(s) URL"),
+        ([], {"MKTOWS_ENDPOINT": "127.0.0.1/soap"}, "MKTOWS_ENDPOINT: endpoint must be an http(s) URL"),
+        (
+            ["--endpoint", "http://127.0.0.1:9/soap/mktows/2_6"],
+            {"MKTOWS_USER_ID": ""},
+            "the endpoint comes from --endpoint, but no user id is set (--user-id or MKTOWS_USER_ID)",
+        ),
+        (
+            [],
+            {"MKTOWS_ENCRYPTION_KEY": ""},
+            "the endpoint comes from MKTOWS_ENDPOINT, but no encryption key is set (--encryption-key or "
+            "MKTOWS_ENCRYPTION_KEY)",
+        ),
+        (["--batch-size", "101"], {}, "--batch-size must be between 1 and 100, not 101"),
+        (["--workers", "0"], {}, "--workers must be at least 1, not 0"),
+        (["--operation", "merge"], {}, "--operation must be INSERT, UPDATE or UPSERT, not 'merge'"),
+        (["--deadline", "0"], {}, "--deadline must be a positive number of seconds"),
+    ],
+)
+def test_usage_errors_are_one_line_naming_the_flag_or_variable(
+    env: EmulatorHandle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    source = write_csv(tmp_path / "in.csv", 3)
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, *options, str(source)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith(f"mktows: {message}"), err
+    assert "Traceback" not in err and "batch_size" not in err
+    assert sync_calls(env) == 0

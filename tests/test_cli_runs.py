@@ -360,3 +360,25 @@ def test_a_report_on_a_full_device_is_one_line(
     err = capsys.readouterr().err
     assert "No space left on device" in err.strip().splitlines()[-1] and "Traceback" not in err
     assert "20 objects synced this run" in err
+
+
+def test_the_run_deadline_ends_a_throttled_run_with_the_checkpoint_kept(
+    env: EmulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "in.csv", 50)
+    checkpoint = tmp_path / "run.ckpt"
+    args = ["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, "--batch-size", "10",
+            "--checkpoint", str(checkpoint), str(source)]  # fmt: skip
+    env.inject("syncCustomObjects", "fault", code=20023, count=2, every=3, offset=2)  # calls 3 and 6
+    assert main([*args, "--deadline", "5"]) == 1  # the 20 s window would end past the deadline
+    err = capsys.readouterr().err
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .startswith(
+            "mktows: stopped: the service kept refusing calls for its limits past the run deadline (--deadline 5 s)"
+        )
+    )
+    assert "FAILED" not in err and records_done(checkpoint) == 20
+    assert main(args) == 0  # resumed: the second refusal is waited out
+    assert "waiting" in capsys.readouterr().err

@@ -228,7 +228,7 @@ def test_throttles_do_not_use_up_attempts_and_wait_for_the_window() -> None:
 
 def test_retry_after_is_honoured_beyond_max_delay() -> None:
     slow_down = Reply(status=429, body=b"", content_type=None, headers={"Retry-After": "90"})
-    outcome, stub, sleeps = _run([slow_down], max_delay=4.0)
+    outcome, _, sleeps = _run([slow_down], max_delay=4.0)
     assert not isinstance(outcome, MktowsError), outcome
     assert sleeps.waits == [90.0]
 
