@@ -121,15 +121,7 @@ class SharedOutcome:
 
 def _start_emulator(workdir: Path) -> tuple[subprocess.Popen[str], str]:
     """The emulator in its own process on a free port, with its default (Marketo's) limits; its endpoint."""
-    command = [
-        sys.executable,
-        "-m",
-        "mktows.emulator",
-        "--port",
-        "0",
-        "--db",
-        str(workdir / "shared.sqlite3"),
-    ]
+    command = [sys.executable, "-m", "mktows.emulator", "--port=0", f"--db={workdir / 'shared.sqlite3'}"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert server.stderr is not None
     for line in server.stderr:  # the first line names the endpoint

@@ -182,12 +182,17 @@ def test_a_failed_call_marks_its_batch_failed_and_the_run_goes_on() -> None:
     assert "InternalError" in (report.results[150].error or "")
 
 
-def test_authentication_error_stops_the_run_with_the_partial_report() -> None:
+@pytest.mark.parametrize(
+    "error",
+    [AuthenticationError("no", code=20014), RateLimitError("busy", code=20023)],
+    ids=["authentication", "throttle-given-up"],
+)
+def test_an_error_every_call_would_meet_stops_the_run_with_the_partial_report(error: Exception) -> None:
     client = FakeClient()
-    client.ops.fail_call = lambda n: AuthenticationError("no", code=20014) if n == 2 else None
-    with pytest.raises(AuthenticationError) as caught:
+    client.ops.fail_call = lambda n: error if n == 2 else None
+    with pytest.raises(type(error)) as caught:
         client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
-    assert len(caught.value.partial_report.results) == 100
+    assert len(caught.value.partial_report.results) == 100  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -255,11 +260,3 @@ def test_different_failures_or_a_success_between_them_keep_the_run_going() -> No
     report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(70)], batch_size=10)
     assert [r.index for r in report.results] == list(range(70))
     assert len(report.failed) == 40
-
-
-def test_a_throttle_the_client_gave_up_on_stops_the_run() -> None:
-    client = FakeClient()
-    client.ops.fail_call = lambda n: RateLimitError("busy", code=20023) if n == 2 else None
-    with pytest.raises(RateLimitError) as caught:
-        client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
-    assert len(caught.value.partial_report.results) == 100

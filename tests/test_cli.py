@@ -20,14 +20,6 @@ from mktows.pytest_plugin import EmulatorHandle
 KEYS = "MKTOID,rid"
 
 
-@pytest.fixture
-def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
-    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
-    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
-    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
-    return mktows_emulator
-
-
 def write_csv(path: Path, rows: int, start: int = 0, extra: str = "") -> Path:
     lines = ["MKTOID,rid,city,zip" + (",bogus" if extra else "")]
     lines += [

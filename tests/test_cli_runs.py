@@ -26,14 +26,6 @@ KEYS = "MKTOID,rid"
 PROCESS_TIMEOUT = 300
 
 
-@pytest.fixture
-def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
-    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
-    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
-    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
-    return mktows_emulator
-
-
 def write_csv(path: Path, rows: int, prefix: str = "run") -> Path:
     lines = ["MKTOID,rid,city"] + [f"{800000 + i},{prefix}{i},City {i}" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -62,6 +54,14 @@ def read_report(path: Path) -> list[dict[str, str]]:
 def command(source: Path, *options: str) -> list[str]:
     return [sys.executable, "-m", "mktows.cli", "sync-custom-objects", "--type", "RoadShow", "--keys", KEYS,
             *options, str(source)]  # fmt: skip
+
+
+def resumable(source: Path, report: Path, checkpoint: Path, batch_size: int, workers: int) -> list[str]:
+    """The command of a run with a report and a checkpoint."""
+    return command(
+        source, "--batch-size", str(batch_size), "--workers", str(workers), "--report", str(report),
+        "--checkpoint", str(checkpoint),
+    )  # fmt: skip
 
 
 def records_done(checkpoint: Path) -> int:
@@ -142,17 +142,7 @@ def test_a_killed_run_resumes_while_the_service_still_counts_its_calls(
     total = 1200
     source = write_csv(tmp_path / "in.csv", total)
     report, checkpoint = tmp_path / "report.csv", tmp_path / "run.ckpt"
-    cmd = command(
-        source,
-        "--batch-size",
-        "5",
-        "--workers",
-        "4",
-        "--report",
-        str(report),
-        "--checkpoint",
-        str(checkpoint),
-    )
+    cmd = resumable(source, report, checkpoint, batch_size=5, workers=4)
     kill_when(start(cmd), checkpoint, at_least=300)  # 60 calls or more within the last seconds
     done_before = records_done(checkpoint)
     assert 300 <= done_before <= total - 600  # its own limits held it near 100 calls (500 rows)
@@ -177,17 +167,7 @@ def test_kill_and_resume_with_workers_at_several_points(env: EmulatorHandle, tmp
     source = write_jsonl(tmp_path / "in.jsonl", total, bogus=range(20))
     report, checkpoint = tmp_path / "report.csv", tmp_path / "run.ckpt"
     env.inject("syncCustomObjects", "delay", seconds=0.5, count=None, every=3)
-    cmd = command(
-        source,
-        "--batch-size",
-        "10",
-        "--workers",
-        "4",
-        "--report",
-        str(report),
-        "--checkpoint",
-        str(checkpoint),
-    )
+    cmd = resumable(source, report, checkpoint, batch_size=10, workers=4)
     kill_points = (100, 250, 400)
     seen = []
     for point in kill_points:
