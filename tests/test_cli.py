@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import mktows
-from mktows.cli import main
+from mktows import Limits
+from mktows.cli import _progress_bar, main
 from mktows.pytest_plugin import EmulatorHandle
 
 KEYS = "MKTOID,rid"
@@ -306,3 +307,13 @@ def test_usage_errors_are_one_line_naming_the_flag_or_variable(
     assert err.strip().splitlines()[-1].startswith(f"mktows: {message}"), err
     assert "Traceback" not in err and "batch_size" not in err
     assert sync_calls(env) == 0
+
+
+def test_the_progress_bar_says_when_the_run_waits_for_the_limits() -> None:
+    limits = Limits()
+    bar = _progress_bar(limits)
+    task = bar.tasks[bar.add_task("sync", total=10)]
+    pause_column = bar.columns[-1]
+    assert str(pause_column.render(task)) == ""
+    limits.pause(30.0, "20023 Rate Limit Exceeded")
+    assert str(pause_column.render(task)) == "waiting 30 s: the service's limits (20023 Rate Limit Exceeded)"

@@ -128,9 +128,11 @@ class ConvenienceMethods:
     ) -> SyncReport:
         """Insert, update or upsert custom objects in calls of at most 100, returning one result per object.
 
-        A partial failure is data (``report.failed``), not an exception. An error that would fail every call
-        (authentication, access, daily quota) or a response that does not account for its objects raises; the
-        exception's ``partial_report`` holds the results obtained before it.
+        ``operation`` is INSERT, UPDATE or UPSERT in either case, or a ``SyncOperationEnum``. A partial failure
+        is data (``report.failed``), not an exception; throttles are waited out by the client. An error that
+        would fail every call (authentication, access, daily quota, a throttle outlasting the retry policy's
+        bounds), 3 calls in a row failing the same way (``RepeatedFailureError``) or a response that does not
+        account for its objects raises; the exception's ``partial_report`` holds the results obtained before it.
         """
         plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
         return self._collect(plan, _custom_objects(objects), batch_size, max_workers)
