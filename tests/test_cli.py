@@ -312,7 +312,8 @@ def test_usage_errors_are_one_line_naming_the_flag_or_variable(
 def test_the_progress_bar_says_when_the_run_waits_for_the_limits() -> None:
     limits = Limits()
     bar = _progress_bar(limits)
-    task = bar.tasks[bar.add_task("sync", total=10)]
+    bar.add_task("sync", total=10)
+    task = bar.tasks[0]
     pause_column = bar.columns[-1]
     assert str(pause_column.render(task)) == ""
     limits.pause(30.0, "20023 Rate Limit Exceeded")
