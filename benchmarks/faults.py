@@ -1,14 +1,23 @@
-"""The faults goal of PRODUCT.md section 7: with 10 % of calls failing, each injected kind in turn, a
-10,000-object sync reports every object exactly once and leaves the emulator in the state a run without faults
-leaves.
+"""The faults and shared-limits goals of PRODUCT.md section 7.
 
-Each kind runs on a fresh emulator (service-side limits off, so only the injected failures happen) with
-``every=10``: every tenth syncCustomObjects call fails. The client runs with its default retry policy.
+- Faults: with 10 % of calls failing, each injected kind in turn, a 10,000-object sync reports every object
+  exactly once and leaves the emulator in the state a run without faults leaves. Each kind runs on a fresh
+  emulator (service-side limits off, so only the injected failures happen) with ``every=10``: every tenth
+  syncCustomObjects call fails. The client runs with its default retry policy.
+- Shared limits: two ``mktows sync-custom-objects`` processes started together, sharing one API user, against
+  an emulator in its own process with Marketo's default limits (100 calls per 20 s, 10 in flight). Each sends
+  ``--shared-rows`` (2,000) rows in calls of 20, so together they need twice the calls the window allows: both
+  must finish with exit 0 and no row FAILED; their time is set against the bound the service's rate sets.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
+import re
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("faults scenario")
     group.add_argument(
         "--fault-objects", type=int, default=10_000, help="objects synced per fault kind (default: 10000)"
+    )
+    group.add_argument(
+        "--shared-rows",
+        type=int,
+        default=2_000,
+        help="rows each of the two processes sharing the limits syncs (default: 2000)",
     )
 
 
@@ -81,6 +96,126 @@ def _sync(objects: list[Any], workdir: Path, name: str, injection: tuple[str, di
         return report, state, seconds, (fired.fired if fired else 0), calls
 
 
+SHARED_PROCESSES = 2
+SHARED_BATCH = 20
+MARKETO_RATE, MARKETO_WINDOW = 100, 20.0  # the emulator's default limits, as Marketo's
+_SERVING = re.compile(r"serving (http://\S+/soap/mktows/\S+) ")
+
+
+@dataclass(frozen=True)
+class SharedOutcome:
+    rows: int  # per process
+    seconds: float
+    bound: float  # the fewest seconds the service's rate allows for all the calls
+    exit_codes: list[int]
+    reported: list[int]  # report rows per process
+    failed: int  # FAILED rows over both reports
+    waits: int  # pauses for the service's limits the processes announced
+
+    @property
+    def passed(self) -> bool:
+        return (
+            self.exit_codes == [0] * SHARED_PROCESSES and self.reported == [self.rows] * SHARED_PROCESSES
+        ) and not self.failed
+
+
+def _start_emulator(workdir: Path) -> tuple[subprocess.Popen[str], str]:
+    """The emulator in its own process on a free port, with its default (Marketo's) limits; its endpoint."""
+    command = [sys.executable, "-m", "mktows.emulator", "--port=0", f"--db={workdir / 'shared.sqlite3'}"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    for line in server.stderr:  # the first line names the endpoint
+        match = _SERVING.search(line)
+        if match:
+            return server, match.group(1)
+        if server.poll() is not None:
+            break
+    server.kill()
+    raise BulkUnavailable("the emulator process did not start")
+
+
+def shared_limits(rows: int, workdir: Path) -> SharedOutcome:
+    """Two CLI processes started together against one emulator process with Marketo's default limits."""
+    from mktows.emulator import DEFAULT_ENCRYPTION_KEY, DEFAULT_USER_ID
+
+    server, endpoint = _start_emulator(workdir)
+    env = {
+        **os.environ,
+        "MKTOWS_ENDPOINT": endpoint,
+        "MKTOWS_USER_ID": DEFAULT_USER_ID,
+        "MKTOWS_ENCRYPTION_KEY": DEFAULT_ENCRYPTION_KEY,
+    }
+    try:
+        commands, reports = [], []
+        for n in range(SHARED_PROCESSES):
+            source, report = workdir / f"shared{n}.csv", workdir / f"shared{n}-report.csv"
+            with source.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["MKTOID", "rid", "city"])
+                writer.writerows([4_000_000 + i, f"p{n}-{i}", f"c{i % 97}"] for i in range(rows))
+            commands.append(
+                [
+                    sys.executable,
+                    "-m",
+                    "mktows.cli",
+                    "sync-custom-objects",
+                    "--type",
+                    "RoadShow",
+                    "--keys",
+                    "MKTOID,rid",
+                    "--batch-size",
+                    str(SHARED_BATCH),
+                    "--report",
+                    str(report),
+                    str(source),
+                ]
+            )
+            reports.append(report)
+        started = time.perf_counter()
+        children = [
+            subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for c in commands
+        ]
+        errors = [child.communicate()[1] for child in children]
+        seconds = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    statuses: list[list[str]] = []
+    for report in reports:
+        if not report.exists():
+            statuses.append([])
+            continue
+        with report.open(encoding="utf-8", newline="") as handle:
+            statuses.append([row["status"] for row in csv.DictReader(handle)])
+    calls = SHARED_PROCESSES * -(-rows // SHARED_BATCH)
+    bound = max(0, calls - MARKETO_RATE) / MARKETO_RATE * MARKETO_WINDOW
+    return SharedOutcome(
+        rows=rows,
+        seconds=seconds,
+        bound=bound,
+        exit_codes=[child.returncode for child in children],
+        reported=[len(s) for s in statuses],
+        failed=sum(s.count("FAILED") for s in statuses),
+        waits=sum(err.count("waiting") for err in errors),
+    )
+
+
+def _shared_lines(shared: SharedOutcome) -> tuple[str, str]:
+    detail = (
+        f"{SHARED_PROCESSES} processes x {shared.rows:,} rows in calls of {SHARED_BATCH}, Marketo's limits "
+        f"({MARKETO_RATE} calls per {MARKETO_WINDOW:g} s, 10 in flight): {shared.seconds:.1f} s against the "
+        f"{shared.bound:.0f} s the service's rate allows at best ({shared.seconds / max(shared.bound, 1e-9):.2f}x); "
+        f"exit codes {shared.exit_codes}, report rows {shared.reported}, FAILED {shared.failed}, "
+        f"pauses for the limits {shared.waits}"
+    )
+    goal = (
+        f"{'PASS' if shared.passed else 'FAIL'}  two runs sharing one API user under Marketo's default limits "
+        "both finish, no object FAILED"
+    )
+    return detail, goal
+
+
 def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
     missing = missing_parts()
     if missing:
@@ -106,6 +241,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
                     same_state=state == reference_state,
                 )
             )
+    echo(f"faults: two processes of {args.shared_rows:,} rows sharing one API user, Marketo's limits")
+    with tempfile.TemporaryDirectory(prefix="mktows-bench-shared-") as tmp:
+        shared = shared_limits(args.shared_rows, Path(tmp))
+    shared_detail, shared_goal = _shared_lines(shared)
     rows = [
         f"{o.label}: {o.seconds:.1f} s, {o.injected} of {o.calls} calls hit; statuses {o.statuses}; "
         f"every object reported once: {'yes' if o.reported_once else 'NO'}; final state equal to the run "
@@ -117,7 +256,9 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
         f"{'PASS' if passed else 'FAIL'}  10 % of calls failing, {len(KINDS)} kinds: every object reported once, "
         "none FAILED, final state equal to a run without faults"
     )
-    text = "\n".join(["", "Faults (PRODUCT.md section 7):", *rows, goal])
+    text = "\n".join(
+        ["", "Faults (PRODUCT.md section 7):", *rows, goal, "", "Shared limits:", shared_detail, shared_goal]
+    )
     markdown = [
         "## Faults (PRODUCT.md section 7)",
         "",
@@ -127,5 +268,14 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
         "",
         *(f"- {row}" for row in rows),
         f"- {goal}",
+        "",
+        "## Shared limits (PRODUCT.md section 7)",
+        "",
+        "Two `mktows sync-custom-objects` processes started together with one API user against the emulator in "
+        "its own process with its default limits (Marketo's); the bound is the time the service's rate needs "
+        "for all their calls after a first full window.",
+        "",
+        f"- {shared_detail}",
+        f"- {shared_goal}",
     ]
-    return BulkOutcome(text=text, markdown=markdown, failed=not passed)
+    return BulkOutcome(text=text, markdown=markdown, failed=not (passed and shared.passed))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from mktows.pytest_plugin import EmulatorHandle
 from tests.contract.profiles import register_profiles
 
 # Hypothesis profiles "ci" (the default) and "long": registered here, before --hypothesis-profile is read.
@@ -26,6 +27,15 @@ SHARED_REASON = (
 )
 
 requires_shared = pytest.mark.skipif(SHARED_MISSING, reason=SHARED_REASON)
+
+
+@pytest.fixture
+def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
+    """The test's emulator, named by MKTOWS_ENDPOINT, MKTOWS_USER_ID and MKTOWS_ENCRYPTION_KEY (for the CLI)."""
+    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
+    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
+    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
+    return mktows_emulator
 
 
 def fixture_index() -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from mktows import Client, RetryPolicy, codec, operations
+from mktows import Client, Limits, RetryPolicy, codec, operations
 from mktows import types as t
 from mktows.errors import FAULT_CODES
 
@@ -312,13 +312,21 @@ class FakeClock:
 
 
 class Sleeps:
-    """A ``sleep`` that records the waits instead of waiting."""
+    """A ``sleep`` that records the waits instead of waiting, and the clock (``clock()``) it moves on."""
 
     def __init__(self) -> None:
         self.waits: list[float] = []
+        self.now = 0.0
+        self._lock = threading.Lock()
 
     def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+        with self._lock:
+            self.waits.append(seconds)
+            self.now += seconds
+
+    def clock(self) -> float:
+        with self._lock:
+            return self.now
 
 
 def http_date(moment: datetime) -> str:
@@ -329,6 +337,9 @@ def http_date(moment: datetime) -> str:
 def client_for(stub: StubServer, **options: Any) -> Client:
     """A client of the stub with test defaults: strict parsing, recorded (not real) sleeps, short timeouts."""
     options.setdefault("retry", RetryPolicy(sleep=Sleeps()))
+    sleeps = options["retry"].sleep
+    if "limits" not in options and isinstance(sleeps, Sleeps):  # throttle pauses wait on the same fake time
+        options["limits"] = Limits(clock=sleeps.clock, sleep=sleeps)
     options.setdefault("timeout", (2.0, 5.0))
     options.setdefault("strict", True)
     return Client(stub.endpoint, USER_ID, ENCRYPTION_KEY, **options)

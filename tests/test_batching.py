@@ -11,7 +11,15 @@ import pytest
 from mktows import types as t
 from mktows._convenience import ConvenienceMethods
 from mktows.batching import CustomObject
-from mktows.errors import AuthenticationError, InternalError, ProtocolError
+from mktows.errors import (
+    AuthenticationError,
+    HTTPStatusError,
+    InternalError,
+    ProtocolError,
+    RateLimitError,
+    RepeatedFailureError,
+    TransportError,
+)
 from mktows.reports import ObjectStatus
 
 
@@ -150,7 +158,17 @@ def test_batch_size_above_100_is_refused_clearly() -> None:
     with pytest.raises(ValueError, match="between 1 and 100"):
         FakeClient().sync_custom_objects("RoadShow", [roadshow(1)], batch_size=101)
     with pytest.raises(ValueError, match="operation must be one of"):
-        FakeClient().sync_custom_objects("RoadShow", [roadshow(1)], operation="MERGE")
+        FakeClient().sync_custom_objects("RoadShow", [roadshow(1)], operation="MERGE")  # type: ignore[arg-type]
+
+
+def test_operation_is_taken_in_any_case_or_as_the_enum() -> None:
+    client = FakeClient()
+    assert client.sync_custom_objects("RoadShow", [roadshow(1)], operation="insert").counts == {
+        ObjectStatus.CREATED: 1
+    }
+    again = client.sync_custom_objects("RoadShow", [roadshow(1)], operation=t.SyncOperationEnum.INSERT)
+    assert again.counts == {ObjectStatus.SKIPPED: 1}
+    assert client.ops.calls[-1].operation is t.SyncOperationEnum.INSERT
 
 
 def test_a_failed_call_marks_its_batch_failed_and_the_run_goes_on() -> None:
@@ -164,12 +182,17 @@ def test_a_failed_call_marks_its_batch_failed_and_the_run_goes_on() -> None:
     assert "InternalError" in (report.results[150].error or "")
 
 
-def test_authentication_error_stops_the_run_with_the_partial_report() -> None:
+@pytest.mark.parametrize(
+    "error",
+    [AuthenticationError("no", code=20014), RateLimitError("busy", code=20023)],
+    ids=["authentication", "throttle-given-up"],
+)
+def test_an_error_every_call_would_meet_stops_the_run_with_the_partial_report(error: Exception) -> None:
     client = FakeClient()
-    client.ops.fail_call = lambda n: AuthenticationError("no", code=20014) if n == 2 else None
-    with pytest.raises(AuthenticationError) as caught:
+    client.ops.fail_call = lambda n: error if n == 2 else None
+    with pytest.raises(type(error)) as caught:
         client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
-    assert len(caught.value.partial_report.results) == 100
+    assert len(caught.value.partial_report.results) == 100  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -211,3 +234,29 @@ def test_iter_sync_is_lazy_and_streams_results() -> None:
     results = client.iter_sync_custom_objects("RoadShow", source())
     first = next(results)
     assert first.index == 0 and consumed <= 200
+
+
+def test_batches_failing_the_same_way_stop_the_run_without_reporting_them() -> None:
+    client = FakeClient()
+    client.ops.fail_call = lambda n: TransportError(f"refused (call {n})") if n >= 3 else None
+    with pytest.raises(RepeatedFailureError) as caught:
+        client.sync_custom_objects("RoadShow", [{"keys": {}}, *(roadshow(i) for i in range(1000))])
+    assert caught.value.batches == 3 and isinstance(caught.value.error, TransportError)
+    assert "3 batches in a row failed the same way: TransportError" in str(caught.value)
+    partial = caught.value.partial_report.results
+    assert [r.index for r in partial] == list(range(201))  # the two good calls; no object of a failed one
+    assert len(client.ops.calls) == 5  # stopped at once: 5 of 10 calls made
+
+
+def test_different_failures_or_a_success_between_them_keep_the_run_going() -> None:
+    kinds = {
+        2: TransportError("refused"),
+        3: HTTPStatusError("nope", status_code=404),
+        4: HTTPStatusError("nope", status_code=404),
+        6: HTTPStatusError("nope", status_code=404),
+    }
+    client = FakeClient()
+    client.ops.fail_call = lambda n: kinds.get(n)
+    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(70)], batch_size=10)
+    assert [r.index for r in report.results] == list(range(70))
+    assert len(report.failed) == 40

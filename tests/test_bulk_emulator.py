@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mktows import ObjectStatus, RetryPolicy
+from mktows import Limits, ObjectStatus, RetryPolicy
 from mktows import types as t
 from mktows.pytest_plugin import EmulatorHandle
 
@@ -128,7 +128,8 @@ def test_delete_custom_objects_reports_each_key(mktows_emulator: EmulatorHandle)
 def test_ten_percent_failing_calls_still_report_every_object_once(
     mktows_emulator: EmulatorHandle, kind: str, options: dict[str, Any]
 ) -> None:
-    client = mktows_emulator.client(retry=fast_retry())
+    # a refused call waits the client's window before it is sent again: 1 s here, so the test stays short
+    client = mktows_emulator.client(retry=fast_retry(), limits=Limits(100, 1.0, 10))
     objects = [roadshow(i, city=f"c{i}") for i in range(500)]  # 50 calls of 10: within 100 calls per 20 s
     injection = mktows_emulator.inject("syncCustomObjects", kind, count=None, every=10, **options)
     report = client.sync_custom_objects(TYPE, objects, batch_size=10, max_workers=3)

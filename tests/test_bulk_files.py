@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 
-from mktows._checkpoint import Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows._checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
 from mktows._records import InputFileError, RecordReader, detect_format, validate
 from mktows._report_file import ReportFile
+from mktows._tally import Tally
 from mktows.reports import ObjectResult, ObjectStatus
 
 KEYS = ["MKTOID", "rid"]
@@ -101,9 +104,9 @@ def test_report_file_resumes_at_a_byte_offset(tmp_path: Path) -> None:
     again.write(3, ObjectResult(1, {"MKTOID": "2", "rid": "b"}, ObjectStatus.UPDATED))
     again.close()
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "line,MKTOID,rid,status,error",
-        "2,1,a,CREATED,",
-        "3,2,b,UPDATED,",
+        "line,MKTOID,rid,status,error,repeated",
+        "2,1,a,CREATED,,",
+        "3,2,b,UPDATED,,",
     ]
 
 
@@ -118,27 +121,93 @@ def test_jsonl_report_rows(tmp_path: Path) -> None:
         "keys": {"k": "v"},
         "status": "FAILED",
         "error": "bad",
+        "repeated": False,
     }
 
 
+def identity_of(source: Path, operation: str = "UPSERT", report: Path | None = None) -> RunIdentity:
+    return RunIdentity.of(source, validate(source, "csv", KEYS), "RoadShow", operation, KEYS, report)
+
+
+BOUNDS = Bounds(records=3, report_header_bytes=10)
+
+
 def test_checkpoint_round_trip_and_refuses_another_run(tmp_path: Path) -> None:
-    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n")
-    identity = RunIdentity.of(source, "RoadShow", "UPSERT", KEYS, tmp_path / "r.csv")
+    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n2,b\n3,c\n")
+    identity = identity_of(source, report=tmp_path / "r.csv")
     checkpoint = Checkpoint(tmp_path / "cp.json", identity)
-    assert checkpoint.load() is None
-    checkpoint.save(Progress(records_done=1, report_bytes=40))
-    assert checkpoint.load() == Progress(1, 40)
-    other = Checkpoint(
-        tmp_path / "cp.json", RunIdentity.of(source, "RoadShow", "INSERT", KEYS, tmp_path / "r.csv")
-    )
+    assert checkpoint.load(BOUNDS) is None
+    tally = Tally()
+    tally.add(2, ObjectResult(0, {"MKTOID": "1", "rid": "a"}, ObjectStatus.CREATED))
+    tally.add(3, ObjectResult(1, {"MKTOID": "2", "rid": "b"}, ObjectStatus.FAILED, "unknown field bogus"))
+    checkpoint.save(Progress(records_done=2, report_bytes=40, tally=tally))
+    loaded = checkpoint.load(BOUNDS)
+    assert loaded is not None and (loaded.records_done, loaded.report_bytes) == (2, 40)
+    assert loaded.tally == tally
+    other = Checkpoint(tmp_path / "cp.json", identity_of(source, "INSERT", tmp_path / "r.csv"))
     with pytest.raises(CheckpointError, match="different operation"):
-        other.load()
-    source.write_text("MKTOID,rid\n2,b\n", encoding="utf-8")
-    changed = Checkpoint(
-        tmp_path / "cp.json", RunIdentity.of(source, "RoadShow", "UPSERT", KEYS, tmp_path / "r.csv")
-    )
-    with pytest.raises(CheckpointError, match="input_head_sha256"):
-        changed.load()
+        other.load(BOUNDS)
     (tmp_path / "cp.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(CheckpointError, match="unreadable"):
-        checkpoint.load()
+        checkpoint.load(BOUNDS)
+
+
+def test_the_whole_input_names_the_run(tmp_path: Path) -> None:
+    head = "MKTOID,rid,city\n" + "".join(f"{i},r{i},{'x' * 100}\n" for i in range(12_000))  # past 1 MiB
+    source = write(tmp_path, "in.csv", head + "99999,last,Paris\n")
+    before = identity_of(source)
+    assert before.input_size == source.stat().st_size > 1 << 20
+    source.write_text(head + "99999,last,Lyon!\n", encoding="utf-8")  # same size, last line changed
+    after = identity_of(source)
+    assert after.input_size == before.input_size and after.input_sha256 != before.input_sha256
+    checkpoint = Checkpoint(tmp_path / "cp.json", before)
+    checkpoint.save(Progress(0, 0))
+    with pytest.raises(CheckpointError, match="different input_sha256"):
+        Checkpoint(tmp_path / "cp.json", after).load(Bounds(12_001, None))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"records_done": -100}, "records_done -100 is out of range"),
+        ({"records_done": 4}, "records_done 4 is out of range"),
+        ({"records_done": "1"}, "records_done is missing or not a whole number"),
+        ({"records_done": True}, "records_done is missing or not a whole number"),
+        ({"report_bytes": 0}, "report_bytes 0 is out of range"),
+        ({"report_bytes": 10}, "report_bytes 10 is out of range"),  # rows reported, but only a header
+        ({"report_bytes": None}, "report_bytes is missing"),
+        ({"tally": []}, "the counts are not an object"),
+        ({"tally": {"counts": {"CREATED": 1}, "reasons": {}, "failed_rows": []}}, "add up to 1, not"),
+        ({"tally": {"counts": {"DONE": 2}, "reasons": {}, "failed_rows": []}}, "unknown status 'DONE'"),
+        ({"tally": {"counts": {"FAILED": 2}, "reasons": {}, "failed_rows": []}}, "reasons do not add up"),
+        ({"tally": {"counts": {"CREATED": -2}, "reasons": {}, "failed_rows": []}}, "not a count"),
+        ({"run": []}, "belongs to another run"),
+    ],
+)
+def test_a_damaged_checkpoint_is_refused_with_one_line(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n2,b\n3,c\n")
+    checkpoint = Checkpoint(tmp_path / "cp.json", identity_of(source, report=tmp_path / "r.csv"))
+    tally = Tally()
+    for n in range(2):
+        tally.add(n + 2, ObjectResult(n, {"MKTOID": str(n)}, ObjectStatus.CREATED))
+    checkpoint.save(Progress(2, 40, tally))
+    data = json.loads(checkpoint.path.read_text(encoding="utf-8"))
+    data.update(change)
+    checkpoint.path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckpointError, match=re.escape(message)) as caught:
+        checkpoint.load(BOUNDS)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_checkpoint_in_use_is_refused(tmp_path: Path) -> None:
+    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n")
+    checkpoint = Checkpoint(tmp_path / "cp.json", identity_of(source))
+    second = Checkpoint(tmp_path / "cp.json", identity_of(source))
+    in_use = rf"in use by another run \(process {os.getpid()}\)"
+    with checkpoint.locked(), pytest.raises(CheckpointError, match=in_use), second.locked():
+        pass
+    with checkpoint.locked():  # released: usable again
+        pass
+    assert not checkpoint.lock_path.exists()

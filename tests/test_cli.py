@@ -13,18 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from mktows.cli import main
+import mktows
+from mktows import Limits
+from mktows.cli import _progress_bar, main
 from mktows.pytest_plugin import EmulatorHandle
 
 KEYS = "MKTOID,rid"
-
-
-@pytest.fixture
-def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:
-    monkeypatch.setenv("MKTOWS_ENDPOINT", mktows_emulator.endpoint)
-    monkeypatch.setenv("MKTOWS_USER_ID", mktows_emulator.user_id)
-    monkeypatch.setenv("MKTOWS_ENCRYPTION_KEY", mktows_emulator.encryption_key)
-    return mktows_emulator
 
 
 def write_csv(path: Path, rows: int, start: int = 0, extra: str = "") -> Path:
@@ -130,7 +124,11 @@ def test_fatal_error_is_one_clear_line_and_never_shows_the_key(
     source = write_csv(tmp_path / "in.csv", 5)
     assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, str(source)]) == 1
     captured = capsys.readouterr()
-    assert "AuthenticationError" in captured.err and "20014" in captured.err
+    assert (
+        "AuthenticationError 20014: the service did not accept the user id from MKTOWS_USER_ID with the "
+        "encryption key from MKTOWS_ENCRYPTION_KEY" in captured.err
+    )
+    assert captured.err.count("20014") == 1
     assert "wrong-key-0123456789" not in captured.err + captured.out
     assert "Traceback" not in captured.err
 
@@ -261,3 +259,62 @@ def test_rate_option(env: EmulatorHandle, tmp_path: Path, capsys: pytest.Capture
     assert main([*args, "--rate", "off", "--max-in-flight", "2"]) == 0
     assert main([*args, "--rate", "1000/20"]) == 0
     assert "UNCHANGED 30" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mktows {mktows.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("options", "environment", "message"),
+    [
+        (["--endpoint", "localhost:8710/soap/mktows/2_6"], {}, "--endpoint: endpoint must be an http(s) URL"),
+        ([], {"MKTOWS_ENDPOINT": "127.0.0.1/soap"}, "MKTOWS_ENDPOINT: endpoint must be an http(s) URL"),
+        (
+            ["--endpoint", "http://127.0.0.1:9/soap/mktows/2_6"],
+            {"MKTOWS_USER_ID": ""},
+            "the endpoint comes from --endpoint, but no user id is set (--user-id or MKTOWS_USER_ID)",
+        ),
+        (
+            [],
+            {"MKTOWS_ENCRYPTION_KEY": ""},
+            "the endpoint comes from MKTOWS_ENDPOINT, but no encryption key is set (--encryption-key or "
+            "MKTOWS_ENCRYPTION_KEY)",
+        ),
+        (["--batch-size", "101"], {}, "--batch-size must be between 1 and 100, not 101"),
+        (["--workers", "0"], {}, "--workers must be at least 1, not 0"),
+        (["--operation", "merge"], {}, "--operation must be INSERT, UPDATE or UPSERT, not 'merge'"),
+        (["--deadline", "0"], {}, "--deadline must be a positive number of seconds"),
+    ],
+)
+def test_usage_errors_are_one_line_naming_the_flag_or_variable(
+    env: EmulatorHandle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    source = write_csv(tmp_path / "in.csv", 3)
+    assert main(["sync-custom-objects", "--type", "RoadShow", "--keys", KEYS, *options, str(source)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith(f"mktows: {message}"), err
+    assert "Traceback" not in err and "batch_size" not in err
+    assert sync_calls(env) == 0
+
+
+def test_the_progress_bar_says_when_the_run_waits_for_the_limits() -> None:
+    limits = Limits()
+    bar = _progress_bar(limits)
+    bar.add_task("sync", total=10)
+    task = bar.tasks[0]
+    pause_column = bar.columns[-1]
+    assert str(pause_column.render(task)) == ""
+    limits.pause(30.0, "20023 Rate Limit Exceeded")
+    assert str(pause_column.render(task)) == "waiting 30 s: the service's limits (20023 Rate Limit Exceeded)"

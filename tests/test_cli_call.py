@@ -12,7 +12,6 @@ from mktows import operations
 from mktows.cli import UsageError, _load_params, main
 from mktows.pytest_plugin import EmulatorHandle
 from tests.conftest import REPO_ROOT
-from tests.test_cli import env  # noqa: F401 - the fixture: the CLI pointed at a fresh emulator
 
 EXAMPLES = REPO_ROOT / "examples" / "params"
 EXAMPLE_OPERATIONS = sorted({path.stem for path in EXAMPLES.glob("*.*")})

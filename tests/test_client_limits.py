@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from mktows import Client, Limits
+from mktows._limits import Pause
 from mktows.errors import MktowsError
 from tests.stub_server import GET_LEAD, GET_LEAD_OK, Reply, StubServer, client_for, fault, xml
 
@@ -127,9 +128,9 @@ def test_clients_can_share_one_limits() -> None:
 def test_every_attempt_counts_against_the_window() -> None:
     time = FakeTime()
     limits = Limits(calls=2, period=60.0, concurrency=None, margin=0.0, clock=time.clock, sleep=time.sleep)
-    with StubServer(fault(20023), default=xml(GET_LEAD_OK)) as stub:
+    with StubServer(fault(10001), default=xml(GET_LEAD_OK)) as stub:
         client = client_for(stub, limits=limits)
-        client.ops.get_lead(GET_LEAD)  # two attempts: the window is full
+        client.ops.get_lead(GET_LEAD)  # two attempts (an internal error is retried): the window is full
         assert limits.recent_calls() == 2
         assert time.waits == []
         client.ops.get_lead(GET_LEAD)
@@ -165,3 +166,34 @@ def test_unlimited() -> None:
     for _ in range(1000):
         limits.acquire()
     assert limits.in_flight == 1000
+
+
+def test_a_pause_holds_back_every_call_until_it_ends() -> None:
+    time = FakeTime()
+    limits = Limits(calls=None, concurrency=None, clock=time.clock, sleep=time.sleep)
+    seen: list[Pause] = []
+    limits.on_pause = seen.append
+    limits.pause(21.0, "20023 Rate Limit Exceeded")
+    limits.pause(5.0, "20024")  # a shorter pause inside a longer one changes nothing
+    assert limits.paused() == Pause(21.0, "20023 Rate Limit Exceeded")
+    time.now = 1.0
+    with limits.slot():
+        pass
+    assert time.waits == [20.0] and limits.paused() is None
+    assert seen == [Pause(21.0, "20023 Rate Limit Exceeded")]
+
+
+def test_a_throttled_call_pauses_the_other_clients_of_shared_limits() -> None:
+    time = FakeTime()
+    shared = Limits(clock=time.clock, sleep=time.sleep)
+    seen: list[Pause] = []
+    shared.on_pause = seen.append
+    with StubServer(fault(20023), default=xml(GET_LEAD_OK)) as stub:
+        throttled, other = (client_for(stub, limits=shared) for _ in range(2))
+        throttled.ops.get_lead(GET_LEAD)
+        assert len(seen) == 1 and seen[0].reason == "20023 Rate Limit Exceeded"
+        assert 21.0 <= seen[0].remaining <= 21.0 * 1.1  # the service's 20 s window (plus margin and jitter)
+        shared.pause(30.0, "HTTP 503")
+        other.ops.get_lead(GET_LEAD)
+        assert time.waits[-1] == 30.0
+        assert len(stub.posts) == 3

@@ -9,7 +9,7 @@ import pytest
 
 from mktows import CallResult, Client, RetryPolicy, codec, operations, signing
 from mktows import types as t
-from mktows.errors import ProtocolError, RateLimitError
+from mktows.errors import InternalError, ProtocolError
 from mktows.operations import MKTOWS_NS, Operations
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
 from tests.stub_server import (
@@ -183,11 +183,11 @@ def test_success_without_result_is_protocol_error() -> None:
 
 
 def test_failure_after_retries_keeps_the_fault() -> None:
-    with StubServer(default=fault(20023)) as stub:
+    with StubServer(default=fault(20011)) as stub:
         client = client_for(stub, retry=RetryPolicy(max_attempts=2, sleep=lambda _: None))
-        with pytest.raises(RateLimitError) as caught:
+        with pytest.raises(InternalError) as caught:
             client.ops.get_lead(GET_LEAD)
-    assert caught.value.code == 20023 and caught.value.operation == "getLead"
+    assert caught.value.code == 20011 and caught.value.operation == "getLead"
 
 
 def test_client_is_a_context_manager_and_has_the_convenience_layer() -> None:

@@ -51,8 +51,8 @@ def test_repeatable_operations_are_real_operations() -> None:
 @pytest.mark.parametrize(
     ("error", "delivered", "expected"),
     [
-        (RateLimitError("x", code=20023), True, Disposition.RETRY),
-        (ConcurrencyLimitError("x", code=20024), True, Disposition.RETRY),
+        (RateLimitError("x", code=20023), True, Disposition.THROTTLED),
+        (ConcurrencyLimitError("x", code=20024), True, Disposition.THROTTLED),
         (QuotaExceededError("x", code=20015), True, Disposition.FATAL),
         (RequestExpiredError("x", code=20016), True, Disposition.RESIGN),
         (InternalError("x", code=20011), True, Disposition.AMBIGUOUS),
@@ -62,8 +62,9 @@ def test_repeatable_operations_are_real_operations() -> None:
         (TransportError("x"), False, Disposition.RETRY),
         (TransportError("x"), True, Disposition.AMBIGUOUS),
         (ProtocolError("x"), True, Disposition.AMBIGUOUS),
-        (HTTPStatusError("x", status_code=503), True, Disposition.RETRY),
-        (HTTPStatusError("x", status_code=429), True, Disposition.RETRY),
+        (HTTPStatusError("x", status_code=503), True, Disposition.THROTTLED),
+        (HTTPStatusError("x", status_code=429), True, Disposition.THROTTLED),
+        (HTTPStatusError("x", status_code=408), True, Disposition.RETRY),
         (HTTPStatusError("x", status_code=502), True, Disposition.AMBIGUOUS),
         (HTTPStatusError("x", status_code=504), True, Disposition.AMBIGUOUS),
         (HTTPStatusError("x", status_code=404), True, Disposition.FATAL),
@@ -114,7 +115,7 @@ def test_total_time_bounds_a_call() -> None:
         sleep=sleep,
         monotonic=lambda: now[0],
     )
-    with StubServer(default=html(503)) as stub:
+    with StubServer(default=html(408)) as stub:
         with pytest.raises(HTTPStatusError):
             client_for(stub, retry=policy).ops.get_lead(GET_LEAD)
         assert len(stub.posts) == 3  # waits 1 + 2 fit in 5 s, a third wait of 4 would not
@@ -138,7 +139,9 @@ def _run(
     ok = SYNC_LEAD_OK if params is SYNC_LEAD else GET_LEAD_OK
     operation = "syncLead" if params is SYNC_LEAD else "getLead"
     with StubServer(*replies, default=xml(ok)) as stub:
-        client = client_for(stub, retry=RetryPolicy(sleep=sleeps, random=lambda: 0.5, **policy))  # type: ignore[arg-type]
+        policy.setdefault("random", lambda: 0.5)
+        policy.setdefault("monotonic", sleeps.clock)
+        client = client_for(stub, retry=RetryPolicy(sleep=sleeps, **policy))  # type: ignore[arg-type]
         try:
             outcome: object = client.call(operation, params)
         except MktowsError as error:
@@ -211,9 +214,36 @@ def test_fatal_faults_fail_fast(code: int, error: type[MktowsError]) -> None:
 
 
 def test_attempts_are_bounded() -> None:
-    outcome, stub, sleeps = _run([fault(20023)] * 10, max_attempts=4)
-    assert isinstance(outcome, RateLimitError)
+    outcome, stub, sleeps = _run([fault(10001)] * 10, max_attempts=4)
+    assert isinstance(outcome, InternalError)
     assert len(stub.posts) == 4 and len(sleeps.waits) == 3
+
+
+def test_throttles_do_not_use_up_attempts_and_wait_for_the_window() -> None:
+    outcome, stub, sleeps = _run([fault(20023)] * 6, max_attempts=2, random=lambda: 0.0)
+    assert not isinstance(outcome, MktowsError), outcome
+    assert len(stub.posts) == 7
+    assert sleeps.waits == [20.0 * 1.05] * 6  # Marketo's 20 s window (plus the limits' margin) each time
+
+
+def test_retry_after_is_honoured_beyond_max_delay() -> None:
+    slow_down = Reply(status=429, body=b"", content_type=None, headers={"Retry-After": "90"})
+    outcome, _, sleeps = _run([slow_down], max_delay=4.0)
+    assert not isinstance(outcome, MktowsError), outcome
+    assert sleeps.waits == [90.0]
+
+
+def test_throttle_waits_stop_at_the_deadline() -> None:
+    outcome, stub, sleeps = _run([fault(20023)] * 10, deadline=50.0)
+    assert isinstance(outcome, RateLimitError)
+    assert len(stub.posts) == 3  # paused 22.05 s twice; a third pause would end past the deadline
+    assert sleeps.waits == [22.05, 22.05]
+
+
+def test_max_throttle_wait_bounds_one_call() -> None:
+    outcome, stub, sleeps = _run([fault(20024)] * 10, max_throttle_wait=5.0, throttle_delay=2.0)
+    assert isinstance(outcome, ConcurrencyLimitError)
+    assert sum(sleeps.waits) <= 5.0 and len(stub.posts) == len(sleeps.waits) + 1
 
 
 def test_waits_follow_the_backoff() -> None:
@@ -223,7 +253,9 @@ def test_waits_follow_the_backoff() -> None:
 
 
 def test_never_means_one_attempt() -> None:
-    outcome, stub, sleeps = _run([fault(20023)], max_attempts=1)
+    never = RetryPolicy.never()
+    assert (never.max_attempts, never.max_throttle_wait) == (1, 0.0)
+    outcome, stub, sleeps = _run([fault(20023)], max_attempts=1, max_throttle_wait=0.0)
     assert isinstance(outcome, RateLimitError)
     assert len(stub.posts) == 1 and sleeps.waits == []
 

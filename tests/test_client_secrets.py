@@ -17,6 +17,7 @@ from tests.stub_server import (
     USER_ID,
     Received,
     Reply,
+    Sleeps,
     StubServer,
     client_for,
     closed_port,
@@ -75,7 +76,7 @@ def test_no_secret_in_logs_or_errors(scenario: str, caplog: pytest.LogCaptureFix
     caplog.set_level(logging.DEBUG)  # everything, urllib3 included
     texts: list[str] = []
     with StubServer(*SCENARIOS[scenario]) as stub:
-        client = client_for(stub, retry=RetryPolicy(max_attempts=3, sleep=lambda _: None))
+        client = client_for(stub, retry=RetryPolicy(max_attempts=3, sleep=Sleeps()))
         try:
             client.ops.get_lead(GET_LEAD)
         except MktowsError as error:

@@ -35,6 +35,6 @@ def test_mypy_accepts_the_example_and_rejects_the_wrong_calls(monkeypatch: pytes
     errors = re.findall(r"^(.+?):(\d+): error: .*\[([\w-]+)\]$", stdout, flags=re.MULTILINE)
     assert not [e for e in errors if Path(e[0]).name == GOOD.name], stdout
     wrong = {(int(line), code) for path, line, code in errors if Path(path).name == WRONG.name}
-    assert wrong == _expected_errors() and len(wrong) == 3, stdout
+    assert wrong == _expected_errors() and len(wrong) == 4, stdout
     assert 'Revealed type is "mktows_generated.models.ResultGetLead"' in stdout
     assert 'Revealed type is "list[mktows_generated.models.SyncCustomObjStatus]"' in stdout

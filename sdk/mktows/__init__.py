@@ -5,6 +5,7 @@ and back), ``mktows.errors`` (the exception hierarchy) and ``mktows.signing``.
 """
 
 from mktows import codec, errors, operations, signing, types
+from mktows._convenience import SyncOperation
 from mktows._limits import Limits
 from mktows._retry import RetryPolicy
 from mktows.batching import CustomObject
@@ -20,6 +21,7 @@ from mktows.errors import (
     ProtocolError,
     QuotaExceededError,
     RateLimitError,
+    RepeatedFailureError,
     RequestExpiredError,
     SoapFault,
     TransportError,
@@ -47,9 +49,11 @@ __all__ = [
     "ProtocolError",
     "QuotaExceededError",
     "RateLimitError",
+    "RepeatedFailureError",
     "RequestExpiredError",
     "RetryPolicy",
     "SoapFault",
+    "SyncOperation",
     "SyncReport",
     "TransportError",
     "__version__",

@@ -4,7 +4,7 @@ paging helpers that follow stream positions. Mixed into ``Client``; everything g
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from mktows import operations
 from mktows import types as t
@@ -28,7 +28,20 @@ from mktows.errors import MktowsError
 from mktows.paging import PAGE_SPECS, Paginator
 from mktows.reports import ObjectResult, ObjectStatus, SyncReport
 
+SyncOperation = Literal["INSERT", "UPDATE", "UPSERT", "insert", "update", "upsert"]
+"""The ``operation`` of a sync: the three values of ``SyncOperationEnum``, in upper or lower case (the CLI takes
+the same). A ``SyncOperationEnum`` member is accepted too."""
+
 SYNC_OPERATIONS = ("INSERT", "UPDATE", "UPSERT")
+
+
+def sync_operation(operation: SyncOperation | t.SyncOperationEnum | str) -> str:
+    """The canonical (upper-case) form of a sync ``operation``; ValueError for anything else."""
+    value = operation.value if isinstance(operation, t.SyncOperationEnum) else operation
+    canonical = value.upper() if isinstance(value, str) else None
+    if canonical not in SYNC_OPERATIONS:
+        raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
+    return canonical
 
 
 def _custom_objects(objects: Iterable[object]) -> Iterator[tuple[int, CustomObject | ObjectResult]]:
@@ -62,12 +75,17 @@ class ConvenienceMethods:
     def _call(self, operation: str, params: Any) -> Any:
         return getattr(self.ops, operations.get(operation).method)(params)
 
+    def _batch_call(self, operation: str, params: Any) -> tuple[Any, bool]:
+        """One call of a batch: its result, and whether it was repeated after an ambiguous failure (the client
+        knows; this fallback for other ``ops`` providers cannot tell)."""
+        return self._call(operation, params), False
+
     def _collect(
         self, plan: BatchPlan[Any], items: Iterable[Any], batch_size: int, max_workers: int
     ) -> SyncReport:
         report = SyncReport()
         try:
-            report.results.extend(run_batches(self._call, plan, items, batch_size, max_workers))
+            report.results.extend(run_batches(self._batch_call, plan, items, batch_size, max_workers))
         except MktowsError as exc:
             exc.partial_report = report
             raise
@@ -91,34 +109,32 @@ class ConvenienceMethods:
         self,
         obj_type_name: str,
         objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
-        operation: str = "UPSERT",
+        operation: SyncOperation | t.SyncOperationEnum = "UPSERT",
         batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
         max_workers: int = 1,
     ) -> Iterator[ObjectResult]:
         """Like ``sync_custom_objects`` but streams: yields each object's result in input order as calls finish,
         holding only a few batches in memory (for inputs too large to keep a report of)."""
-        if operation not in SYNC_OPERATIONS:
-            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
-        plan = sync_custom_objects_plan(obj_type_name, operation)
-        return run_batches(self._call, plan, _custom_objects(objects), batch_size, max_workers)
+        plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
+        return run_batches(self._batch_call, plan, _custom_objects(objects), batch_size, max_workers)
 
     def sync_custom_objects(
         self,
         obj_type_name: str,
         objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
-        operation: str = "UPSERT",
+        operation: SyncOperation | t.SyncOperationEnum = "UPSERT",
         batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
         max_workers: int = 1,
     ) -> SyncReport:
         """Insert, update or upsert custom objects in calls of at most 100, returning one result per object.
 
-        A partial failure is data (``report.failed``), not an exception. An error that would fail every call
-        (authentication, access, daily quota) or a response that does not account for its objects raises; the
-        exception's ``partial_report`` holds the results obtained before it.
+        ``operation`` is INSERT, UPDATE or UPSERT in either case, or a ``SyncOperationEnum``. A partial failure
+        is data (``report.failed``), not an exception; throttles are waited out by the client. An error that
+        would fail every call (authentication, access, daily quota, a throttle outlasting the retry policy's
+        bounds), 3 calls in a row failing the same way (``RepeatedFailureError``) or a response that does not
+        account for its objects raises; the exception's ``partial_report`` holds the results obtained before it.
         """
-        if operation not in SYNC_OPERATIONS:
-            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
-        plan = sync_custom_objects_plan(obj_type_name, operation)
+        plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
         return self._collect(plan, _custom_objects(objects), batch_size, max_workers)
 
     def delete_custom_objects(
@@ -136,14 +152,13 @@ class ConvenienceMethods:
     def sync_mobjects(
         self,
         mobjects: Iterable[t.MObject],
-        operation: str = "UPSERT",
+        operation: SyncOperation | t.SyncOperationEnum = "UPSERT",
         batch_size: int = MAX_MOBJECTS_PER_CALL,
         max_workers: int = 1,
     ) -> SyncReport:
         """Create or update MObjects (Opportunity, OpportunityPersonRole, Program) in calls of at most 100."""
-        if operation not in SYNC_OPERATIONS:
-            raise ValueError(f"operation must be one of {', '.join(SYNC_OPERATIONS)}, got {operation!r}")
-        return self._collect(sync_mobjects_plan(operation), _numbered(mobjects), batch_size, max_workers)
+        plan = sync_mobjects_plan(sync_operation(operation))
+        return self._collect(plan, _numbered(mobjects), batch_size, max_workers)
 
     def delete_mobjects(
         self, mobjects: Iterable[t.MObject], batch_size: int = MAX_MOBJECTS_PER_CALL, max_workers: int = 1

@@ -7,6 +7,7 @@ is uploaded) and once to upload. Both passes use ``read_records``, which holds o
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -54,19 +55,39 @@ def detect_format(path: Path, given: str | None) -> str:
     raise InputFileError(path, 0, "cannot tell the format from the file name; pass --format csv or jsonl")
 
 
-class _LineSource:
-    """Decodes a binary file line by line as UTF-8, counting bytes (for progress) and lines (for errors)."""
+@dataclass(frozen=True)
+class InputSummary:
+    """What the validation pass learned of a whole input file: its records, size and SHA-256 of every byte."""
 
-    def __init__(self, path: Path, handle: IO[bytes]) -> None:
+    records: int
+    size: int
+    sha256: str
+
+
+class _LineSource:
+    """Decodes a binary file line by line as UTF-8, counting bytes (for progress) and lines (for errors), and
+    hashing what it read when asked to."""
+
+    def __init__(self, path: Path, handle: IO[bytes], digest: Any = None) -> None:
         self.path = path
         self.handle = handle
         self.bytes_read = 0
         self.line = 0
+        self.digest = digest
+
+    def drain(self) -> None:
+        """Read (and hash) whatever the parser left unread, so the digest covers the whole file."""
+        for raw in self.handle:
+            self.bytes_read += len(raw)
+            if self.digest is not None:
+                self.digest.update(raw)
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
             self.line += 1
             self.bytes_read += len(raw)
+            if self.digest is not None:
+                self.digest.update(raw)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -179,11 +200,19 @@ def _jsonl_records(path: Path, source: _LineSource, key_fields: Sequence[str]) -
 class RecordReader:
     """Iterates the records of one file; ``bytes_read`` tells how far it got (for a progress bar)."""
 
-    def __init__(self, path: Path, fmt: str, key_fields: Sequence[str]) -> None:
+    def __init__(self, path: Path, fmt: str, key_fields: Sequence[str], *, digest: bool = False) -> None:
         self.path = path
         self.format = fmt
         self.key_fields = list(key_fields)
         self._source: _LineSource | None = None
+        self._digest = hashlib.sha256() if digest else None
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes read so far (every byte once iteration has ended); needs ``digest=True``."""
+        if self._digest is None:
+            raise ValueError("this reader was not asked to hash its input")
+        return self._digest.hexdigest()
 
     @property
     def bytes_read(self) -> int:
@@ -195,13 +224,16 @@ class RecordReader:
         except OSError as exc:
             raise InputFileError(self.path, 0, f"cannot read the file: {exc.strerror}") from None
         with handle:
-            self._source = _LineSource(self.path, handle)
+            self._source = _LineSource(self.path, handle, self._digest)
             if self.format == "csv":
                 yield from _csv_records(self.path, self._source, self.key_fields)
             else:
                 yield from _jsonl_records(self.path, self._source, self.key_fields)
+            self._source.drain()
 
 
-def validate(path: Path, fmt: str, key_fields: Sequence[str]) -> int:
-    """Read the whole file once and return its number of records; raise ``InputFileError`` at the first problem."""
-    return sum(1 for _ in RecordReader(path, fmt, key_fields))
+def validate(path: Path, fmt: str, key_fields: Sequence[str]) -> InputSummary:
+    """Read the whole file once, hashing every byte; raise ``InputFileError`` at the first problem."""
+    reader = RecordReader(path, fmt, key_fields, digest=True)
+    records = sum(1 for _ in reader)
+    return InputSummary(records, reader.bytes_read, reader.sha256)

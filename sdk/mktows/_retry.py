@@ -2,8 +2,12 @@
 
 Every failed attempt gets one ``Disposition``:
 
-- ``RETRY``: the service did not process the call (it refused it: rate or concurrency limit, a 503/429, or
-  the connection never carried the request), so any operation may be sent again.
+- ``THROTTLED``: the service refused the call for one of its usage limits (20023, 20024, HTTP 429/503). That
+  is not a failure of the call: every caller sharing the client's ``Limits`` pauses until the service's
+  window has cleared, then sends it again. Such attempts do not count against ``max_attempts``; only
+  ``max_throttle_wait`` and ``deadline`` bound how long a call waits them out.
+- ``RETRY``: the service did not process the call (the connection never carried the request, or it gave up
+  waiting for it), so any operation may be sent again.
 - ``AMBIGUOUS``: the service may already have processed it (a timeout after sending, a dropped connection,
   a truncated or malformed answer, an internal error, a gateway 502/504). Only operations in
   ``REPEATABLE_OPERATIONS`` are sent again; repeating the others could create, merge or trigger twice.
@@ -39,6 +43,7 @@ from mktows.errors import (
 class Disposition(enum.Enum):
     """What a failed attempt means for the next one."""
 
+    THROTTLED = "throttled"
     RETRY = "retry"
     AMBIGUOUS = "ambiguous"
     RESIGN = "resign"
@@ -75,8 +80,8 @@ scheduleCampaign (a second run would act twice).
 ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
     (RequestExpiredError, Disposition.RESIGN),
     (QuotaExceededError, Disposition.FATAL),  # the daily quota resets at 12:00 AM CST: fail fast
-    (RateLimitError, Disposition.RETRY),
-    (ConcurrencyLimitError, Disposition.RETRY),
+    (RateLimitError, Disposition.THROTTLED),
+    (ConcurrencyLimitError, Disposition.THROTTLED),
     (InternalError, Disposition.AMBIGUOUS),
     (SoapFault, Disposition.FATAL),
     (ProtocolError, Disposition.AMBIGUOUS),  # a truncated or garbled answer to a request that was sent
@@ -85,8 +90,8 @@ ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
 
 HTTP_STATUS_DISPOSITIONS: Mapping[int, Disposition] = {
     408: Disposition.RETRY,  # the server gave up waiting for the request
-    429: Disposition.RETRY,
-    503: Disposition.RETRY,
+    429: Disposition.THROTTLED,
+    503: Disposition.THROTTLED,
     500: Disposition.AMBIGUOUS,  # a non-SOAP 500 (SOAP faults are decided by their code)
     502: Disposition.AMBIGUOUS,
     504: Disposition.AMBIGUOUS,
@@ -106,6 +111,15 @@ def classify(error: MktowsError, *, delivered: bool = True) -> Disposition:
     return Disposition.FATAL
 
 
+def throttle_reason(error: MktowsError) -> str:
+    """A short account of a throttle, for a progress display: which limit the service enforced."""
+    if isinstance(error, SoapFault):
+        return f"{error.code} {error.title or type(error).__name__}"
+    if isinstance(error, HTTPStatusError):
+        return f"HTTP {error.status_code}"
+    return type(error).__name__
+
+
 def _positive(name: str, value: float) -> None:
     if not value > 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
@@ -122,6 +136,11 @@ class RetryPolicy:
     Waits grow as ``base_delay * 2**n`` up to ``max_delay``, with full jitter (a random part of that); a
     throttling fault waits at least ``throttle_delay``, and a ``Retry-After`` header is honoured up to
     ``max_delay``. ``sleep``, ``monotonic`` and ``random`` are injectable for tests.
+
+    Throttles (``Disposition.THROTTLED``) are waited out instead: a 20023 for the service's whole rate window,
+    a ``Retry-After`` for as long as it says, anything else with the backoff above. ``max_throttle_wait``
+    bounds the seconds one call spends paused that way (0: throttles are raised at once), and ``deadline`` (a ``monotonic()`` reading, e.g. the
+    end of a whole bulk run) is a bound no wait of any kind may cross.
     """
 
     max_attempts: int = 5
@@ -129,6 +148,8 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 30.0
     throttle_delay: float = 2.0
+    max_throttle_wait: float = 3600.0
+    deadline: float | None = None
     repeatable: frozenset[str] = frozenset(REPEATABLE_OPERATIONS)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
@@ -142,11 +163,13 @@ class RetryPolicy:
         _positive("max_delay", self.max_delay)
         if self.throttle_delay < 0:
             raise ValueError(f"throttle_delay must not be negative, got {self.throttle_delay!r}")
+        if not self.max_throttle_wait >= 0:
+            raise ValueError(f"max_throttle_wait must not be negative, got {self.max_throttle_wait!r}")
 
     @classmethod
     def never(cls) -> RetryPolicy:
-        """One attempt per call (the 20016 re-sign still happens)."""
-        return cls(max_attempts=1)
+        """One attempt per call, throttles included (the 20016 re-sign still happens)."""
+        return cls(max_attempts=1, max_throttle_wait=0.0)
 
     def may_retry(self, operation: str, disposition: Disposition) -> bool:
         """Whether this kind of failure of this operation is worth another attempt at all."""
@@ -186,6 +209,35 @@ class RetryPolicy:
         if not self.may_retry(operation, disposition) or attempt >= self.max_attempts:
             return None
         wait = self.delay(attempt, error, retry_after)
-        if self.monotonic() - started + wait > self.max_elapsed:
+        if self.monotonic() - started + wait > self.max_elapsed or self._past_deadline(wait):
             return None
         return wait
+
+    def throttle_wait(
+        self,
+        error: MktowsError,
+        *,
+        throttles: int,
+        waited: float,
+        window: float,
+        retry_after: float | None = None,
+    ) -> float | None:
+        """How long every caller pauses after a throttle, or None when the call must stop waiting.
+
+        ``throttles`` counts this call's throttled attempts (1 for the first), ``waited`` the seconds it has
+        already paused for throttles, ``window`` is the service's rate window: once a whole window has passed
+        after a 20023, none of the calls that filled it count any more (a little jitter keeps processes that
+        were refused together from coming back together).
+        """
+        if retry_after is not None:
+            wait = retry_after
+        elif isinstance(error, RateLimitError):
+            wait = window * (1.0 + 0.1 * self.random())
+        else:
+            wait = self.delay(throttles, error)
+        if waited + wait > self.max_throttle_wait or self._past_deadline(wait):
+            return None
+        return wait
+
+    def _past_deadline(self, wait: float) -> bool:
+        return self.deadline is not None and self.monotonic() + wait > self.deadline

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from mktows import types as t
+from mktows._retry import Disposition, classify
 from mktows.errors import (
     AccessDeniedError,
     AuthenticationError,
     MktowsError,
     ProtocolError,
     QuotaExceededError,
+    RepeatedFailureError,
     UnsupportedOperationError,
 )
 from mktows.reports import ObjectResult, ObjectStatus
@@ -130,47 +132,111 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _run_one_batch(
-    call: Callable[[str, Any], Any], plan: BatchPlan[Item], chunk: list[tuple[int, Item]]
-) -> list[ObjectResult]:
+BatchCall = Callable[[str, Any], tuple[Any, bool]]
+"""Sends one call: (operation, params) -> (its result, whether it was repeated after an ambiguous failure)."""
+
+STOP_AFTER_REPEATED_FAILURES = 3
+"""A batch run stops when this many consecutive batches fail the same way (``RepeatedFailureError``)."""
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """The results of one chunk; ``error`` is set when the whole call failed."""
+
+    results: list[ObjectResult]
+    error: MktowsError | None = None
+    sent: bool = True  # False for objects refused locally, which no call carried
+
+
+def _stops_the_run(error: MktowsError) -> bool:
+    """Errors a batch run raises instead of marking a batch FAILED: they would fail every later call too, a
+    throttle the client gave up waiting out, or an answer that cannot be trusted."""
+    return isinstance(error, (*FATAL_ERRORS, ProtocolError)) or classify(error) is Disposition.THROTTLED
+
+
+def _failure_kind(error: MktowsError) -> tuple[str, object, object]:
+    """What makes two batch failures 'the same way' (messages differ in details such as addresses)."""
+    return type(error).__name__, getattr(error, "code", None), getattr(error, "status_code", None)
+
+
+def _run_one_batch(call: BatchCall, plan: BatchPlan[Item], chunk: list[tuple[int, Item]]) -> _Outcome:
     items = [item for _, item in chunk]
     try:
-        result = call(plan.operation, plan.build_params(items))
-    except FATAL_ERRORS:
-        raise
-    except ProtocolError:
-        raise
-    except MktowsError as exc:  # this batch failed after the client's retries; the run goes on
-        error = f"{type(exc).__name__}: {exc}"
-        return [ObjectResult(index, plan.describe(item), ObjectStatus.FAILED, error) for index, item in chunk]
+        result, repeated = call(plan.operation, plan.build_params(items))
+    except MktowsError as exc:
+        if _stops_the_run(exc):
+            raise
+        error = f"{type(exc).__name__}: {exc}"  # this batch failed after the client's retries
+        failed = [
+            ObjectResult(index, plan.describe(item), ObjectStatus.FAILED, error) for index, item in chunk
+        ]
+        return _Outcome(failed, exc)
     statuses = list(plan.read_statuses(result))
     if len(statuses) != len(chunk):
         raise ProtocolError(
             f"{plan.operation}: the response has {len(statuses)} statuses for {len(chunk)} objects sent",
             operation=plan.operation,
         )
-    return [
+    results = [
         plan.to_result(index, item, status) for (index, item), status in zip(chunk, statuses, strict=True)
     ]
+    if repeated:
+        results = [replace(r, repeated=True) for r in results]
+    return _Outcome(results)
+
+
+def _stop_on_repeated_failures(
+    outcomes: Iterable[_Outcome], stop_after: int | None
+) -> Iterator[ObjectResult]:
+    """Yield the outcomes' results in order, holding back failed batches while they fail the same way; when
+    ``stop_after`` of them have, raise ``RepeatedFailureError`` without reporting the held objects: sending the
+    rest could only fail too, so the run is better stopped, fixed and resumed."""
+    held: list[_Outcome] = []  # the current streak of failures, and unsent results that came in between
+    streak = 0
+    kind: tuple[str, object, object] | None = None
+    for outcome in outcomes:
+        error = outcome.error
+        if error is not None:
+            if held and _failure_kind(error) != kind:
+                yield from (result for earlier in held for result in earlier.results)
+                held.clear()
+                streak = 0
+            kind = _failure_kind(error)
+            held.append(outcome)
+            streak += 1
+            if stop_after is not None and streak >= stop_after:
+                raise RepeatedFailureError(error, streak)
+        elif held and not outcome.sent:  # locally refused objects keep their place behind the streak
+            held.append(outcome)
+        else:
+            yield from (result for earlier in held for result in earlier.results)
+            held.clear()
+            streak = 0
+            yield from outcome.results
+    yield from (result for earlier in held for result in earlier.results)
 
 
 def run_batches(
-    call: Callable[[str, Any], Any],
+    call: BatchCall,
     plan: BatchPlan[Item],
     items: Iterable[tuple[int, Item | ObjectResult]],
     batch_size: int,
     max_workers: int = 1,
+    stop_after: int | None = STOP_AFTER_REPEATED_FAILURES,
 ) -> Iterator[ObjectResult]:
     """Send ``items`` in calls of ``batch_size`` and yield one result per item, in input order.
 
     ``items`` are ``(index, item)`` pairs; a pair whose item is already an ``ObjectResult`` (an input that
     failed local validation) is passed through in its place without being sent. With ``max_workers`` > 1,
     up to that many calls run at once (the client's limits still apply); memory stays bounded by a read-ahead
-    of ``2 * max_workers`` batches.
+    of ``2 * max_workers`` batches. A failed call marks its objects FAILED, unless ``stop_after`` calls in a
+    row fail the same way: then ``RepeatedFailureError`` is raised and those calls' objects are not yielded.
     """
     check_size(plan.operation, batch_size, plan.max_batch)
     if max_workers < 1:
         raise ValueError(f"max_workers must be at least 1, got {max_workers!r}")
+    if stop_after is not None and stop_after < 1:
+        raise ValueError(f"stop_after must be at least 1 or None, got {stop_after!r}")
 
     def sendable(pairs: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
         """Group pairs into chunks of sendable items; locally failed ones travel in their own 'chunk'."""
@@ -189,28 +255,36 @@ def run_batches(
         if pending:
             yield pending
 
-    def handle(chunk: list[tuple[int, Any]]) -> list[ObjectResult]:
+    def handle(chunk: list[tuple[int, Any]]) -> _Outcome:
         if len(chunk) == 1 and isinstance(chunk[0][1], ObjectResult):
-            return [chunk[0][1]]
+            return _Outcome([chunk[0][1]], sent=False)
         return _run_one_batch(call, plan, chunk)
 
-    chunks = sendable(items)
-    if max_workers == 1:
-        for chunk in chunks:
-            yield from handle(chunk)
-        return
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"mktows-{plan.operation}") as pool:
-        in_flight: deque[Future[list[ObjectResult]]] = deque()
-        try:
-            for chunk in chunks:
-                in_flight.append(pool.submit(handle, chunk))
-                while len(in_flight) >= 2 * max_workers:
-                    yield from in_flight.popleft().result()
-            while in_flight:
-                yield from in_flight.popleft().result()
-        finally:
-            for future in in_flight:
-                future.cancel()
+    def outcomes() -> Generator[_Outcome, None, None]:
+        chunks = sendable(items)
+        if max_workers == 1:
+            yield from map(handle, chunks)
+            return
+        with ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix=f"mktows-{plan.operation}"
+        ) as pool:
+            in_flight: deque[Future[_Outcome]] = deque()
+            try:
+                for chunk in chunks:
+                    in_flight.append(pool.submit(handle, chunk))
+                    while len(in_flight) >= 2 * max_workers:
+                        yield in_flight.popleft().result()
+                while in_flight:
+                    yield in_flight.popleft().result()
+            finally:
+                for future in in_flight:
+                    future.cancel()
+
+    ordered = outcomes()
+    try:
+        yield from _stop_on_repeated_failures(ordered, stop_after)
+    finally:
+        ordered.close()
 
 
 # --- plans -----------------------------------------------------------------------------------------------

@@ -15,15 +15,20 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from mktows import codec, operations
-from mktows._checkpoint import Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows import __version__, codec, operations
+from mktows._checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows._convenience import sync_operation
+from mktows._limits import Pause
 from mktows._records import InputFileError, RecordReader, detect_format, validate
-from mktows._report_file import ReportFile
-from mktows.batching import MAX_CUSTOM_OBJECTS_PER_CALL, CustomObject, check_size
-from mktows.errors import MktowsError
+from mktows._report_file import ReportFile, ReportFileError
+from mktows._retry import Disposition, classify
+from mktows._tally import Tally
+from mktows.batching import MAX_CUSTOM_OBJECTS_PER_CALL, CustomObject
+from mktows.errors import AuthenticationError, MktowsError, RepeatedFailureError
 from mktows.reports import ObjectStatus
 
 ENV_ENDPOINT = "MKTOWS_ENDPOINT"
@@ -35,41 +40,80 @@ EXIT_FATAL = 1
 EXIT_SOME_FAILED = 2
 
 CHECKPOINT_INTERVAL_SECONDS = 1.0
+DEFAULT_DEADLINE_SECONDS = 6 * 3600.0
 
 
 class UsageError(Exception):
     """A problem with the command line or the environment, reported as one line and exit code 1."""
 
 
+class CredentialsRejected(UsageError):
+    """The service refused the credentials; says where they came from (never what they are)."""
+
+
 def _stderr(message: str) -> None:
     print(f"mktows: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """One connection setting and where it came from (a flag or an environment variable), for messages."""
+
+    value: str | None
+    source: str
+
+    @classmethod
+    def of(cls, flag_value: str | None, flag: str, env: str) -> _Setting:
+        if flag_value:
+            return cls(flag_value, flag)
+        return cls(os.environ.get(env) or None, env)
 
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
     """A Client for the configured endpoint, or for an embedded emulator when none is configured."""
+    from mktows._transport import check_endpoint
     from mktows.client import Client
 
-    endpoint = args.endpoint or os.environ.get(ENV_ENDPOINT)
-    user_id = args.user_id or os.environ.get(ENV_USER_ID)
-    key = args.encryption_key or os.environ.get(ENV_KEY)
+    endpoint = _Setting.of(args.endpoint, "--endpoint", ENV_ENDPOINT)
+    user_id = _Setting.of(args.user_id, "--user-id", ENV_USER_ID)
+    key = _Setting.of(args.encryption_key, "--encryption-key", ENV_KEY)
     if args.timeout is not None:
+        if not 0 < args.timeout < float("inf"):
+            raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout!r}")
         client_options["timeout"] = args.timeout
     if args.rate is not None or args.max_in_flight is not None:
         from mktows import Limits
 
+        if args.max_in_flight is not None and args.max_in_flight < 1:
+            raise UsageError(f"--max-in-flight must be at least 1, not {args.max_in_flight}")
         calls, period = _parse_rate(args.rate) if args.rate is not None else (100, 20.0)
         client_options["limits"] = Limits(calls, period, args.max_in_flight or 10)
-    if endpoint:
-        missing = [name for name, value in ((ENV_USER_ID, user_id), (ENV_KEY, key)) if not value]
-        if missing:
-            raise UsageError(f"{ENV_ENDPOINT} is set but {' and '.join(missing)} not (flags or environment)")
-        client = Client(endpoint, str(user_id), str(key), **client_options)
-        try:
-            yield client
-        finally:
-            client.close()
+    if not endpoint.value:
+        with _embedded_emulator() as emulator:
+            client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, **client_options)
+            with _closing(client, "the embedded emulator's user"):
+                yield client
         return
+    try:
+        check_endpoint(endpoint.value)
+    except ValueError as exc:
+        raise UsageError(f"{endpoint.source}: {exc}") from None
+    for setting, what, flag in (
+        (user_id, "user id", "--user-id"),
+        (key, "encryption key", "--encryption-key"),
+    ):
+        if not setting.value:
+            raise UsageError(
+                f"the endpoint comes from {endpoint.source}, but no {what} is set ({flag} or {setting.source})"
+            )
+    client = Client(endpoint.value, str(user_id.value), str(key.value), **client_options)
+    with _closing(client, f"the user id from {user_id.source} with the encryption key from {key.source}"):
+        yield client
+
+
+@contextlib.contextmanager
+def _embedded_emulator() -> Iterator[Any]:
     from mktows.emulator import Emulator, default_db_path
 
     db_path = default_db_path()
@@ -78,29 +122,38 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
     emulator.start()
     try:
         _stderr(
-            f"no endpoint configured ({ENV_ENDPOINT}); using the embedded emulator at {emulator.endpoint} "
-            f"with its state in {db_path}"
+            f"no endpoint configured (--endpoint or {ENV_ENDPOINT}); using the embedded emulator at "
+            f"{emulator.endpoint} with its state in {db_path}"
         )
-        client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, **client_options)
-        try:
-            yield client
-        finally:
-            client.close()
+        yield emulator
     finally:
         emulator.stop()
 
 
+@contextlib.contextmanager
+def _closing(client: Any, credentials: str) -> Iterator[None]:
+    """Close the client at the end; an authentication failure says where the credentials came from."""
+    try:
+        yield
+    except AuthenticationError as exc:
+        raise CredentialsRejected(
+            f"{type(exc).__name__} {exc.code}: the service did not accept {credentials}"
+        ) from None
+    finally:
+        client.close()
+
+
 def _parse_rate(text: str) -> tuple[int | None, float]:
     """``--rate 100/20`` -> (100, 20.0); ``--rate off`` -> no client-side call rate (only for a peer that
-    enforces none, such as the emulator with its limits off)."""
+    enforces none, such as the emulator with its limits off; a 20023 still waits Marketo's 20 s window)."""
     if text.strip().lower() == "off":
-        return None, 1.0
+        return None, 20.0
     calls, sep, seconds = text.partition("/")
     try:
         parsed = int(calls), float(seconds)
     except ValueError:
         parsed = (0, 0.0)
-    if not sep or parsed[0] < 1 or parsed[1] <= 0:
+    if not sep or parsed[0] < 1 or not 0 < parsed[1] < float("inf"):
         raise UsageError(f"--rate takes CALLS/SECONDS (e.g. 100/20) or off, not {text!r}")
     return parsed
 
@@ -108,9 +161,25 @@ def _parse_rate(text: str) -> tuple[int | None, float]:
 # --- sync-custom-objects ----------------------------------------------------------------------------------
 
 
-def _progress_bar() -> Any:
+def _progress_bar(limits: Any) -> Any:
+    """The progress bar on stderr (off when stderr is no terminal); it says when the run waits for a throttle."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class PauseColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            pause = limits.paused()
+            if pause is None:
+                return Text("")
+            return Text(f"waiting {pause.remaining:.0f} s: the service's limits ({pause.reason})", "yellow")
 
     console = Console(stderr=True)
     return Progress(
@@ -120,54 +189,97 @@ def _progress_bar() -> Any:
         MofNCompleteColumn(),
         TextColumn("objects"),
         TimeRemainingColumn(),
+        PauseColumn(),
         console=console,
         disable=not console.is_terminal,
         transient=False,
     )
 
 
+def _announce_pauses(limits: Any, bar: Any) -> None:
+    """Without a live progress bar (stderr is no terminal), say on stderr when a throttle makes the run wait."""
+    if not bar.disable:
+        return
+
+    def announce(pause: Pause) -> None:
+        _stderr(
+            f"waiting {pause.remaining:.0f} s: the service refused a call for its limits ({pause.reason})"
+        )
+
+    limits.on_pause = announce
+
+
+def _sync_options(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The canonical --operation and the --keys list; UsageError naming the flag at fault."""
+    try:
+        operation = sync_operation(args.operation)
+    except ValueError:
+        raise UsageError(f"--operation must be INSERT, UPDATE or UPSERT, not {args.operation!r}") from None
+    if not 1 <= args.batch_size <= MAX_CUSTOM_OBJECTS_PER_CALL:
+        raise UsageError(
+            f"--batch-size must be between 1 and {MAX_CUSTOM_OBJECTS_PER_CALL}, not {args.batch_size}"
+        )
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    if not 0 < args.deadline < float("inf"):
+        raise UsageError(f"--deadline must be a positive number of seconds, not {args.deadline!r}")
+    key_fields = [key.strip() for key in args.keys.split(",") if key.strip()] if args.keys else []
+    return operation, key_fields
+
+
 def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
     path = Path(args.file)
     fmt = detect_format(path, args.format)
-    key_fields = [key.strip() for key in args.keys.split(",") if key.strip()] if args.keys else []
-    operation = args.operation.upper()
-    if operation not in ("INSERT", "UPDATE", "UPSERT"):
-        raise UsageError(f"--operation must be INSERT, UPDATE or UPSERT, not {args.operation!r}")
-    try:
-        check_size("syncCustomObjects", args.batch_size, MAX_CUSTOM_OBJECTS_PER_CALL)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
-
-    total = validate(path, fmt, key_fields)  # the whole file first: a bad line stops us before any upload
+    operation, key_fields = _sync_options(args)
+    started = time.monotonic()
+    scanned = validate(path, fmt, key_fields)  # the whole file first: a bad line stops us before any upload
     report_path = Path(args.report) if args.report else None
-    identity = RunIdentity.of(path, args.type, operation, key_fields, report_path)
-    checkpoint = Checkpoint(Path(args.checkpoint), identity) if args.checkpoint else None
-    saved = checkpoint.load() if checkpoint else None
-    done = saved.records_done if saved else 0
-    if saved:
-        _stderr(
-            f"resuming from {checkpoint.path if checkpoint else ''}: {done} of {total} objects already reported"
-        )
     report = ReportFile(report_path, key_fields) if report_path else None
+    if not args.checkpoint:
+        return _sync(args, path, fmt, operation, key_fields, scanned.records, report, None, started)
+    identity = RunIdentity.of(path, scanned, args.type, operation, key_fields, report_path)
+    checkpoint = Checkpoint(Path(args.checkpoint), identity)
+    with checkpoint.locked():
+        return _sync(args, path, fmt, operation, key_fields, scanned.records, report, checkpoint, started)
+
+
+def _sync(
+    args: argparse.Namespace,
+    path: Path,
+    fmt: str,
+    operation: str,
+    key_fields: list[str],
+    total: int,
+    report: ReportFile | None,
+    checkpoint: Checkpoint | None,
+    started: float,
+) -> int:
+    from mktows import RetryPolicy
+
+    bounds = Bounds(total, len(report.header) if report else None)
+    saved = checkpoint.load(bounds) if checkpoint else None
+    progress = saved or Progress(0, 0)
+    done, tally = progress.records_done, progress.tally
+    if saved and checkpoint:
+        _stderr(f"resuming from {checkpoint.path}: {done} of {total} objects already reported")
     if report:
         report.open(saved.report_bytes if saved else None)
-    counts: collections.Counter[ObjectStatus] = collections.Counter()
+    this_run = 0
 
     def save_progress() -> None:
         """Make the report rows written so far durable, then record them in the checkpoint."""
         report_bytes = report.sync() if report else 0
         if checkpoint:
-            checkpoint.save(Progress(done, report_bytes))
+            checkpoint.save(Progress(done, report_bytes, tally))
 
+    deadline = started + args.deadline
+    retry = RetryPolicy(max_throttle_wait=args.deadline, deadline=deadline)
     try:
-        with connect(args) as client:
+        with connect(args, retry=retry) as client:
             if done >= total:
                 _stderr("every object of this file is already reported; nothing to send")
-                return EXIT_OK
-            reader = RecordReader(path, fmt, key_fields)
-            records = iter(reader)
+                return _exit_status(tally, this_run, done, total, report)
+            records = iter(RecordReader(path, fmt, key_fields))
             for _ in range(done):
                 next(records)
             lines: collections.deque[int] = collections.deque()
@@ -185,33 +297,70 @@ def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
                 max_workers=args.workers,
             )
             last_save = time.monotonic()
-            with _progress_bar() as bar:
+            with _progress_bar(client.limits) as bar:
+                _announce_pauses(client.limits, bar)
                 task = bar.add_task("sync", total=total, completed=done)
                 for result in results:
                     line = lines.popleft()
                     if report:
                         report.write(line, result)
-                    counts[result.status] += 1
+                    tally.add(line, result)
                     done += 1
+                    this_run += 1
                     bar.update(task, completed=done)
                     if time.monotonic() - last_save >= CHECKPOINT_INTERVAL_SECONDS:
                         save_progress()
                         last_save = time.monotonic()
         save_progress()
-    except (MktowsError, KeyboardInterrupt):
-        save_progress()  # every row written so far is complete: keep it for the resume
-        _summary(counts, done, total)
+    except OSError:
+        # writing the report or the checkpoint failed: the last checkpoint saved still matches the report
+        _summary(tally, this_run, done, total, report)
+        raise
+    except BaseException:
+        try:
+            save_progress()  # every row written so far is complete: keep it for the resume
+        except OSError as exc:
+            _stderr(f"could not save the progress: {_os_error(exc)}")
+        _summary(tally, this_run, done, total, report)
         raise
     finally:
         if report:
             report.close()
-    _summary(counts, done, total)
-    return EXIT_SOME_FAILED if counts[ObjectStatus.FAILED] else EXIT_OK
+    return _exit_status(tally, this_run, done, total, report)
 
 
-def _summary(counts: collections.Counter[ObjectStatus], done: int, total: int) -> None:
-    parts = ", ".join(f"{status.value} {counts[status]}" for status in ObjectStatus if counts[status])
-    _stderr(f"{sum(counts.values())} objects synced this run ({done} of {total} reported): {parts or 'none'}")
+def _exit_status(tally: Tally, this_run: int, done: int, total: int, report: ReportFile | None) -> int:
+    _summary(tally, this_run, done, total, report)
+    return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+def _summary(tally: Tally, this_run: int, done: int, total: int, report: ReportFile | None) -> None:
+    """The counts of the whole job (earlier runs of a resumed job included), the failure reasons and, without
+    a report file, the first failed rows."""
+    parts = ", ".join(
+        f"{status.value} {tally.counts[status]}" for status in ObjectStatus if tally.counts[status]
+    )
+    _stderr(f"{this_run} objects synced this run; {done} of {total} reported in all: {parts or 'none'}")
+    if not tally.failed:
+        return
+    lines = [f"{tally.failed} objects FAILED; the reasons:"]
+    lines += [f"  {count:>6}  {reason}" for reason, count in tally.reasons.most_common()]
+    if report is None:
+        shown = len(tally.failed_rows)
+        more = f" (the first {shown}; --report FILE lists them all)" if shown < tally.failed else ""
+        lines.append(f"failed rows{more}:")
+        for row in tally.failed_rows:
+            keys = " ".join(f"{name}={value}" for name, value in row.keys.items())
+            lines.append(f"  line {row.line}, {keys}: {row.error}")
+    else:
+        lines.append(f"every row with its status is in {report.path}")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def _os_error(exc: OSError) -> str:
+    """An OSError in one line, naming the file when it is known."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 # --- get-custom-objects -----------------------------------------------------------------------------------
@@ -382,6 +531,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mktows", description="Marketo SOAP API (mktows) tools.")
+    parser.add_argument("--version", action="version", version=f"mktows {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sync = sub.add_parser(
@@ -389,7 +539,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("file", help="CSV (header row) or JSONL file, read as a stream")
     sync.add_argument("--type", required=True, help="custom object type name, e.g. RoadShow")
-    sync.add_argument("--operation", default="UPSERT", help="INSERT, UPDATE or UPSERT (default UPSERT)")
+    sync.add_argument(
+        "--operation", default="UPSERT", help="INSERT, UPDATE or UPSERT, in any case (default UPSERT)"
+    )
     sync.add_argument("--keys", help="comma-separated dedupe key fields, e.g. MKTOID,rid")
     sync.add_argument("--format", choices=("csv", "jsonl"), help="input format (default: from the file name)")
     sync.add_argument("--report", help="write one row per input object (CSV, or JSONL for a .jsonl name)")
@@ -401,6 +553,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument(
         "--workers", type=int, default=1, help="calls in flight at once (the client limits apply)"
+    )
+    sync.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE_SECONDS,
+        help="seconds after which a run still waiting for the service's limits stops (exit 1, progress kept "
+        f"in the checkpoint); default {DEFAULT_DEADLINE_SECONDS:g} ({DEFAULT_DEADLINE_SECONDS / 3600:g} hours)",
     )
     _add_connection_options(sync)
     sync.set_defaults(func=cmd_sync_custom_objects)
@@ -435,15 +594,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resume_hint(args: argparse.Namespace) -> str:
+    if getattr(args, "checkpoint", None):
+        return "run the same command again to resume after the last reported object"
+    return "run it again (with --checkpoint FILE a run resumes where it stopped)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UsageError, InputFileError, CheckpointError, FileNotFoundError) as exc:
+    except (UsageError, InputFileError, CheckpointError, ReportFileError) as exc:
         _stderr(str(exc))
         return EXIT_FATAL
+    except RepeatedFailureError as exc:
+        _stderr(
+            f"stopped: {exc}; the objects of those batches are not reported: fix it, then {_resume_hint(args)}"
+        )
+        return EXIT_FATAL
     except MktowsError as exc:
-        _stderr(f"{type(exc).__name__}: {exc}")
+        if classify(exc) is Disposition.THROTTLED:
+            deadline = getattr(args, "deadline", None)
+            until = f"past the run deadline (--deadline {deadline:g} s)" if deadline else "too long"
+            _stderr(
+                f"stopped: the service kept refusing calls for its limits {until} "
+                f"({type(exc).__name__}: {exc}); {_resume_hint(args)}"
+            )
+        else:
+            _stderr(f"{type(exc).__name__}: {exc}")
         return EXIT_FATAL
     except KeyboardInterrupt:
         _stderr("interrupted")
@@ -452,6 +630,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
         return EXIT_OK
+    except OSError as exc:  # an unwritable --report or --out, a full disk, a missing --params file...
+        _stderr(_os_error(exc))
+        return EXIT_FATAL
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub
-from mktows._retry import Disposition, RetryPolicy, classify
+from mktows._retry import Disposition, RetryPolicy, classify, throttle_reason
 from mktows._transport import (
     DEFAULT_TIMEOUT,
     HttpResponse,
@@ -49,6 +49,9 @@ class CallResult(Generic[R]):
     envelope: Any  # the decoded ``<Operation>Output`` envelope
     attempts: int  # HTTP requests sent, the re-sign after 20016 included
     skew: timedelta  # the clock skew the client had learned when the call ended
+    repeated: bool = (
+        False  # sent again after an ambiguous failure: an earlier attempt may have been processed
+    )
 
 
 class Client(ConvenienceMethods):
@@ -126,8 +129,11 @@ class Client(ConvenienceMethods):
         call_signing = self._signer.start_call()
         started = self.retry.monotonic()
         signatures: list[str] = []
-        attempts = 0  # attempts counted against the retry policy (a re-sign is not)
+        attempts = 0  # attempts counted against the retry policy (a re-sign and a throttle are not)
         sent = 0
+        throttles = 0
+        throttle_waited = 0.0
+        repeated = False
         while True:
             sent += 1
             header = call_signing.header()
@@ -139,7 +145,7 @@ class Client(ConvenienceMethods):
             except _Failed as failed:
                 error, delivered, retry_after = failed.error, failed.delivered, failed.retry_after
             else:
-                return CallResult(op.name, result, envelope, sent, self._signer.skew)
+                return CallResult(op.name, result, envelope, sent, self._signer.skew, repeated)
             if error.operation is None:
                 error.operation = op.name
             _scrub_error(error, secrets)
@@ -151,6 +157,23 @@ class Client(ConvenienceMethods):
                     self._signer.skew.total_seconds(),
                 )
                 continue
+            if disposition is Disposition.THROTTLED:
+                throttles += 1
+                pause = self.retry.throttle_wait(
+                    error,
+                    throttles=throttles,
+                    waited=throttle_waited,
+                    window=self.limits.window,
+                    retry_after=retry_after,
+                )
+                if pause is None:
+                    LOGGER.debug("giving up after %.0f s of throttles: %s", throttle_waited, error)
+                    raise error
+                throttle_waited += pause
+                LOGGER.info("%s; every call through these limits waits %.1f s", error, pause)
+                self.limits.pause(pause, throttle_reason(error))
+                self.limits.wait_out_pause()  # before signing the next attempt, so its timestamp is fresh
+                continue
             attempts += 1
             wait = self.retry.next_delay(
                 op.name, disposition, error, attempt=attempts, started=started, retry_after=retry_after
@@ -161,7 +184,13 @@ class Client(ConvenienceMethods):
             LOGGER.info(
                 "attempt %d failed (%s: %s); retrying in %.2f s", attempts, type(error).__name__, error, wait
             )
+            repeated = repeated or disposition is Disposition.AMBIGUOUS
             self.retry.sleep(wait)
+
+    def _batch_call(self, operation: str, params: Any) -> tuple[Any, bool]:
+        """The ``Result…`` object of one call and whether it had to be sent again (for batch reports)."""
+        outcome = self.call(operation, params)
+        return outcome.result, outcome.repeated
 
     def _result(self, operation: Operation[P, R, Any, Any], params: P) -> R:
         """The ``Result…`` object of one call (what ``client.ops`` returns)."""

@@ -140,8 +140,9 @@ class SoapFault(MktowsError):
 
     def __str__(self) -> str:
         prefix = f"{self.operation}: " if self.operation else ""
-        code = f"{self.code} " if self.code is not None else ""
-        return f"{prefix}{code}{self.message or self.faultstring}"
+        text = self.message or self.faultstring
+        mentioned = self.code is None or f"({self.code})" in text  # Marketo's texts end in "(20110)"
+        return f"{prefix}{'' if mentioned else f'{self.code} '}{text}"
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (
@@ -224,6 +225,17 @@ class ConcurrencyLimitError(ThrottlingError):
     """20024: more than 10 calls in flight."""
 
     retryable = True
+
+
+class RepeatedFailureError(MktowsError):
+    """A batch run stopped because consecutive batches failed the same way (a dead endpoint, wrong credentials,
+    an unknown object type...): sending the rest could only fail too. ``error`` is the last batch's error and
+    ``batches`` how many failed in a row; their objects are left out of the results, as never processed."""
+
+    def __init__(self, error: MktowsError, batches: int) -> None:
+        super().__init__(f"{batches} batches in a row failed the same way: {type(error).__name__}: {error}")
+        self.error = error
+        self.batches = batches
 
 
 class NotFoundError(SoapFault):

@@ -21,12 +21,18 @@ class ObjectStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ObjectResult:
-    """The outcome for the input object at ``index``: its keys, status and, for FAILED, the error text."""
+    """The outcome for the input object at ``index``: its keys, status and, for FAILED, the error text.
+
+    ``repeated`` is True when the call carrying the object was sent again after an ambiguous failure (a dropped
+    or truncated answer): the status is then the second attempt's, so an object the first attempt already
+    created shows SKIPPED (INSERT) or UNCHANGED (UPSERT) although this run created it.
+    """
 
     index: int
     keys: Mapping[str, str]
     status: ObjectStatus
     error: str | None = None
+    repeated: bool = False
 
     @property
     def ok(self) -> bool:

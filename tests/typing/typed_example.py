@@ -53,6 +53,12 @@ def sync_roadshows(client: Client) -> tuple[dict[str, int], list[str | None]]:
     return counts, errors
 
 
+def sync_in_any_case(client: Client) -> int:
+    inserted = client.sync_custom_objects("RoadShow", [], operation="insert")
+    updated = client.sync_custom_objects("RoadShow", [], operation=SyncOperationEnum.UPDATE)
+    return len(inserted) + len(updated)
+
+
 def lead_count(client: Client) -> int:
     lead = client.ops.get_lead(ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef.EMAIL, key_value="a@b.c")))
     reveal_type(lead)

@@ -11,4 +11,5 @@ def wrong(client: Client) -> str:
     client.ops.sync_custom_objects(params)  # expect: arg-type
     lead = client.ops.get_lead(params)
     client.ops.get_leads(params)  # expect: attr-defined
+    client.sync_custom_objects("RoadShow", [], operation="UPSERTT")  # expect: arg-type
     return lead.count  # expect: return-value
