@@ -27,6 +27,9 @@ SHARED_REASON = (
 
 requires_shared = pytest.mark.skipif(SHARED_MISSING, reason=SHARED_REASON)
 
+# Documented requests that only make sense after another documented request (the documented workflow).
+PREREQUISITES = {"fixtures/getImportToListStatus/request.xml": "fixtures/importToList/request.xml"}
+
 
 def fixture_index() -> list[dict[str, Any]]:
     """Entries of fixtures/index.json (empty when ../shared is absent, so parametrized tests collect nothing)."""

@@ -19,7 +19,7 @@ from mktows import codec, signing
 from mktows import operations as wsdl
 from mktows.emulator import Emulator
 from mktows.operations import MKTOWS_NS
-from tests.conftest import fixture_bytes, fixture_index, requires_shared
+from tests.conftest import PREREQUISITES, fixture_bytes, fixture_index, requires_shared
 from tests.emulator_support import assert_fault, envelope_around, is_envelope, post, running, with_auth
 
 pytestmark = [requires_shared, pytest.mark.shared]
@@ -55,9 +55,6 @@ DOCS_DIFFER: dict[str, str] = {
         "the docs send empty <latestCreatedAt/> and <offset/>; an empty xs:dateTime is read as absent"
     ),
 }
-
-# Requests that only make sense after another documented request (the documented workflow).
-PREREQUISITES = {"fixtures/getImportToListStatus/request.xml": "fixtures/importToList/request.xml"}
 
 SYNC_STATUS_LISTS = {
     "syncMultipleLeads": ("sync_status_list", "sync_status"),
