@@ -44,7 +44,14 @@ from tests.conftest import PREREQUISITES, fixture_bytes, fixture_index
 from tests.contract.known_differences import adjusted
 from tests.contract.peer import EMULATOR_LIMITS, Peer, emulator_available, from_environment
 from tests.contract.shared import fixture_params
-from tests.contract.zeep_peer import BINDING, distinct_empties, load_client, sdk_plain, zeep_plain
+from tests.contract.zeep_peer import (
+    BINDING,
+    distinct_empties,
+    load_client,
+    sdk_plain,
+    unwrappings,
+    zeep_plain,
+)
 
 pytestmark = [pytest.mark.mktows_emulator(limits=EMULATOR_LIMITS)] if emulator_available() else []
 
@@ -418,7 +425,7 @@ def test_zeep_sends_the_documented_request_and_reads_the_answer_as_the_sdk_does(
         _assert_same_fault(reading, fault)
         return
     assert not isinstance(reading, zeep.exceptions.Fault), f"zeep read a fault: {reading.message}"
-    assert zeep_plain(reading, nil_as_absent=True) in _unwrappings(
+    assert zeep_plain(reading, nil_as_absent=True) in unwrappings(
         sdk_plain(codec.result_of(operation, envelope))
     )
 
@@ -460,12 +467,3 @@ def test_zeep_reads_a_fault_as_the_sdk_does(peer: Peer, zeep_binding: Any, case:
         codec.decode_response(operation, answer, strict=True)
     assert caught.value.code == (20023 if case == "injected 20023" else 20110)
     _assert_same_fault(reading, caught.value)
-
-
-def _unwrappings(plain: Any) -> list[Any]:
-    """The result and, while it has a single field, that field's value: zeep hands back a single-field
-    result unwrapped (ResultSyncMultipleLeads -> its syncStatusList's content)."""
-    found = [plain]
-    while isinstance(found[-1], dict) and len(found[-1]) == 1:
-        found.append(next(iter(found[-1].values())))
-    return found

@@ -21,11 +21,12 @@ from typing import Any
 
 import zeep
 import zeep.helpers
+from lxml import etree
 from xsdata.models.datatype import XmlDateTime
 from zeep.xsd.elements.element import Element
 from zeep.xsd.types.simple import AnySimpleType
 
-from mktows.operations import MKTOWS_NS, XML_CONTEXT
+from mktows.operations import MKTOWS_NS, SOAP_ENV_NS, XML_CONTEXT
 from mktows.testing import derived_types, reachable_types
 from tests.conftest import WSDL_DIR
 
@@ -143,3 +144,26 @@ def zeep_plain(value: Any, *, nil_as_absent: bool = False) -> Any:
     if xsd_type.qname is not None and xsd_type.qname.localname in POLYMORPHIC:
         plain["__type__"] = xsd_type.qname.localname
     return plain
+
+
+def unwrappings(plain: Any) -> list[Any]:
+    """A plain result and, while it has a single field, that field's value: zeep hands back a single-field
+    result unwrapped (ResultSyncMultipleLeads -> its syncStatusList's content)."""
+    found = [plain]
+    while isinstance(found[-1], dict) and len(found[-1]) == 1:
+        found.append(next(iter(found[-1].values())))
+    return found
+
+
+def read_response(binding: Any, operation: str, document: Any) -> Any:
+    """zeep's plain reading of a response (bytes or parsed), xsi:nil folded into absence. Comments
+    (the docs annotate some examples) are dropped first: zeep cannot read past them."""
+    root = etree.fromstring(document) if isinstance(document, bytes) else copy.deepcopy(document)
+    etree.strip_tags(root, etree.Comment)
+    if root.tag != f"{{{SOAP_ENV_NS}}}Envelope":  # a bare success element, as Marketo's Java samples print them
+        envelope = etree.Element(f"{{{SOAP_ENV_NS}}}Envelope")
+        etree.SubElement(envelope, f"{{{SOAP_ENV_NS}}}Body").append(root)
+        root = envelope
+    with distinct_empties():
+        reading = binding.get(operation).output.deserialize(root)
+    return zeep_plain(reading, nil_as_absent=True)
