@@ -160,7 +160,9 @@ def read_response(binding: Any, operation: str, document: Any) -> Any:
     (the docs annotate some examples) are dropped first: zeep cannot read past them."""
     root = etree.fromstring(document) if isinstance(document, bytes) else copy.deepcopy(document)
     etree.strip_tags(root, etree.Comment)
-    if root.tag != f"{{{SOAP_ENV_NS}}}Envelope":  # a bare success element, as Marketo's Java samples print them
+    if (
+        root.tag != f"{{{SOAP_ENV_NS}}}Envelope"
+    ):  # a bare success element, as Marketo's Java samples print them
         envelope = etree.Element(f"{{{SOAP_ENV_NS}}}Envelope")
         etree.SubElement(envelope, f"{{{SOAP_ENV_NS}}}Body").append(root)
         root = envelope

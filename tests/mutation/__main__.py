@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT, SHARED_DIR
+from tests.conftest import REPO_ROOT, SHARED_DIR, WSDL_DIR
 from tests.mutation.mutants import MUTANTS, Mutant
 
 COPIED = ("codegen", "generated", "sdk", "tests", "wsdl", "examples", "pyproject.toml")
@@ -39,15 +39,21 @@ def _copy_project(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def _run_tests(root: Path, tests: tuple[str, ...]) -> int:
-    env = {**os.environ, "MKTOWS_SHARED_DIR": str(SHARED_DIR), "PYTHONDONTWRITEBYTECODE": "1"}
+def _run_tests(root: Path, tests: tuple[str, ...]) -> tuple[int, str]:
+    """pytest's exit status on the copy at ``root`` (1 on a hang), and the end of its output."""
+    env = {
+        **os.environ,
+        "MKTOWS_SHARED_DIR": str(SHARED_DIR),
+        "MKTOWS_WSDL_DIR": str(WSDL_DIR),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     env.pop("MKTOWS_CODEC", None)
     command = [sys.executable, "-c", BOOTSTRAP, str(root), "-x", "-q", "-p", "no:cacheprovider", *tests]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
-        return 1
-    return done.returncode
+        return 1, f"no result after {TIME_LIMIT} s"
+    return done.returncode, done.stdout.decode(errors="replace")[-3000:]
 
 
 def _plant(root: Path, mutant: Mutant) -> bool:
@@ -80,8 +86,9 @@ def main(argv: list[str]) -> int:
             _tests_at(pristine, revision)
         every_test = tuple(sorted({test for mutant in chosen for test in mutant.tests}))
         print(f"baseline: {len(every_test)} test files on the unchanged copy ...", flush=True)
-        if _run_tests(pristine, every_test) != 0:
-            print("the tests fail without any planted bug: fix that first")
+        status, output = _run_tests(pristine, every_test)
+        if status != 0:
+            print(f"{output}\nthe tests fail without any planted bug: fix that first")
             return 1
         caught, survived, stale = [], [], []
         for number, mutant in enumerate(chosen, 1):
@@ -91,7 +98,7 @@ def main(argv: list[str]) -> int:
             if not _plant(root, mutant):
                 stale.append(mutant)
                 outcome = "STALE (snippet not found)"
-            elif _run_tests(root, mutant.tests) == 0:
+            elif _run_tests(root, mutant.tests)[0] == 0:
                 survived.append(mutant)
                 outcome = "SURVIVED"
             else:
