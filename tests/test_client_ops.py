@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 from typing import Any, get_type_hints
 
@@ -16,7 +15,7 @@ from mktows.errors import ProtocolError, RateLimitError
 from mktows.operations import MKTOWS_NS
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
 from tests.contract.known_differences import adjusted, differences
-from tests.contract.zeep_peer import BINDING, load_client, read_response, sdk_plain, unwrappings
+from tests.contract.zeep_peer import read_response, sdk_plain, unwrappings
 from tests.stub_server import (
     ENCRYPTION_KEY,
     GET_LEAD,
@@ -79,11 +78,6 @@ def _repaired(operation: str, body: bytes) -> bytes:
     return body.replace(old, new)
 
 
-@functools.cache
-def _zeep_binding() -> Any:
-    return load_client().wsdl.bindings[BINDING]
-
-
 def _expected(operation: str, relative: str, body: bytes) -> Any:
     """What the documented response says, read by zeep (not by the codec under test): its plain form, or
     ProtocolError where the docs printed malformed XML or known_differences.py says a strict read refuses it."""
@@ -91,8 +85,8 @@ def _expected(operation: str, relative: str, body: bytes) -> Any:
     if body == fixture_bytes(relative):
         if not entry["well_formed"] or any(d.strict_refuses for d in differences(relative)):
             return ProtocolError
-        return read_response(_zeep_binding(), operation, adjusted(relative, etree.fromstring(body)))
-    return read_response(_zeep_binding(), operation, body)  # a repaired copy
+        return read_response(operation, adjusted(relative, etree.fromstring(body)))
+    return read_response(operation, body)  # a repaired copy
 
 
 @requires_shared

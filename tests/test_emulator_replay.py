@@ -11,7 +11,6 @@ replayed with a valid AuthenticationHeader; requests the docs printed without an
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -25,7 +24,7 @@ from mktows.emulator import Emulator
 from mktows.operations import MKTOWS_NS
 from tests.conftest import PREREQUISITES, fixture_bytes, fixture_index, requires_shared
 from tests.contract.known_differences import differences
-from tests.contract.zeep_peer import BINDING, load_client, read_response
+from tests.contract.zeep_peer import read_response
 from tests.emulator_support import assert_fault, envelope_around, is_envelope, post, running, with_auth
 
 pytestmark = [requires_shared, pytest.mark.shared]
@@ -155,11 +154,6 @@ ANSWER_DIFFERS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@functools.cache
-def _zeep_binding() -> Any:
-    return load_client().wsdl.bindings[BINDING]
-
-
 def _documented_answer(relative: str) -> str | None:
     """The well-formed documented response printed with a request (same page and name), if any."""
     answer = relative.replace("/request", "/response")
@@ -189,8 +183,8 @@ def _assert_documented_values(relative: str, operation: str, answer: bytes) -> N
     """The emulator's answer holds the documented response's values, as zeep (not the codec) reads both, except
     where ANSWER_DIFFERS says why not; each listed difference must still be one."""
     documented = fixture_bytes(str(_documented_answer(relative)))
-    expected = dict(_leaves(read_response(_zeep_binding(), operation, documented)))
-    got = dict(_leaves(read_response(_zeep_binding(), operation, answer)))
+    expected = dict(_leaves(read_response(operation, documented)))
+    got = dict(_leaves(read_response(operation, answer)))
     allowed = ANSWER_DIFFERS.get(relative, [])
     unexplained, explained = {}, set()
     for path in sorted(set(expected) | set(got)):

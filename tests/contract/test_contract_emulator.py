@@ -41,6 +41,7 @@ from mktows.client import Client
 from mktows.errors import SoapFault
 from mktows.operations import MKTOWS_NS
 from tests.conftest import PREREQUISITES, fixture_bytes, fixture_index
+from tests.contract import zeep_peer
 from tests.contract.known_differences import adjusted
 from tests.contract.peer import EMULATOR_LIMITS, Peer, emulator_available, from_environment
 from tests.contract.shared import fixture_params
@@ -375,7 +376,7 @@ DOCUMENTED_REQUESTS = [
 
 @pytest.fixture(scope="module")
 def zeep_binding() -> Any:
-    return load_client().wsdl.bindings[BINDING]
+    return zeep_peer.binding()
 
 
 def _zeep_call(peer: Peer, operation: str, params: Any) -> tuple[Any, bytes]:

@@ -16,15 +16,16 @@ from lxml import etree
 from mktows import codec
 from mktows.operations import OPERATIONS
 from mktows.testing.strategies import request_envelopes
-from tests.contract.zeep_peer import BINDING, distinct_empties, load_client, sdk_plain, zeep_plain
+from tests.contract import zeep_peer
+from tests.contract.zeep_peer import distinct_empties, sdk_plain, zeep_plain
 
 pytestmark = pytest.mark.shared
 
 
 @pytest.fixture(scope="module")
 def binding() -> Any:
-    """zeep's view of the WSDL's SOAP binding (loaded once per module)."""
-    return load_client().wsdl.bindings[BINDING]
+    """zeep's view of the WSDL's SOAP binding."""
+    return zeep_peer.binding()
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))

@@ -15,6 +15,7 @@ import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from enum import Enum
 from typing import Any
@@ -47,6 +48,12 @@ POLYMORPHIC = {
 def load_client(**options: Any) -> zeep.Client:
     """A zeep client for the pinned 2_6 WSDL (a local file: nothing is fetched)."""
     return zeep.Client(wsdl=str(WSDL_FILE), **options)
+
+
+@functools.cache
+def binding() -> Any:
+    """zeep's view of the WSDL's SOAP binding, loaded once per process."""
+    return load_client().wsdl.bindings[BINDING]
 
 
 class _Nil:
@@ -155,7 +162,7 @@ def unwrappings(plain: Any) -> list[Any]:
     return found
 
 
-def read_response(binding: Any, operation: str, document: Any) -> Any:
+def read_response(operation: str, document: Any) -> Any:
     """zeep's plain reading of a response (bytes or parsed), xsi:nil folded into absence. Comments
     (the docs annotate some examples) are dropped first: zeep cannot read past them."""
     root = etree.fromstring(document) if isinstance(document, bytes) else copy.deepcopy(document)
@@ -167,5 +174,5 @@ def read_response(binding: Any, operation: str, document: Any) -> Any:
         etree.SubElement(envelope, f"{{{SOAP_ENV_NS}}}Body").append(root)
         root = envelope
     with distinct_empties():
-        reading = binding.get(operation).output.deserialize(root)
+        reading = binding().get(operation).output.deserialize(root)
     return zeep_plain(reading, nil_as_absent=True)
