@@ -141,6 +141,7 @@ def test_lead_activity_pages_one_lead_newest_first(mktows_emulator: EmulatorHand
     )
     records = walk(activity, 3)
     assert [record.id for record in records] == stored[::-1]  # each once, newest first
+    assert _attributes_by_id(records) == _stored_attributes(mktows_emulator, lead_id)
     assert {record.mkt_person_id for record in records} == {str(lead_id)}
 
 
@@ -163,7 +164,21 @@ def test_lead_changes_page_every_change_once_oldest_first(mktows_emulator: Emula
     )
     records = walk(changes, 7)
     assert [record.id for record in records] == stored  # each once, oldest first
+    every = {}
+    for lead_id in ids:
+        every.update(_stored_attributes(mktows_emulator, lead_id))
+    assert _attributes_by_id(records) == every
     assert {int(record.mkt_person_id) for record in records} == ids
+
+
+def _attributes_by_id(records: list[Any]) -> dict[int, dict[str, str | None]]:
+    """Each activity record's attributes, by record id, as read over the wire."""
+    return {record.id: dict(_pairs(record.activity_attributes)) for record in records}
+
+
+def _stored_attributes(emulator: EmulatorHandle, lead_id: int) -> dict[int, dict[str, str | None]]:
+    """Each stored activity's attributes, by id (the emulator's own records, not the API)."""
+    return {a["id"]: dict(a["attributes"]) for a in emulator.state.activities(lead_id)}
 
 
 def test_custom_objects_page_every_match_once(mktows_emulator: EmulatorHandle) -> None:
