@@ -128,7 +128,7 @@ MUTANTS = [
         "sdk/mktows/emulator/operations/lists.py",
         'status = ImportToListStatusEnum(row["status"]) if ready else ImportToListStatusEnum.PROCESSING',
         'status = ImportToListStatusEnum.PROCESSING if ready else ImportToListStatusEnum(row["status"])',
-        ("tests/test_emulator_imports.py", "tests/test_emulator_leads.py", "tests/test_emulator_replay.py"),
+        ("tests/test_emulator_campaigns.py", "tests/test_emulator_replay.py"),
     ),
     Mutant(
         "freshness window 100 times too wide",
@@ -146,9 +146,9 @@ MUTANTS = [
     ),
     Mutant(
         "faults sent as SOAP-ENV:Server",
-        "sdk/mktows/emulator/soap.py",
-        'CLIENT_FAULT = "SOAP-ENV:Client"',
-        'CLIENT_FAULT = "SOAP-ENV:Server"',
+        "sdk/mktows/emulator/failures.py",
+        'faultcode: str = "SOAP-ENV:Client"',
+        'faultcode: str = "SOAP-ENV:Server"',
         ("tests/test_emulator_protocol.py", "tests/test_emulator_faults.py"),
     ),
     Mutant(
