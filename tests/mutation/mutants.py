@@ -202,4 +202,11 @@ MUTANTS = [
             "tests/contract/test_contract_wire.py",
         ),
     ),
+    Mutant(
+        "codec: attribute values lose surrounding whitespace on decode",
+        FAST,
+        "    o.attr_value = f2\n",
+        "    o.attr_value = f2.strip()\n",
+        ("tests/test_fast_codec.py", "tests/test_client_ops.py", "tests/contract/test_contract_fixtures.py"),
+    ),
 ]
