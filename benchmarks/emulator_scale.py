@@ -138,22 +138,17 @@ class Requests:
         self.user_id, self.key = user.user_id, user.encryption_key
 
     def encode(self, operation: str, params: Any) -> bytes:
-        from mktows import codec, signing
-        from mktows import operations as wsdl
+        from mktows import codec, operations, signing
         from mktows.types import AuthenticationHeader
 
-        op = wsdl.get(operation)
+        op = operations.get(operation)
         stamp = signing.format_timestamp(datetime.now(UTC))
         header = AuthenticationHeader(
             mktows_user_id=self.user_id,
             request_signature=signing.signature(self.key, stamp, self.user_id),
             request_timestamp=stamp,
         )
-        envelope = op.input(
-            header=op.input.Header(authentication_header=header),
-            body=op.input.Body(**{op.params_field: params}),
-        )
-        return bytes(codec.encode(envelope))
+        return bytes(codec.encode(op.request(params, [header])))
 
     def page(self, **criteria: str) -> bytes:
         from mktows.types import ArrayOfAttribute, ArrayOfString, Attribute, ParamsGetCustomObjects

@@ -28,6 +28,9 @@ SHARED_REASON = (
 
 requires_shared = pytest.mark.skipif(SHARED_MISSING, reason=SHARED_REASON)
 
+# Documented requests that only make sense after another documented request (the documented workflow).
+PREREQUISITES = {"fixtures/getImportToListStatus/request.xml": "fixtures/importToList/request.xml"}
+
 
 @pytest.fixture
 def env(mktows_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> EmulatorHandle:

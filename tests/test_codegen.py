@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -188,30 +189,108 @@ def test_diff_2_2_to_2_6_reports_exactly_the_documented_changes(capsys: pytest.C
     }
 
 
-def test_diff_2_6_to_2_7_reports_int_to_long(capsys: pytest.CaptureFixture[str]) -> None:
-    changes = _diff_json(capsys, "2_6", "2_7-derived")
-    assert [(c["path"], c["detail"]) for c in changes] == [
-        ("ActivityRecord/id", "type xs:int -> xs:long"),
-        ("LeadChangeRecord/id", "type xs:int -> xs:long"),
-    ]
-    assert all(c["reason"] for c in changes)
+# Every change between adjacent versions, as (change, kind, path, breaking): ../shared/wsdl/README.md, "What
+# changed between versions", spelled out (2_0 -> 2_1's "14 types added" and their top-level elements included).
+ADJACENT_CHANGES: dict[tuple[str, str], list[tuple[str, str, str, bool]]] = {
+    ("2_0", "2_1"): [
+        ("added", "operation", "getChannels", False),
+        ("added", "operation", "getTags", False),
+        *[
+            ("added", "type", name, False)
+            for name in (
+                "ArrayOfProgressionStatus",
+                "ArrayOfTag",
+                "ArrayOfTagStatus",
+                "ArrayOfTypeAttrib",
+                "ParamsGetChannels",
+                "ParamsGetTags",
+                "ProgressionStatus",
+                "ResultGetChannels",
+                "ResultGetTags",
+                "SuccessGetChannels",
+                "SuccessGetTags",
+                "Tag",
+                "TagStatus",
+                "TypeAttrib",
+            )
+        ],
+        *[
+            ("added", "element", name, False)
+            for name in ("paramsGetChannels", "paramsGetTags", "successGetChannels", "successGetTags")
+        ],
+        ("added", "field", "MObject/typeAttribList", False),
+        ("added", "field", "ParamsGetMObjects/includeDetails", False),
+        ("added", "enumeration", "MObjectTypeEnum/Program", False),
+    ],
+    ("2_1", "2_2"): [
+        ("added", "field", "ParamsGetLeadChanges/leadSelector", False),
+        ("removed", "enumeration", "ListOperationType/CLEARLIST", True),
+    ],
+    ("2_2", "2_3"): [
+        ("added", "field", "ParamsGetLeadChanges/activityNameFilter", False),
+        ("removed", "field", "ParamsListOperation/skipActivityLog", True),
+    ],
+    ("2_3", "2_6"): [
+        ("changed", "field", "MObjStatus/id", True),
+        ("added", "field", "ParamsMergeLeads/mergeInSales", False),
+    ],
+    ("2_6", "2_7-derived"): [
+        ("changed", "field", "ActivityRecord/id", True),
+        ("changed", "field", "LeadChangeRecord/id", True),
+    ],
+}
+DETAILS = {
+    "MObject/typeAttribList": "type ArrayOfTypeAttrib, minOccurs 0",
+    "ParamsGetMObjects/includeDetails": "type xs:boolean, minOccurs 0",
+    "ParamsGetLeadChanges/leadSelector": "type LeadSelector, minOccurs 0",
+    "ParamsGetLeadChanges/activityNameFilter": "type ArrayOfString, minOccurs 0",
+    "MObjStatus/id": "nillable false -> true",
+    "ParamsMergeLeads/mergeInSales": "type xs:boolean, minOccurs 0",
+    "ActivityRecord/id": "type xs:int -> xs:long",
+    "LeadChangeRecord/id": "type xs:int -> xs:long",
+}
 
 
-def test_diff_2_0_to_2_1_reports_added_operations_and_types(capsys: pytest.CaptureFixture[str]) -> None:
-    changes = _diff_json(capsys, "2_0", "2_1")
-    added_ops = {c["path"] for c in changes if c["kind"] == "operation"}
-    added_types = {c["path"] for c in changes if c["kind"] == "type" and c["change"] == "added"}
-    assert added_ops == {"getChannels", "getTags"}
-    assert len(added_types) == 14
-    assert {
-        "Tag",
-        "TagStatus",
-        "ProgressionStatus",
-        "TypeAttrib",
-        "ParamsGetTags",
-        "SuccessGetChannels",
-    } <= added_types
-    assert not any(c["breaking"] for c in changes)
+@pytest.mark.parametrize("pair", list(ADJACENT_CHANGES), ids="->".join)
+def test_diff_of_adjacent_versions_lists_each_documented_change_once(
+    capsys: pytest.CaptureFixture[str], pair: tuple[str, str]
+) -> None:
+    changes = _diff_json(capsys, *pair)
+    found = [(c["change"], c["kind"], c["path"], c["breaking"]) for c in changes]
+    assert len(found) == len(set(found)), "a change listed twice"
+    assert sorted(found, key=str) == sorted(ADJACENT_CHANGES[pair], key=str)
+    for change in changes:
+        assert change["reason"], change
+        assert change["detail"] == DETAILS.get(str(change["path"]), ""), change
+
+
+def _readme_changes() -> dict[tuple[str, str], str]:
+    """The "What changed between versions" bullets of ../shared/wsdl/README.md, by (old, new) version."""
+    text = (WSDL_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What changed between versions", 1)[1].split("\n## ", 1)[0]
+    found: dict[tuple[str, str], str] = {}
+    for old, new, prose in re.findall(r"^- (\S+) → (\S+): (.*(?:\n  .*)*)", section, flags=re.MULTILINE):
+        found[(old, "2_7-derived" if new == "2_7" else new)] = prose
+    return found
+
+
+def test_pinned_changes_are_the_wsdl_readme_s() -> None:
+    """The README covers exactly the pinned pairs; every name its bullet cites is a pinned change of that pair,
+    and its counts (types added, removals) match, so neither side can drift alone."""
+    readme = _readme_changes()
+    assert set(readme) == set(ADJACENT_CHANGES)
+    for pair, prose in readme.items():
+        pinned = ADJACENT_CHANGES[pair]
+        words = {part for _, _, path, _ in pinned for part in (path, *path.split("/"))}
+        details = " ".join(DETAILS.get(path, "") for _, _, path, _ in pinned)
+        for cited in re.findall(r"`([^`]+)`", prose):
+            name = cited.replace(".", "/")
+            assert name in words or name in details, f"{pair}: the README cites {cited!r}, not pinned"
+        counted = re.search(r"(\d+) types added", prose)
+        if counted:
+            assert int(counted.group(1)) == sum(1 for _, kind, _, _ in pinned if kind == "type")
+        removals = prose.count("removed") + prose.count("loses")
+        assert removals == sum(1 for change, *_ in pinned if change == "removed")
 
 
 def test_diff_accepts_paths_and_renders_text_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,9 @@ dropped connection, truncated body), whether the call took effect, targeting and
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -25,6 +27,8 @@ from mktows.types import (
 )
 from tests.emulator_support import TIMEOUT, assert_fault, call, fault_of, post, request_bytes, running
 
+DELAY = 0.5  # seconds of injected delay
+SLACK = 15.0  # seconds: a bound, not a speed claim
 GET_LEAD = ParamsGetLead(lead_key=LeadKey(key_type=LeadKeyRef.IDNUM, key_value="2"))
 
 
@@ -89,10 +93,37 @@ def test_an_http_status_with_an_html_page(emulator: Emulator) -> None:
     assert send_sync(emulator, "b").status_code == 200
 
 
+def _timed(operation: str, emulator: Emulator) -> float:
+    """Seconds (monotonic clock) one successful call of ``operation`` takes, end to end."""
+    started = time.monotonic()
+    assert call(emulator, operation, GET_LEAD).count == 1
+    return time.monotonic() - started
+
+
 def test_a_delay_then_a_normal_answer(emulator: Emulator) -> None:
-    emulator.inject(None, "delay", seconds=0.2)
-    assert call(emulator, "getLead", GET_LEAD).count == 1
+    """The injected delay really passes before the answer (at least ``seconds``; the upper bound only guards
+    against a unit slip, generous for a loaded machine), and only on the calls it was injected for."""
+    emulator.inject(None, "delay", seconds=DELAY)
+    assert DELAY <= _timed("getLead", emulator) < DELAY + SLACK
     assert emulator.calls[-1].injected == "delay"
+    assert _timed("getLead", emulator) < DELAY + SLACK
+    assert emulator.calls[-1].injected is None
+
+
+def test_a_delay_holds_its_concurrency_slot() -> None:
+    """While a delayed call waits, it counts against the user's concurrent calls: a second call is refused
+    with 20024 until the delay ends."""
+    with Emulator(limits={"max_concurrent": 1, "rate_calls": None}) as emulator:
+        injection = emulator.inject("getLead", "delay", seconds=DELAY * 4)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            slow = pool.submit(_timed, "getLead", emulator)
+            deadline = time.monotonic() + SLACK
+            while injection.fired == 0 and time.monotonic() < deadline:  # the delayed call holds the slot
+                time.sleep(0.01)
+            assert_fault(send_sync(emulator, "slot"), 20024)
+            assert slow.result(timeout=SLACK) >= DELAY * 4
+            assert not exists(emulator, "slot")
+        assert send_sync(emulator, "slot").status_code == 200
 
 
 @pytest.mark.parametrize("after_processing", [False, True])
