@@ -248,6 +248,24 @@ def test_batches_failing_the_same_way_stop_the_run_without_reporting_them() -> N
     assert len(client.ops.calls) == 5  # stopped at once: 5 of 10 calls made
 
 
+@pytest.mark.parametrize("objects", [5, 150], ids=["one-batch", "two-batches"])
+def test_a_run_whose_every_call_failed_the_same_way_stops_however_short(objects: int) -> None:
+    client = FakeClient()
+    client.ops.fail_call = lambda n: TransportError(f"refused (call {n})")
+    with pytest.raises(RepeatedFailureError) as caught:
+        client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(objects)])
+    assert caught.value.batches == len(client.ops.calls) == -(-objects // 100)
+    assert caught.value.partial_report.results == []  # nothing reported: nothing was processed
+
+
+def test_a_failed_batch_after_a_good_one_is_reported_failed() -> None:
+    client = FakeClient()
+    client.ops.fail_call = lambda n: TransportError("refused") if n == 2 else None
+    report = client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(150)])
+    assert [r.index for r in report.results] == list(range(150))
+    assert [r.index for r in report.failed] == list(range(100, 150))
+
+
 def test_different_failures_or_a_success_between_them_keep_the_run_going() -> None:
     kinds = {
         2: TransportError("refused"),

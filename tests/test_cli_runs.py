@@ -206,6 +206,21 @@ def test_a_dead_endpoint_stops_fast_and_the_fixed_run_resumes(env: EmulatorHandl
     assert [row["line"] for row in read_report(report)] == [str(n) for n in range(2, total + 2)]
 
 
+def test_a_dead_endpoint_met_by_a_one_batch_run_stops_without_failing_its_objects(
+    env: EmulatorHandle, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "in.csv", 12)
+    report = tmp_path / "report.csv"
+    dead = run(
+        [*command(source, "--report", str(report)), "--endpoint", "http://127.0.0.1:1/soap/mktows/2_6"]
+    )
+    assert dead.returncode == 1, dead.stderr
+    last = dead.stderr.strip().splitlines()[-1]
+    assert last.startswith("mktows: stopped: the run's only batch failed: TransportError"), last
+    assert "Connection refused" in last and "FAILED" not in dead.stderr
+    assert read_report(report) == []
+
+
 @pytest.mark.parametrize(
     ("option", "reason"),
     [

@@ -190,10 +190,13 @@ def _stop_on_repeated_failures(
 ) -> Iterator[ObjectResult]:
     """Yield the outcomes' results in order, holding back failed batches while they fail the same way; when
     ``stop_after`` of them have, raise ``RepeatedFailureError`` without reporting the held objects: sending the
-    rest could only fail too, so the run is better stopped, fixed and resumed."""
+    rest could only fail too, so the run is better stopped, fixed and resumed. A run too short for that many
+    batches stops the same way when every call it made failed the same way (a dead endpoint met at once)."""
     held: list[_Outcome] = []  # the current streak of failures, and unsent results that came in between
     streak = 0
     kind: tuple[str, object, object] | None = None
+    last_error: MktowsError | None = None
+    any_call_succeeded = False
     for outcome in outcomes:
         error = outcome.error
         if error is not None:
@@ -201,7 +204,9 @@ def _stop_on_repeated_failures(
                 yield from (result for earlier in held for result in earlier.results)
                 held.clear()
                 streak = 0
+                any_call_succeeded = True  # not a success, but the failures differ: not one dead endpoint
             kind = _failure_kind(error)
+            last_error = error
             held.append(outcome)
             streak += 1
             if stop_after is not None and streak >= stop_after:
@@ -209,10 +214,13 @@ def _stop_on_repeated_failures(
         elif held and not outcome.sent:  # locally refused objects keep their place behind the streak
             held.append(outcome)
         else:
+            any_call_succeeded = any_call_succeeded or outcome.sent
             yield from (result for earlier in held for result in earlier.results)
             held.clear()
             streak = 0
             yield from outcome.results
+    if stop_after is not None and streak and last_error is not None and not any_call_succeeded:
+        raise RepeatedFailureError(last_error, streak)
     yield from (result for earlier in held for result in earlier.results)
 
 

@@ -233,7 +233,12 @@ class RepeatedFailureError(MktowsError):
     ``batches`` how many failed in a row; their objects are left out of the results, as never processed."""
 
     def __init__(self, error: MktowsError, batches: int) -> None:
-        super().__init__(f"{batches} batches in a row failed the same way: {type(error).__name__}: {error}")
+        what = (
+            "the run's only batch failed"
+            if batches == 1
+            else f"{batches} batches in a row failed the same way"
+        )
+        super().__init__(f"{what}: {type(error).__name__}: {error}")
         self.error = error
         self.batches = batches
 
