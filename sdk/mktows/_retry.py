@@ -7,7 +7,8 @@ Every failed attempt gets one ``Disposition``:
 - ``AMBIGUOUS``: the service may already have processed it (a timeout after sending, a dropped connection,
   a truncated or malformed answer, an internal error, a gateway 502/504). Only operations in
   ``REPEATABLE_OPERATIONS`` are sent again; repeating the others could create, merge or trigger twice.
-- ``RESIGN``: 20016 Request Expired; re-signed and resent once by the signing policy (``_auth``).
+- ``RESIGN``: 20016 Request Expired, or REST's 601/602 access token errors; resent once with fresh
+  credentials (a new signature, ``_auth``, or a renewed token, ``mktows.rest``).
 - ``FATAL``: retrying cannot help (bad request, authentication, the daily quota 20015, ...).
 
 ``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
@@ -22,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from mktows.errors import (
+    AccessTokenError,
     ConcurrencyLimitError,
     HTTPStatusError,
     InternalError,
@@ -30,6 +32,7 @@ from mktows.errors import (
     QuotaExceededError,
     RateLimitError,
     RequestExpiredError,
+    ServiceUnavailableError,
     SoapFault,
     ThrottlingError,
     TransportError,
@@ -74,9 +77,11 @@ scheduleCampaign (a second run would act twice).
 
 ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
     (RequestExpiredError, Disposition.RESIGN),
+    (AccessTokenError, Disposition.RESIGN),
     (QuotaExceededError, Disposition.FATAL),  # the daily quota resets at 12:00 AM CST: fail fast
     (RateLimitError, Disposition.RETRY),
     (ConcurrencyLimitError, Disposition.RETRY),
+    (ServiceUnavailableError, Disposition.RETRY),  # REST 608/614/713: the call did not run
     (InternalError, Disposition.AMBIGUOUS),
     (SoapFault, Disposition.FATAL),
     (ProtocolError, Disposition.AMBIGUOUS),  # a truncated or garbled answer to a request that was sent

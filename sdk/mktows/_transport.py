@@ -1,4 +1,5 @@
-"""HTTP for mktows: one POST of ``text/xml; charset=UTF-8`` with a SOAPAction per attempt, over requests.
+"""HTTP for mktows over requests: one POST of ``text/xml; charset=UTF-8`` with a SOAPAction per SOAP attempt,
+and ``Transport.send`` for any one request (the REST transport's calls).
 
 - Timeouts are (connect, read) and always set; the whole answer must arrive within connect + read seconds
   after sending, so a server that trickles bytes cannot hold a call forever. Bodies over the codec's size
@@ -14,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -149,20 +151,40 @@ class Transport:
         self.session = session
 
     def post(self, body: bytes, soap_action: str, operation: str) -> HttpResponse:
-        """Send one request and read the whole answer; ``TransportFailure`` on any failure to do so."""
+        """Send one SOAP request and read the whole answer; ``TransportFailure`` on any failure to do so."""
         headers = {
             "Content-Type": REQUEST_CONTENT_TYPE,
             "SOAPAction": f'"{soap_action}"',
             "Accept": "text/xml, application/soap+xml, application/xml;q=0.9, */*;q=0.1",
-            "User-Agent": USER_AGENT,
         }
+        return self.send("POST", self.endpoint, headers=headers, data=body, operation=operation)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        operation: str,
+        data: bytes | None = None,
+        files: Any = None,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
+    ) -> HttpResponse:
+        """Send one request to ``url`` and read the whole answer within the deadline and ``max_bytes``.
+
+        ``files`` is passed to requests for a multipart body. Redirects are never followed, so credentials
+        in the headers never travel to another address. ``TransportFailure`` on any failure.
+        """
+        where = _shown(url)
         connect, read = self.timeout
         deadline = time.monotonic() + connect + read
         try:
-            response = self.session.post(
-                self.endpoint,
-                data=body,
-                headers=headers,
+            response = self.session.request(
+                method,
+                url,
+                data=data,
+                files=files,
+                headers={"User-Agent": USER_AGENT, **headers},
                 timeout=(connect, read),
                 stream=True,
                 allow_redirects=False,
@@ -171,26 +193,22 @@ class Transport:
             sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
             what = f"no answer within {read:g} s" if sent else f"could not connect within {connect:g} s"
             raise TransportFailure(
-                TransportError(f"{what} ({self.endpoint})", operation=operation), delivered=sent
+                TransportError(f"{what} ({where})", operation=operation), delivered=sent
             ) from None
         except requests.RequestException as exc:
             sent = not _never_sent(exc)
             stage = "failed during the exchange" if sent else "could not be opened"
             raise TransportFailure(
-                TransportError(
-                    f"connection to {self.endpoint} {stage}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"connection to {where} {stage}: {_describe(exc)}", operation=operation),
                 delivered=sent,
             ) from None
         except Exception as exc:  # anything else from the HTTP stack (e.g. http.client errors)
             raise TransportFailure(
-                TransportError(
-                    f"HTTP failure talking to {self.endpoint}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"HTTP failure talking to {where}: {_describe(exc)}", operation=operation),
                 delivered=True,
             ) from None
         try:
-            content = self._read_body(response, operation, deadline)
+            content = _read_body(response, where, operation, deadline, max_bytes)
         finally:
             response.close()
         return HttpResponse(
@@ -200,56 +218,60 @@ class Transport:
             content=content,
         )
 
-    def _read_body(self, response: requests.Response, operation: str, deadline: float) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_content(_CHUNK):
-                size += len(chunk)
-                if size > MAX_DOCUMENT_BYTES:
-                    raise TransportFailure(
-                        ProtocolError(
-                            f"answer larger than the {MAX_DOCUMENT_BYTES}-byte limit; refused",
-                            operation=operation,
-                        ),
-                        delivered=True,
-                    )
-                if time.monotonic() > deadline:
-                    raise TransportFailure(
-                        TransportError(
-                            f"answer from {self.endpoint} not complete within the timeout",
-                            operation=operation,
-                        ),
-                        delivered=True,
-                    )
-                chunks.append(chunk)
-        except TransportFailure:
-            raise
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise TransportFailure(
-                ProtocolError(f"answer truncated or undecodable: {_describe(exc)}", operation=operation),
-                delivered=True,
-            ) from None
-        except requests.RequestException as exc:  # a read timeout or reset in the middle of the body
-            raise TransportFailure(
-                TransportError(
-                    f"answer from {self.endpoint} broken off: {_describe(exc)}", operation=operation
-                ),
-                delivered=True,
-            ) from None
-        except Exception as exc:
-            raise TransportFailure(
-                TransportError(
-                    f"answer from {self.endpoint} unreadable: {_describe(exc)}", operation=operation
-                ),
-                delivered=True,
-            ) from None
-        return b"".join(chunks)
-
     def close(self) -> None:
         """Close the session if this transport created it (a session passed in stays the caller's)."""
         if self._owns_session:
             self.session.close()
+
+
+def _shown(url: str) -> str:
+    """``url`` without its query string, for messages (queries carry data, not addresses)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _read_body(
+    response: requests.Response, where: str, operation: str, deadline: float, max_bytes: int
+) -> bytes:
+    """The whole body, read as it arrives (``read1``) so that the deadline holds against a server that
+    trickles bytes, and refused once larger than ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    raw = response.raw
+    try:
+        while True:
+            chunk = raw.read1(_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise TransportFailure(
+                    ProtocolError(
+                        f"answer larger than the {max_bytes}-byte limit; refused", operation=operation
+                    ),
+                    delivered=True,
+                )
+            if time.monotonic() > deadline:
+                raise TransportFailure(
+                    TransportError(
+                        f"answer from {where} not complete within the timeout", operation=operation
+                    ),
+                    delivered=True,
+                )
+            chunks.append(chunk)
+    except TransportFailure:
+        raise
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
+        raise TransportFailure(
+            ProtocolError(f"answer truncated or undecodable: {_describe(exc)}", operation=operation),
+            delivered=True,
+        ) from None
+    except Exception as exc:  # a read timeout or reset in the middle of the body
+        raise TransportFailure(
+            TransportError(f"answer from {where} broken off: {_describe(exc)}", operation=operation),
+            delivered=True,
+        ) from None
+    return b"".join(chunks)
 
 
 def looks_like_xml(response: HttpResponse) -> bool:

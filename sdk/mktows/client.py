@@ -21,7 +21,7 @@ from mktows import types as t
 from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
-from mktows._logging import LOGGER, log_envelope, scrub
+from mktows._logging import LOGGER, log_envelope, scrub, scrub_error
 from mktows._retry import Disposition, RetryPolicy, classify
 from mktows._transport import (
     DEFAULT_TIMEOUT,
@@ -36,8 +36,6 @@ from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
 P = TypeVar("P")
-
-_SCRUBBED_FIELDS = ("message", "faultstring", "body_excerpt", "name")
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ class Client(ConvenienceMethods):
                 return CallResult(op.name, result, envelope, sent, self._signer.skew)
             if error.operation is None:
                 error.operation = op.name
-            _scrub_error(error, secrets)
+            scrub_error(error, secrets)
             disposition = classify(error, delivered=delivered)
             if disposition is Disposition.RESIGN and call_signing.should_resign(error):
                 LOGGER.info(
@@ -263,12 +261,3 @@ class _Failed(Exception):
         self.error = error
         self.delivered = delivered
         self.retry_after = retry_after
-
-
-def _scrub_error(error: MktowsError, secrets: tuple[str, ...]) -> None:
-    """Remove secrets from an exception's message and text fields before anyone sees it."""
-    for name in _SCRUBBED_FIELDS:
-        value = getattr(error, name, None)
-        if isinstance(value, str):
-            setattr(error, name, scrub(value, secrets))
-    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)
