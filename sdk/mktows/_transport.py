@@ -49,15 +49,16 @@ def normalize_timeout(timeout: float | tuple[float, float]) -> Timeout:
     return connect, read
 
 
-def check_endpoint(endpoint: str) -> str:
+SOAP_ENDPOINT_EXAMPLE = "https://123-ABC-456.mktoapi.com/soap/mktows/2_6"
+
+
+def check_endpoint(endpoint: str, example: str = SOAP_ENDPOINT_EXAMPLE) -> str:
     """The endpoint URL if it is an http(s) URL with a host; ValueError otherwise (checked without I/O)."""
     if not isinstance(endpoint, str):
         raise ValueError(f"endpoint must be a URL string, got {type(endpoint).__name__}")
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"endpoint must be an http(s) URL such as https://123-ABC-456.mktoapi.com/soap/mktows/2_6, got {endpoint!r}"
-        )
+        raise ValueError(f"endpoint must be an http(s) URL such as {example}, got {endpoint!r}")
     if parts.username or parts.password:
         raise ValueError("endpoint must not carry credentials in the URL")
     return endpoint
@@ -166,13 +167,13 @@ class Transport:
         *,
         headers: Mapping[str, str],
         operation: str,
-        data: bytes | None = None,
+        data: bytes | Mapping[str, str] | None = None,
         files: Any = None,
         max_bytes: int = MAX_DOCUMENT_BYTES,
     ) -> HttpResponse:
         """Send one request to ``url`` and read the whole answer within the deadline and ``max_bytes``.
 
-        ``files`` is passed to requests for a multipart body. Redirects are never followed, so credentials
+        ``files`` (with ``data`` as a mapping of form fields) is passed to requests for a multipart body. Redirects are never followed, so credentials
         in the headers never travel to another address. ``TransportFailure`` on any failure.
         """
         where = _shown(url)
