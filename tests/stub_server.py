@@ -53,7 +53,8 @@ class Reply:
 
     ``action``: ``"reply"`` (send status, headers, body), ``"drop"`` (close the connection without a byte),
     ``"truncate"`` (send headers with the full Content-Length, then only ``keep`` bytes, then close) or
-    ``"truncate-close"`` (no Content-Length, ``keep`` bytes, then close).
+    ``"truncate-close"`` (no Content-Length, ``keep`` bytes, then close) or ``"trickle"`` (the full
+    Content-Length, then the body one byte every ``delay`` seconds, until the client gives up).
     """
 
     status: int = 200
@@ -140,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
         stub.enter()
         try:
             reply = stub.next_reply(received)
-            if reply.delay:
+            if reply.delay and reply.action != "trickle":
                 stub.stopping.wait(reply.delay)
             self._answer(reply)
         finally:
@@ -167,11 +168,26 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if reply.action == "trickle":
+            self._trickle(body, reply.delay)
+            return
         self.wfile.write(body)
         self.wfile.flush()
         if reply.action in ("truncate", "truncate-close"):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+    def _trickle(self, body: bytes, delay: float) -> None:
+        self.close_connection = True
+        for index in range(len(body)):
+            if self.server.stub.stopping.wait(delay):
+                return
+            try:
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+            except OSError:  # the client gave up and closed the connection
+                return
 
 
 class _Server(ThreadingHTTPServer):
@@ -183,6 +199,8 @@ class _Server(ThreadingHTTPServer):
 class StubServer:
     """``with StubServer(reply, ...) as stub:`` then point a client at ``stub.endpoint``."""
 
+    handler_class: type[BaseHTTPRequestHandler] = _Handler
+
     def __init__(self, *replies: Responder, default: Responder | None = None, lifetime: float = 60.0) -> None:
         self._queue: deque[Responder] = deque(replies)
         self.default = default
@@ -192,7 +210,7 @@ class StubServer:
         self._lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), self.handler_class)
         self._server.stub = self
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True
