@@ -177,7 +177,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
 
-
     def _trickle(self, body: bytes, delay: float) -> None:
         self.close_connection = True
         for index in range(len(body)):
