@@ -13,6 +13,7 @@ from mktows.errors import MktowsError
 from mktows.rest import RestClient
 from tests.rest_stub import CLIENT_ID, CLIENT_SECRET, JSON, RestStub, error, ok, raw_json
 from tests.stub_server import Received, Reply, Sleeps, drop, html
+from tests.test_client_secrets import _strings_of
 from tests.test_rest_auth import rest_client
 
 
@@ -47,12 +48,6 @@ SCENARIOS: dict[
     "identity-echoing-secret": ([], [_echo_identity]),
     "identity-outage": ([], [html(502)] * 5),
 }
-
-
-def _strings_of(error: BaseException) -> list[str]:
-    texts = [str(error), repr(error), *map(str, error.args)]
-    texts += [value for value in vars(error).values() if isinstance(value, str)]
-    return texts
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))

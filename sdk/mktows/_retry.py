@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from mktows._logging import LOGGER
 from mktows.errors import (
     AccessTokenError,
     ConcurrencyLimitError,
@@ -188,3 +189,25 @@ class RetryPolicy:
         if self.monotonic() - started + wait > self.max_elapsed:
             return None
         return wait
+
+
+def wait_or_raise(
+    policy: RetryPolicy,
+    operation: str,
+    disposition: Disposition,
+    error: MktowsError,
+    *,
+    attempt: int,
+    sent: int,
+    started: float,
+    retry_after: float | None = None,
+) -> None:
+    """Sleep before the next attempt of a call, or raise ``error`` when the policy says to give up."""
+    wait = policy.next_delay(
+        operation, disposition, error, attempt=attempt, started=started, retry_after=retry_after
+    )
+    if wait is None:
+        LOGGER.debug("giving up after %d request(s): %s", sent, error)
+        raise error
+    LOGGER.info("attempt %d failed (%s: %s); retrying in %.2f s", attempt, type(error).__name__, error, wait)
+    policy.sleep(wait)

@@ -22,7 +22,7 @@ from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub, scrub_error
-from mktows._retry import Disposition, RetryPolicy, classify
+from mktows._retry import Disposition, RetryPolicy, classify, wait_or_raise
 from mktows._transport import (
     DEFAULT_TIMEOUT,
     HttpResponse,
@@ -149,16 +149,16 @@ class Client(ConvenienceMethods):
                 )
                 continue
             attempts += 1
-            wait = self.retry.next_delay(
-                op.name, disposition, error, attempt=attempts, started=started, retry_after=retry_after
+            wait_or_raise(
+                self.retry,
+                op.name,
+                disposition,
+                error,
+                attempt=attempts,
+                sent=sent,
+                started=started,
+                retry_after=retry_after,
             )
-            if wait is None:
-                LOGGER.debug("giving up after %d request(s): %s", sent, error)
-                raise error
-            LOGGER.info(
-                "attempt %d failed (%s: %s); retrying in %.2f s", attempts, type(error).__name__, error, wait
-            )
-            self.retry.sleep(wait)
 
     def _result(self, operation: Operation[P, R, Any, Any], params: P) -> R:
         """The ``Result…`` object of one call (what ``client.ops`` returns)."""

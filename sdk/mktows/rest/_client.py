@@ -21,7 +21,7 @@ import requests
 from mktows._auth import Clock
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub_error
-from mktows._retry import Disposition, RetryPolicy, classify
+from mktows._retry import Disposition, RetryPolicy, classify, wait_or_raise
 from mktows._transport import DEFAULT_TIMEOUT, Transport, TransportFailure, check_endpoint
 from mktows.errors import MktowsError
 from mktows.rest._auth import AccessToken, TokenSource
@@ -228,16 +228,16 @@ class RestClient:
             if disposition is Disposition.AMBIGUOUS:
                 disposition = Disposition.RETRY if call.repeatable else Disposition.FATAL
             attempts += 1
-            wait = self.retry.next_delay(
-                label, disposition, error, attempt=attempts, started=started, retry_after=retry_after
+            wait_or_raise(
+                self.retry,
+                label,
+                disposition,
+                error,
+                attempt=attempts,
+                sent=sent,
+                started=started,
+                retry_after=retry_after,
             )
-            if wait is None:
-                LOGGER.debug("giving up after %d request(s): %s", sent, error)
-                raise error
-            LOGGER.info(
-                "attempt %d failed (%s: %s); retrying in %.2f s", attempts, type(error).__name__, error, wait
-            )
-            self.retry.sleep(wait)
 
     # --- one attempt --------------------------------------------------------------------------------
 
