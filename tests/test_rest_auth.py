@@ -199,3 +199,24 @@ def test_threads_refused_together_renew_once() -> None:
             thread.join(timeout=30)
         assert len(stub.identity_requests) == 2  # the first token, then one renewal for all six
         assert len([c for c in stub.calls if c.headers["authorization"].endswith(stub.issued[1])]) == 6
+
+
+def test_an_identity_error_status_with_json_is_an_http_status_error_and_retried() -> None:
+    with RestStub(ok()) as stub:
+        stub.identity_replies.append(raw_json('{"message": "maintenance"}', status=503))
+        rest_client(stub).get("/rest/v1/activities/types.json")
+        assert len(stub.identity_requests) == 2 and len(stub.calls) == 1
+    with RestStub(ok()) as stub:
+        stub.identity_replies.append(raw_json('{"message": "maintenance"}', status=503))
+        with pytest.raises(HTTPStatusError) as caught:
+            rest_client(stub, retry=RetryPolicy.never()).get("/rest/v1/activities/types.json")
+    assert caught.value.status_code == 503 and caught.value.operation == "identity"
+
+
+def test_parameters_of_an_unsupported_type_are_refused_before_sending() -> None:
+    with RestStub(ok()) as stub:
+        client = rest_client(stub)
+        for bad in ({"a": 1}, b"bytes", [{"a": 1}]):
+            with pytest.raises(TypeError, match="parameter 'x'"):
+                client.get("/rest/v1/leads.json", {"x": bad})  # type: ignore[dict-item]
+        assert not stub.requests

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from mktows._auth import Clock, Secret, system_clock
-from mktows._transport import HttpResponse, Transport
+from mktows._transport import HttpResponse, Transport, not_soap
 from mktows.errors import AuthenticationError, MktowsError, ProtocolError
 from mktows.rest._envelope import parse_json, rest_payload
 
@@ -118,9 +118,9 @@ class TokenSource:
         """The token in an identity answer; ``AuthenticationError`` when the credentials were refused."""
         if response.status in (400, 401, 403):
             raise _refused(response)
-        value = rest_payload(response, IDENTITY_OPERATION)
         if response.status != 200:
-            raise ProtocolError(f"identity answered HTTP {response.status}", operation=IDENTITY_OPERATION)
+            raise not_soap(response, IDENTITY_OPERATION, "unexpected status")
+        value = rest_payload(response, IDENTITY_OPERATION)
         if not isinstance(value, dict):
             raise ProtocolError("identity answer is not a JSON object", operation=IDENTITY_OPERATION)
         access = value.get("access_token")

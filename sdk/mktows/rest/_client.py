@@ -49,8 +49,12 @@ def _pairs(params: Params | None) -> list[tuple[str, str]]:
             continue
         if isinstance(value, (str, int, float, bool)):
             pairs.append((name, text(value)))
-        else:
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float, bool)) for v in value):
             pairs.extend((name, text(item)) for item in value)
+        else:
+            raise TypeError(
+                f"parameter {name!r} must be a str, number, bool or a list of them, not {value!r:.60}"
+            )
     return pairs
 
 

@@ -13,10 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mktows._transport import HttpResponse
-from mktows._transport import (
-    not_soap as not_protocol,
-)  # the HTTPStatusError for any answer outside the protocol
+from mktows._transport import HttpResponse, not_soap  # not_soap: the HTTPStatusError for a foreign answer
 from mktows.errors import MktowsError, ProtocolError, SoapFault, rest_error_for
 
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
@@ -131,9 +128,9 @@ def _envelope(value: object, operation: str) -> RestResponse:
 def rest_payload(response: HttpResponse, operation: str) -> Any:
     """The parsed JSON of an answer that is JSON; ``HTTPStatusError`` for any other answer (HTML, empty, 3xx)."""
     if not response.content.strip():
-        raise not_protocol(response, operation, "empty body")
+        raise not_soap(response, operation, "empty body")
     if not looks_like_json(response):
-        raise not_protocol(response, operation, f"content type {response.content_type!r} is not JSON")
+        raise not_soap(response, operation, f"content type {response.content_type!r} is not JSON")
     return parse_json(response.content, operation)
 
 
@@ -147,9 +144,9 @@ def decode(response: HttpResponse, operation: str) -> RestResponse:
         try:
             value = rest_payload(response, operation)
         except MktowsError:
-            raise not_protocol(response, operation, "unexpected status") from None
+            raise not_soap(response, operation, "unexpected status") from None
         if isinstance(value, dict) and value.get("errors"):
             request_id = value.get("requestId")
             raise error_from(value["errors"], request_id if isinstance(request_id, str) else "", operation)
-        raise not_protocol(response, operation, "unexpected status")
+        raise not_soap(response, operation, "unexpected status")
     return _envelope(rest_payload(response, operation), operation)
