@@ -204,7 +204,7 @@ class RestClient:
         ``operation`` names the call in logs and errors (default ``"METHOD path"``).
         """
         call = self._prepare(method.upper(), path, params, json, form, files, repeatable)
-        label = operation or f"{call.method} {path}"
+        label = operation or f"{method.upper()} {path}"
         started = self.retry.monotonic()
         attempts = 0  # attempts counted against the retry policy (the one resend after 601/602 is not)
         sent = 0

@@ -19,6 +19,9 @@ from mktows.errors import MktowsError, ProtocolError, SoapFault, rest_error_for
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 """Largest REST answer read: a 300-record page of wide records is a few MB; anything far past that is refused."""
 
+MAX_MESSAGE_CHARS = 2000
+"""An error's text is cut here: the service's messages are short, an echoing proxy's need not be."""
+
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})
 
 
@@ -46,7 +49,9 @@ def _refuse_constant(name: str) -> float:
 def parse_json(content: bytes, operation: str) -> Any:
     """The JSON value of ``content`` (UTF-8); ``ProtocolError`` for anything malformed, too deep or too big."""
     if len(content) > MAX_ANSWER_BYTES:
-        raise ProtocolError(f"answer of {len(content)} bytes exceeds the {MAX_ANSWER_BYTES}-byte limit")
+        raise ProtocolError(
+            f"answer of {len(content)} bytes exceeds the {MAX_ANSWER_BYTES}-byte limit", operation=operation
+        )
     try:
         return json.loads(content, parse_constant=_refuse_constant)
     except RecursionError:
@@ -69,8 +74,9 @@ def _code(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
     return None
 
 
@@ -89,7 +95,7 @@ def error_from(errors: object, request_id: str, operation: str) -> SoapFault:
             first = number
         text = str(message) if message is not None else ""
         parts.append(f"{code} {text}".strip() if index else text)
-    message = "; ".join(part for part in parts if part)
+    message = "; ".join(part for part in parts if part)[:MAX_MESSAGE_CHARS]
     if request_id:
         message = f"{message} (requestId {request_id})" if message else f"requestId {request_id}"
     return rest_error_for(first, message, operation=operation)
