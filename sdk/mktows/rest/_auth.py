@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from mktows._auth import Clock, Secret, system_clock
+from mktows._logging import LOGGER
 from mktows._transport import HttpResponse, Transport, not_soap
 from mktows.errors import AuthenticationError, MktowsError, ProtocolError
 from mktows.rest._envelope import parse_json, rest_payload
@@ -112,6 +113,12 @@ class TokenSource:
         )
         token = self._read(response, previous)
         self._token = token
+        LOGGER.debug(
+            "access token obtained for client id %s from %s (expires %s)",
+            self.client_id,
+            self.token_url,
+            token.expires_at.isoformat() if token.expires_at else "not given",
+        )
         return token
 
     def _read(self, response: HttpResponse, previous: AccessToken | None) -> AccessToken:

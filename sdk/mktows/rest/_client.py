@@ -302,8 +302,8 @@ class RestClient:
         except MktowsError as error:
             raise _Failed(error, delivered=False) from None
         secrets = self._tokens.secrets()
-        where = call.url.split("?", 1)[0]
-        log_envelope(f"request {call.method} {where}", label, sent, call.body or b"", secrets)
+        shown = call.url.encode() + (b"\n" + call.body if call.body else b"")
+        log_envelope(f"request ({call.method})", label, sent, shown, secrets)
         headers = {**call.headers, "Authorization": f"Bearer {token.value}"}
         try:
             with self.limits.slot():
