@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -139,3 +140,14 @@ def test_every_attempt_takes_a_window_slot_but_the_identity_call_does_not() -> N
         client.get("/rest/v1/activities/types.json")
         assert len(stub.identity_requests) == 1 and len(stub.calls) == 2
     assert limits.recent_calls() == 2
+
+
+def test_a_compressed_answer_is_bounded_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mktows.rest._client.MAX_ANSWER_BYTES", 1_000_000)
+    bomb = gzip.compress(b'{"requestId": "1", "success": true, "result": ["' + b"0" * 5_000_000 + b'"]}')
+    reply = raw_json(bomb, headers={"Content-Encoding": "gzip"})
+    with RestStub(reply) as stub, pytest.raises(ProtocolError, match="1000000-byte limit"):
+        rest_client(stub, retry=NEVER).get("/rest/v1/leads.json")
+    small = gzip.compress(json.dumps({"requestId": "1", "success": True, "result": [{"id": 5}]}).encode())
+    with RestStub(raw_json(small, headers={"Content-Encoding": "gzip"})) as stub:
+        assert rest_client(stub).get("/rest/v1/leads.json").result == [{"id": 5}]
