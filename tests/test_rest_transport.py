@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import threading
 import time
@@ -151,3 +152,16 @@ def test_a_compressed_answer_is_bounded_after_decompression(monkeypatch: pytest.
     small = gzip.compress(json.dumps({"requestId": "1", "success": True, "result": [{"id": 5}]}).encode())
     with RestStub(raw_json(small, headers={"Content-Encoding": "gzip"})) as stub:
         assert rest_client(stub).get("/rest/v1/leads.json").result == [{"id": 5}]
+
+
+def test_uploads_must_be_bytes_so_that_a_retry_can_send_them_again() -> None:
+    with RestStub(ok()) as stub:
+        client = rest_client(stub)
+        for files in (
+            {"file": ("l.csv", io.BytesIO(b"email\n"))},
+            {"file": io.BytesIO(b"x")},
+            [("file", b"x")],
+        ):
+            with pytest.raises(TypeError):
+                client.post("/bulk/v1/leads.json", form={"format": "csv"}, files=files)
+        assert not stub.requests

@@ -58,6 +58,18 @@ def _pairs(params: Params | None) -> list[tuple[str, str]]:
     return pairs
 
 
+def _check_files(files: Any) -> None:
+    """Uploads must be bytes in memory (``{"file": (name, bytes, type)}``), so that a retry sends them again."""
+    if not isinstance(files, Mapping):
+        raise TypeError("files must be a mapping of field name to (file name, bytes[, content type])")
+    for name, value in files.items():
+        content = value[1] if isinstance(value, tuple) and len(value) in (2, 3) else value
+        if not isinstance(content, bytes):
+            raise TypeError(
+                f"file {name!r} must be given as bytes (a stream could not be sent again on a retry)"
+            )
+
+
 def _rest_root(rest_endpoint: str) -> str:
     """The address that Marketo's documented paths (``/rest/v1/...``, ``/bulk/v1/...``) are relative to."""
     check_endpoint(rest_endpoint, REST_ENDPOINT_EXAMPLE)
@@ -200,7 +212,8 @@ class RestClient:
         """One REST call, retried as the policy allows; the envelope, or the ``mktows.errors`` exception.
 
         ``repeatable`` says whether the call may be sent again after a failure that may have run on the
-        service; by default true for GET, DELETE and ``_method=GET`` queries, false for other writes.
+        service; by default true for GET, DELETE and ``_method=GET`` queries, false for other writes (the
+        retry policy's ``repeatable`` names SOAP operations; a REST call states it here instead).
         ``operation`` names the call in logs and errors (default ``"METHOD path"``).
         """
         call = self._prepare(method.upper(), path, params, json, form, files, repeatable)
@@ -283,6 +296,7 @@ class RestClient:
                 raise ValueError(f"the JSON body cannot be encoded: {exc}") from None
             headers["Content-Type"] = "application/json"
         elif files is not None:
+            _check_files(files)
             form_fields = dict(_pairs(form))
         elif form is not None:
             body = urlencode(_pairs(form)).encode("ascii")
