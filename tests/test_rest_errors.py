@@ -7,9 +7,12 @@ import pickle
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mktows import RetryPolicy
 from mktows._retry import Disposition, classify
+from mktows._transport import HttpResponse
 from mktows.errors import (
     FAULT_CODES,
     REST_ERROR_CODES,
@@ -29,6 +32,7 @@ from mktows.errors import (
     rest_error_for,
 )
 from mktows.rest import RestClient
+from mktows.rest._envelope import decode
 from tests.rest_stub import JSON, RestStub, error, ok, raw_json
 from tests.stub_server import Reply, Sleeps, html
 from tests.test_rest_auth import rest_client
@@ -267,3 +271,39 @@ def test_client_constructor_checks_its_input_without_io() -> None:
     for path in ("v1/leads.json", "//evil.example/rest", "/rest/v1/leads.json?x=1"):
         with pytest.raises(ValueError):
             client.get(path)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+ENVELOPES = st.fixed_dictionaries(
+    {},
+    optional={
+        "requestId": JSON_VALUES,
+        "success": st.booleans() | JSON_VALUES,
+        "result": JSON_VALUES,
+        "errors": st.lists(
+            st.fixed_dictionaries({}, optional={"code": JSON_VALUES, "message": JSON_VALUES}), max_size=3
+        )
+        | JSON_VALUES,
+        "nextPageToken": JSON_VALUES,
+        "moreResult": JSON_VALUES,
+        "warnings": JSON_VALUES,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ENVELOPES | JSON_VALUES, st.sampled_from([200, 200, 400, 500, 502, 606]))
+def test_any_json_answer_is_an_envelope_or_one_mktows_error(value: object, status: int) -> None:
+    content = json.dumps(value).encode()
+    response = HttpResponse(status, "", {"content-type": JSON}, content)
+    try:
+        page = decode(response, "op")
+    except MktowsError as exc:
+        assert str(exc)
+        return
+    assert status == 200 and isinstance(value, dict) and value["success"] is True
+    assert isinstance(page.result, list) and isinstance(page.more_result, bool)
