@@ -147,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
         stub.enter()
         try:
             reply = stub.next_reply(received)
-            if reply.delay:
+            if reply.delay and reply.action != "trickle":
                 stub.stopping.wait(reply.delay)
             self._answer(reply)
         finally:
@@ -211,6 +211,8 @@ class _Server(ThreadingHTTPServer):
 class StubServer:
     """``with StubServer(reply, ...) as stub:`` then point a client at ``stub.endpoint``."""
 
+    handler_class: type[BaseHTTPRequestHandler] = _Handler
+
     def __init__(self, *replies: Responder, default: Responder | None = None, lifetime: float = 60.0) -> None:
         self._queue: deque[Responder] = deque(replies)
         self.default = default
@@ -220,7 +222,7 @@ class StubServer:
         self._lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), self.handler_class)
         self._server.stub = self
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True

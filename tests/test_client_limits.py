@@ -195,5 +195,5 @@ def test_a_throttled_call_pauses_the_other_clients_of_shared_limits() -> None:
         assert 21.0 <= seen[0].remaining <= 21.0 * 1.1  # the service's 20 s window (plus margin and jitter)
         shared.pause(30.0, "HTTP 503")
         other.ops.get_lead(GET_LEAD)
-        assert time.waits[-1] == 30.0
+        assert time.waits[-1] == pytest.approx(30.0)
         assert len(stub.posts) == 3

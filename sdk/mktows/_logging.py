@@ -2,7 +2,9 @@
 
 Envelopes go out at DEBUG with the ``requestSignature`` value replaced; any text that reaches a log line or an
 exception message passes through ``scrub`` first, which removes the encryption key and the signatures in use,
-and any piece of them of ``MIN_SECRET_FRAGMENT`` characters or more (a server may echo part of a signature).
+and any piece of them of ``MIN_SECRET_FRAGMENT`` characters or more (a server may echo part of a signature);
+on the REST side also the client secret and access tokens: the ones in use, and any value written as an OAuth
+``access_token`` / ``client_secret`` parameter or JSON member or a ``Bearer`` credential, known to us or not.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import re
 import string
 from collections.abc import Iterable
+from typing import Any
 
 LOGGER = logging.getLogger("mktows")
 
@@ -27,12 +30,18 @@ MAX_LOGGED_BYTES = 64 * 1024
 _SIGNATURE_ELEMENT = re.compile(
     r"(<(?:[\w.-]+:)?requestSignature\b[^>]*>)(.*?)(</(?:[\w.-]+:)?requestSignature\s*>)", re.DOTALL
 )
+_OAUTH_PARAMETER = re.compile(r"((?:access_token|client_secret)=)[^&\s\"'<>]+", re.IGNORECASE)
+_OAUTH_MEMBER = re.compile(r"(\"(?:access_token|client_secret)\"\s*:\s*\")(?:[^\"\\]|\\.)*", re.IGNORECASE)
+_BEARER = re.compile(r"(\bBearer\s+)[\w.~+/:=-]+", re.IGNORECASE)
+_SCRUBBED_FIELDS = ("message", "faultstring", "body_excerpt", "name")
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every ``requestSignature`` element value, every given secret string and every piece of
     one of ``MIN_SECRET_FRAGMENT`` characters or more (case-insensitive) replaced."""
     cleaned = _SIGNATURE_ELEMENT.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    for pattern in (_OAUTH_PARAMETER, _OAUTH_MEMBER, _BEARER):
+        cleaned = pattern.sub(lambda m: f"{m.group(1)}{REDACTED}", cleaned)
     pieces: set[str] = set()
     for secret in secrets:
         if secret and secret in cleaned:
@@ -90,3 +99,13 @@ def log_envelope(direction: str, operation: str, attempt: int, data: bytes, secr
             len(data),
             envelope_text(data, secrets),
         )
+
+
+def scrub_error(error: Any, secrets: Iterable[str]) -> None:
+    """Remove secrets from an exception's message and text fields before anyone sees it."""
+    secrets = tuple(secrets)
+    for name in _SCRUBBED_FIELDS:
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, scrub(value, secrets))
+    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)

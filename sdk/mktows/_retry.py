@@ -11,7 +11,8 @@ Every failed attempt gets one ``Disposition``:
 - ``AMBIGUOUS``: the service may already have processed it (a timeout after sending, a dropped connection,
   a truncated or malformed answer, an internal error, a gateway 502/504). Only operations in
   ``REPEATABLE_OPERATIONS`` are sent again; repeating the others could create, merge or trigger twice.
-- ``RESIGN``: 20016 Request Expired; re-signed and resent once by the signing policy (``_auth``).
+- ``RESIGN``: 20016 Request Expired, or REST's 601/602 access token errors; resent once with fresh
+  credentials (a new signature, ``_auth``, or a renewed token, ``mktows.rest``).
 - ``FATAL``: retrying cannot help (bad request, authentication, the daily quota 20015, ...).
 
 ``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
@@ -24,8 +25,11 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from mktows._logging import LOGGER
 from mktows.errors import (
+    AccessTokenError,
     ConcurrencyLimitError,
     HTTPStatusError,
     InternalError,
@@ -34,10 +38,14 @@ from mktows.errors import (
     QuotaExceededError,
     RateLimitError,
     RequestExpiredError,
+    ServiceUnavailableError,
     SoapFault,
     ThrottlingError,
     TransportError,
 )
+
+if TYPE_CHECKING:
+    from mktows._limits import Limits
 
 
 class Disposition(enum.Enum):
@@ -79,9 +87,11 @@ scheduleCampaign (a second run would act twice).
 
 ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
     (RequestExpiredError, Disposition.RESIGN),
+    (AccessTokenError, Disposition.RESIGN),
     (QuotaExceededError, Disposition.FATAL),  # the daily quota resets at 12:00 AM CST: fail fast
     (RateLimitError, Disposition.THROTTLED),
     (ConcurrencyLimitError, Disposition.THROTTLED),
+    (ServiceUnavailableError, Disposition.RETRY),  # REST 608/614/713: the call did not run
     (InternalError, Disposition.AMBIGUOUS),
     (SoapFault, Disposition.FATAL),
     (ProtocolError, Disposition.AMBIGUOUS),  # a truncated or garbled answer to a request that was sent
@@ -241,3 +251,54 @@ class RetryPolicy:
 
     def _past_deadline(self, wait: float) -> bool:
         return self.deadline is not None and self.monotonic() + wait > self.deadline
+
+
+def wait_or_raise(
+    policy: RetryPolicy,
+    operation: str,
+    disposition: Disposition,
+    error: MktowsError,
+    *,
+    attempt: int,
+    sent: int,
+    started: float,
+    retry_after: float | None = None,
+) -> None:
+    """Sleep before the next attempt of a call, or raise ``error`` when the policy says to give up."""
+    wait = policy.next_delay(
+        operation, disposition, error, attempt=attempt, started=started, retry_after=retry_after
+    )
+    if wait is None:
+        LOGGER.debug("giving up after %d request(s): %s", sent, error)
+        raise error
+    LOGGER.info("attempt %d failed (%s: %s); retrying in %.2f s", attempt, type(error).__name__, error, wait)
+    policy.sleep(wait)
+
+
+@dataclass
+class ThrottleWaits:
+    """The throttle pauses of one call (SOAP or REST): each refusal for the service's limits pauses every
+    caller of ``limits`` until the window has cleared, and the call gives up once the policy says so."""
+
+    policy: RetryPolicy
+    limits: Limits
+    throttles: int = 0
+    waited: float = 0.0
+
+    def pause_or_raise(self, error: MktowsError, retry_after: float | None) -> None:
+        """Pause every caller of the limits for ``error``, or raise it when this call must stop waiting."""
+        self.throttles += 1
+        pause = self.policy.throttle_wait(
+            error,
+            throttles=self.throttles,
+            waited=self.waited,
+            window=self.limits.window,
+            retry_after=retry_after,
+        )
+        if pause is None:
+            LOGGER.debug("giving up after %.0f s of throttles: %s", self.waited, error)
+            raise error
+        self.waited += pause
+        LOGGER.info("%s; every call through these limits waits %.1f s", error, pause)
+        self.limits.pause(pause, throttle_reason(error))
+        self.limits.wait_out_pause()  # before the next attempt is signed, so its timestamp is fresh

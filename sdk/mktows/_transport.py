@@ -1,4 +1,5 @@
-"""HTTP for mktows: one POST of ``text/xml; charset=UTF-8`` with a SOAPAction per attempt, over requests.
+"""HTTP for mktows over requests: one POST of ``text/xml; charset=UTF-8`` with a SOAPAction per SOAP attempt,
+and ``Transport.send`` for any one request (the REST transport's calls).
 
 - Timeouts are (connect, read) and always set. An attempt, from connecting to the last byte of the answer
   (headers and body), takes at most connect + read seconds (or the ``budget`` the caller has left) whatever
@@ -58,15 +59,16 @@ def normalize_timeout(timeout: float | tuple[float, float]) -> Timeout:
     return connect, read
 
 
-def check_endpoint(endpoint: str) -> str:
+SOAP_ENDPOINT_EXAMPLE = "https://123-ABC-456.mktoapi.com/soap/mktows/2_6"
+
+
+def check_endpoint(endpoint: str, example: str = SOAP_ENDPOINT_EXAMPLE) -> str:
     """The endpoint URL if it is an http(s) URL with a host; ValueError otherwise (checked without I/O)."""
     if not isinstance(endpoint, str):
         raise ValueError(f"endpoint must be a URL string, got {type(endpoint).__name__}")
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"endpoint must be an http(s) URL such as https://123-ABC-456.mktoapi.com/soap/mktows/2_6, got {endpoint!r}"
-        )
+        raise ValueError(f"endpoint must be an http(s) URL such as {example}, got {endpoint!r}")
     if parts.username or parts.password:
         raise ValueError("endpoint must not carry credentials in the URL")
     return endpoint
@@ -283,17 +285,36 @@ class Transport:
     def post(
         self, body: bytes, soap_action: str, operation: str, budget: float | None = None
     ) -> HttpResponse:
-        """Send one request and read the whole answer; ``TransportFailure`` on any failure to do so.
-
-        The attempt takes at most connect + read seconds, or ``budget`` seconds when that is less (what is
-        left of the caller's retry budget).
-        """
+        """Send one SOAP request and read the whole answer; ``TransportFailure`` on any failure to do so."""
         headers = {
             "Content-Type": REQUEST_CONTENT_TYPE,
             "SOAPAction": f'"{soap_action}"',
             "Accept": "text/xml, application/soap+xml, application/xml;q=0.9, */*;q=0.1",
-            "User-Agent": USER_AGENT,
         }
+        return self.send(
+            "POST", self.endpoint, headers=headers, data=body, operation=operation, budget=budget
+        )
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        operation: str,
+        data: bytes | Mapping[str, str] | None = None,
+        files: Any = None,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
+        budget: float | None = None,
+    ) -> HttpResponse:
+        """Send one request to ``url`` and read the whole answer; ``TransportFailure`` on any failure to do so.
+
+        The attempt takes at most connect + read seconds, or ``budget`` seconds when that is less (what is
+        left of the caller's retry budget), and its answer at most ``max_bytes``. ``files`` (with ``data`` as
+        a mapping of form fields) makes a multipart body. Redirects are never followed, so credentials in the
+        headers never travel to another address.
+        """
+        request = _Request(method, url, {"User-Agent": USER_AGENT, **headers}, data, files, operation)
         connect, read = self.timeout
         seconds = connect + read if budget is None else min(connect + read, budget)
         if seconds <= 0:
@@ -304,14 +325,12 @@ class Transport:
                 delivered=False,
             )
         with AnswerDeadline(seconds) as deadline:
-            response = self._send(
-                body, headers, operation, deadline, (min(connect, seconds), min(read, seconds))
-            )
+            response = self._send(request, deadline, (min(connect, seconds), min(read, seconds)))
             try:
                 connection = getattr(response.raw, "connection", None)
                 if connection is not None:  # already watched, unless the session was passed in
                     deadline.watch(connection)
-                content = self._read_body(response, operation, deadline)
+                content = _read_body(response, request, deadline, max_bytes)
             finally:
                 response.close()
         return HttpResponse(
@@ -321,30 +340,17 @@ class Transport:
             content=content,
         )
 
-    def _out_of_time(self, deadline: AnswerDeadline, operation: str) -> TransportFailure:
-        return TransportFailure(
-            TransportError(
-                f"answer from {self.endpoint} not complete within {deadline.seconds:.3g} s",
-                operation=operation,
-            ),
-            delivered=True,
-        )
-
-    def _send(
-        self,
-        body: bytes,
-        headers: Mapping[str, str],
-        operation: str,
-        deadline: AnswerDeadline,
-        timeout: Timeout,
-    ) -> requests.Response:
-        """POST and read the answer's headers (the body stays to be streamed)."""
+    def _send(self, request: _Request, deadline: AnswerDeadline, timeout: Timeout) -> requests.Response:
+        """Send the request and read the answer's headers (the body stays to be streamed)."""
         connect, read = timeout
+        operation, where = request.operation, request.where
         try:
-            return self.session.post(
-                self.endpoint,
-                data=body,
-                headers=headers,
+            return self.session.request(
+                request.method,
+                request.url,
+                data=request.data,
+                files=request.files,
+                headers=request.headers,
                 timeout=timeout,
                 stream=True,
                 allow_redirects=False,
@@ -353,74 +359,24 @@ class Transport:
             sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
             what = f"no answer within {read:.3g} s" if sent else f"could not connect within {connect:.3g} s"
             raise TransportFailure(
-                TransportError(f"{what} ({self.endpoint})", operation=operation), delivered=sent
+                TransportError(f"{what} ({where})", operation=operation), delivered=sent
             ) from None
         except requests.RequestException as exc:
             if deadline.expired:
-                raise self._out_of_time(deadline, operation) from None
+                raise _out_of_time(deadline, request) from None
             sent = not _never_sent(exc)
             stage = "failed during the exchange" if sent else "could not be opened"
             raise TransportFailure(
-                TransportError(
-                    f"connection to {self.endpoint} {stage}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"connection to {where} {stage}: {_describe(exc)}", operation=operation),
                 delivered=sent,
             ) from None
         except Exception as exc:  # anything else from the HTTP stack (e.g. http.client errors)
             if deadline.expired:
-                raise self._out_of_time(deadline, operation) from None
+                raise _out_of_time(deadline, request) from None
             raise TransportFailure(
-                TransportError(
-                    f"HTTP failure talking to {self.endpoint}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"HTTP failure talking to {where}: {_describe(exc)}", operation=operation),
                 delivered=True,
             ) from None
-
-    def _read_body(self, response: requests.Response, operation: str, deadline: AnswerDeadline) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_content(_CHUNK):
-                size += len(chunk)
-                if size > MAX_DOCUMENT_BYTES:
-                    raise TransportFailure(
-                        ProtocolError(
-                            f"answer larger than the {MAX_DOCUMENT_BYTES}-byte limit; refused",
-                            operation=operation,
-                        ),
-                        delivered=True,
-                    )
-                chunks.append(chunk)
-        except TransportFailure:
-            raise
-        except Exception as exc:
-            if deadline.finish():
-                raise self._out_of_time(deadline, operation) from None
-            raise self._broken_off(exc, operation) from None
-        if deadline.finish():  # cut at the deadline, the end of a body without a length looks like the end
-            raise self._out_of_time(deadline, operation)
-        return b"".join(chunks)
-
-    def _broken_off(self, exc: Exception, operation: str) -> TransportFailure:
-        """The failure for an answer whose body could not be read to its end."""
-        if isinstance(
-            exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
-        ):
-            return TransportFailure(
-                ProtocolError(f"answer truncated or undecodable: {_describe(exc)}", operation=operation),
-                delivered=True,
-            )
-        if isinstance(exc, requests.RequestException):  # a read timeout or reset in the middle of the body
-            return TransportFailure(
-                TransportError(
-                    f"answer from {self.endpoint} broken off: {_describe(exc)}", operation=operation
-                ),
-                delivered=True,
-            )
-        return TransportFailure(
-            TransportError(f"answer from {self.endpoint} unreadable: {_describe(exc)}", operation=operation),
-            delivered=True,
-        )
 
     def close(self) -> None:
         """Close the session if this transport created it (a session passed in stays the caller's)."""
@@ -466,3 +422,78 @@ def soap_payload(response: HttpResponse, operation: str) -> bytes:
     if not looks_like_xml(response):
         raise not_soap(response, operation, f"content type {response.content_type!r} is not XML")
     return response.content
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One request as ``Transport.send`` sends it."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    data: bytes | Mapping[str, str] | None
+    files: Any
+    operation: str
+
+    @property
+    def where(self) -> str:
+        """The URL without its query string, for messages (queries carry data, not addresses)."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _read_body(
+    response: requests.Response, request: _Request, deadline: AnswerDeadline, max_bytes: int
+) -> bytes:
+    """The whole body (decoded), refused once larger than ``max_bytes``; cut by ``deadline``'s watchdog."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise TransportFailure(
+                    ProtocolError(
+                        f"answer larger than the {max_bytes}-byte limit; refused", operation=request.operation
+                    ),
+                    delivered=True,
+                )
+            chunks.append(chunk)
+    except TransportFailure:
+        raise
+    except Exception as exc:
+        if deadline.finish():
+            raise _out_of_time(deadline, request) from None
+        raise _broken_off(exc, request) from None
+    if deadline.finish():  # cut at the deadline, the end of a body without a length looks like the end
+        raise _out_of_time(deadline, request)
+    return b"".join(chunks)
+
+
+def _out_of_time(deadline: AnswerDeadline, request: _Request) -> TransportFailure:
+    return TransportFailure(
+        TransportError(
+            f"answer from {request.where} not complete within {deadline.seconds:.3g} s",
+            operation=request.operation,
+        ),
+        delivered=True,
+    )
+
+
+def _broken_off(exc: Exception, request: _Request) -> TransportFailure:
+    """The failure for an answer whose body could not be read to its end."""
+    operation, where = request.operation, request.where
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return TransportFailure(
+            ProtocolError(f"answer truncated or undecodable: {_describe(exc)}", operation=operation),
+            delivered=True,
+        )
+    if isinstance(exc, requests.RequestException):  # a read timeout or reset in the middle of the body
+        return TransportFailure(
+            TransportError(f"answer from {where} broken off: {_describe(exc)}", operation=operation),
+            delivered=True,
+        )
+    return TransportFailure(
+        TransportError(f"answer from {where} unreadable: {_describe(exc)}", operation=operation),
+        delivered=True,
+    )

@@ -21,8 +21,8 @@ from mktows import types as t
 from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
-from mktows._logging import LOGGER, log_envelope, scrub
-from mktows._retry import Disposition, RetryPolicy, classify, throttle_reason
+from mktows._logging import LOGGER, log_envelope, scrub, scrub_error
+from mktows._retry import Disposition, RetryPolicy, ThrottleWaits, classify, wait_or_raise
 from mktows._transport import (
     DEFAULT_TIMEOUT,
     HttpResponse,
@@ -36,8 +36,6 @@ from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
 P = TypeVar("P")
-
-_SCRUBBED_FIELDS = ("message", "faultstring", "body_excerpt", "name")
 
 
 @dataclass(frozen=True)
@@ -131,8 +129,7 @@ class Client(ConvenienceMethods):
         signatures: list[str] = []
         attempts = 0  # attempts counted against the retry policy (a re-sign and a throttle are not)
         sent = 0
-        throttles = 0
-        throttle_waited = 0.0
+        throttle = ThrottleWaits(self.retry, self.limits)
         repeated = False
         while True:
             sent += 1
@@ -148,7 +145,7 @@ class Client(ConvenienceMethods):
                 return CallResult(op.name, result, envelope, sent, self._signer.skew, repeated)
             if error.operation is None:
                 error.operation = op.name
-            _scrub_error(error, secrets)
+            scrub_error(error, secrets)
             disposition = classify(error, delivered=delivered)
             if disposition is Disposition.RESIGN and call_signing.should_resign(error):
                 LOGGER.info(
@@ -158,34 +155,20 @@ class Client(ConvenienceMethods):
                 )
                 continue
             if disposition is Disposition.THROTTLED:
-                throttles += 1
-                pause = self.retry.throttle_wait(
-                    error,
-                    throttles=throttles,
-                    waited=throttle_waited,
-                    window=self.limits.window,
-                    retry_after=retry_after,
-                )
-                if pause is None:
-                    LOGGER.debug("giving up after %.0f s of throttles: %s", throttle_waited, error)
-                    raise error
-                throttle_waited += pause
-                LOGGER.info("%s; every call through these limits waits %.1f s", error, pause)
-                self.limits.pause(pause, throttle_reason(error))
-                self.limits.wait_out_pause()  # before signing the next attempt, so its timestamp is fresh
+                throttle.pause_or_raise(error, retry_after)
                 continue
             attempts += 1
-            wait = self.retry.next_delay(
-                op.name, disposition, error, attempt=attempts, started=started, retry_after=retry_after
-            )
-            if wait is None:
-                LOGGER.debug("giving up after %d request(s): %s", sent, error)
-                raise error
-            LOGGER.info(
-                "attempt %d failed (%s: %s); retrying in %.2f s", attempts, type(error).__name__, error, wait
+            wait_or_raise(
+                self.retry,
+                op.name,
+                disposition,
+                error,
+                attempt=attempts,
+                sent=sent,
+                started=started,
+                retry_after=retry_after,
             )
             repeated = repeated or disposition is Disposition.AMBIGUOUS
-            self.retry.sleep(wait)
 
     def _batch_call(self, operation: str, params: Any) -> tuple[Any, bool]:
         """The ``Result…`` object of one call and whether it had to be sent again (for batch reports)."""
@@ -308,12 +291,3 @@ class _Failed(Exception):
         self.error = error
         self.delivered = delivered
         self.retry_after = retry_after
-
-
-def _scrub_error(error: MktowsError, secrets: tuple[str, ...]) -> None:
-    """Remove secrets from an exception's message and text fields before anyone sees it."""
-    for name in _SCRUBBED_FIELDS:
-        value = getattr(error, name, None)
-        if isinstance(value, str):
-            setattr(error, name, scrub(value, secrets))
-    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)

@@ -1,7 +1,10 @@
-"""The exceptions of mktows: one base class, transport and protocol failures, and typed SOAP faults.
+"""The exceptions of mktows: one base class, transport and protocol failures, and typed service errors.
 
 Every documented Marketo fault code (error-codes.md, 27 codes) maps to a family class below, so callers can
-write ``except RateLimitError`` instead of comparing numbers. This module imports nothing else of mktows.
+write ``except RateLimitError`` instead of comparing numbers. The REST API's documented codes (6xx, 7xx and
+the 1xxx record codes) map to the same families, so one ``except`` covers both wires; such an error has
+``protocol == "rest"`` and keeps REST's own ``code`` (606, not 20023). This module imports nothing else of
+mktows.
 """
 
 from __future__ import annotations
@@ -112,12 +115,15 @@ class ValueTypeError(ProtocolError):
 
 
 class SoapFault(MktowsError):
-    """A SOAP fault from the service, with Marketo's ``serviceException`` detail when it carried one.
+    """A coded refusal from the service: a SOAP fault, with Marketo's ``serviceException`` detail when it
+    carried one, or a REST error (``protocol == "rest"``), so code that catches ``SoapFault`` keeps working
+    when its calls travel over REST.
 
-    Attributes: ``code`` (int, e.g. 20014, or None when the fault had no code), ``name`` (the exception name
-    in the detail, e.g. ``mktServiceException``), ``message`` (the detail's message), ``faultcode``
-    (e.g. ``SOAP-ENV:Client``), ``faultstring``, ``title`` (the documented name of the code) and
-    ``retryable``.
+    Attributes: ``code`` (int, e.g. 20014 or REST's 606, or None when the fault had no code), ``name`` (the
+    exception name in the detail, e.g. ``mktServiceException``; for the REST identity service the OAuth
+    ``error``), ``message`` (the detail's message), ``faultcode`` (e.g. ``SOAP-ENV:Client``),
+    ``faultstring``, ``title`` (the documented name of the code), ``protocol`` (``"soap"`` or ``"rest"``:
+    which table ``code`` belongs to) and ``retryable``.
     """
 
     def __init__(
@@ -129,13 +135,17 @@ class SoapFault(MktowsError):
         faultcode: str = "",
         faultstring: str = "",
         operation: str | None = None,
+        protocol: str = "soap",
     ) -> None:
         super().__init__(message, operation=operation)
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {sorted(PROTOCOLS)}, got {protocol!r}")
         self.code = code
         self.name = name
         self.faultcode = faultcode
         self.faultstring = faultstring
-        info = FAULT_CODES.get(code) if code is not None else None
+        self.protocol = protocol
+        info = PROTOCOLS[protocol].get(code) if code is not None else None
         self.title = info.title if info else ""
 
     def __str__(self) -> str:
@@ -155,6 +165,7 @@ class SoapFault(MktowsError):
                 self.faultcode,
                 self.faultstring,
                 self.operation,
+                self.protocol,
             ),
         )
 
@@ -167,9 +178,16 @@ def _rebuild_fault(
     faultcode: str,
     faultstring: str,
     operation: str | None,
+    protocol: str = "soap",
 ) -> SoapFault:
     return cls(
-        message, code=code, name=name, faultcode=faultcode, faultstring=faultstring, operation=operation
+        message,
+        code=code,
+        name=name,
+        faultcode=faultcode,
+        faultstring=faultstring,
+        operation=operation,
+        protocol=protocol,
     )
 
 
@@ -199,6 +217,18 @@ class AuthenticationError(SoapFault):
     """20014: user id or signature not accepted."""
 
 
+class AccessTokenError(AuthenticationError):
+    """REST 601 (access token invalid) or 602 (expired): the token is renewed and the call resent once."""
+
+    retryable = True
+
+
+class ServiceUnavailableError(SoapFault):
+    """REST 608, 614 and 713: the service was briefly unavailable and did not run the call; retry later."""
+
+    retryable = True
+
+
 class RequestExpiredError(SoapFault):
     """20016: the signed timestamp is too old (or too far ahead); re-sign with a fresh timestamp."""
 
@@ -206,23 +236,23 @@ class RequestExpiredError(SoapFault):
 
 
 class ThrottlingError(SoapFault):
-    """A usage limit was hit (20015, 20023, 20024)."""
+    """A usage limit was hit (20015, 20023, 20024; REST 606, 607, 615)."""
 
 
 class QuotaExceededError(ThrottlingError):
-    """20015: the daily call quota is used up; it resets at 12:00 AM CST, so retrying now cannot help."""
+    """20015 (REST 607): the daily call quota is used up; it resets at 12:00 AM CST, so retrying now cannot help."""
 
     retryable = False
 
 
 class RateLimitError(ThrottlingError):
-    """20023: more than 100 calls in 20 seconds."""
+    """20023 (REST 606): more than 100 calls in 20 seconds."""
 
     retryable = True
 
 
 class ConcurrencyLimitError(ThrottlingError):
-    """20024: more than 10 calls in flight."""
+    """20024 (REST 615): more than 10 calls in flight."""
 
     retryable = True
 
@@ -365,3 +395,104 @@ def fault_for(
     return cls(
         message, code=code, name=name, faultcode=faultcode, faultstring=faultstring, operation=operation
     )
+
+
+REST_ERROR_CODES: dict[int, FaultCode] = {
+    entry.code: entry
+    for entry in (
+        # Response-level codes (rest/pages/error-codes.md): the whole request failed.
+        FaultCode(500, "Internal Server error", "The server met an unexpected condition", InternalError),
+        FaultCode(502, "Bad Gateway", "The remote server returned an error, likely a timeout", InternalError),
+        FaultCode(601, "Access token invalid", "The value was not a valid access token", AccessTokenError),
+        FaultCode(602, "Access token expired", "The access token is no longer valid", AccessTokenError),
+        FaultCode(603, "Access denied", "The user lacks permission to call this API", AccessDeniedError),
+        # 604 ran "for too long": it may have done part of its work, so it is ambiguous like 10001.
+        FaultCode(604, "Request time-out", "The request was running for too long", InternalError),
+        FaultCode(
+            605, "HTTP Method not supported", "The endpoint does not take this method", InvalidRequestError
+        ),
+        FaultCode(
+            606, "Max rate limit exceeded", "More than 100 calls in the past 20 seconds", RateLimitError
+        ),
+        FaultCode(
+            607, "Daily quota reached", "Calls today exceeded the subscription's quota", QuotaExceededError
+        ),
+        FaultCode(608, "API Temporarily Unavailable", "", ServiceUnavailableError),
+        FaultCode(
+            609, "Invalid JSON", "The body included in the request is not valid JSON", InvalidRequestError
+        ),
+        FaultCode(
+            610, "Requested resource not found", "The URI did not match a REST resource", NotFoundError
+        ),
+        # 611 covers "all unhandled exceptions", wherever they happened: ambiguous like 20011.
+        FaultCode(611, "System error", "All unhandled exceptions", InternalError),
+        FaultCode(612, "Invalid Content Type", "Send a JSON content type", InvalidRequestError),
+        FaultCode(
+            613, "Invalid Multipart Request", "The multipart content was malformed", InvalidRequestError
+        ),
+        FaultCode(
+            614, "Invalid Subscription", "Usually a temporary inaccessibility", ServiceUnavailableError
+        ),
+        FaultCode(
+            615, "Concurrent access limit reached", "Already 10 requests in progress", ConcurrencyLimitError
+        ),
+        FaultCode(
+            616, "Invalid subscription type", "The subscription type lacks this API", AccessDeniedError
+        ),
+        FaultCode(701, "Cannot be blank", "A required field was empty", InvalidRequestError),
+        FaultCode(702, "No data found", "No records matched the given search parameters", NotFoundError),
+        FaultCode(703, "Feature not enabled", "A feature not enabled in the subscription", AccessDeniedError),
+        FaultCode(
+            704, "Invalid date format", "A date or dynamic content id was invalid", InvalidRequestError
+        ),
+        FaultCode(
+            709, "Business Rule Violation", "The call violates an asset requirement", InvalidRequestError
+        ),
+        FaultCode(710, "Parent Folder Not Found", "The parent folder could not be found", NotFoundError),
+        FaultCode(
+            711, "Incompatible Folder Type", "The folder is not of the right type", InvalidRequestError
+        ),
+        FaultCode(712, "Merge to person Account operation is invalid", "", InvalidRequestError),
+        FaultCode(
+            713,
+            "Transient Error",
+            "A resource was temporarily unavailable; wait and retry",
+            ServiceUnavailableError,
+        ),
+        FaultCode(714, "Unable to find the default record type", "", NotFoundError),
+        FaultCode(718, "ExternalSalesPersonID not found", "", NotFoundError),
+        FaultCode(
+            719, "Lock wait timeout exception", "A Clone Program call timed out on a lock", InternalError
+        ),
+        # Record-level codes: normally per-record reasons (data), but some also fail a whole request
+        # (leads.md: 1003 when too many leads match a filter).
+        FaultCode(1001, "Invalid value", "A parameter value has the wrong type", InvalidRequestError),
+        FaultCode(1002, "Missing value for required parameter", "", InvalidRequestError),
+        FaultCode(1003, "Invalid data", "Data not valid for the endpoint or mode", InvalidRequestError),
+        FaultCode(1004, "Lead not found", "", NotFoundError),
+        FaultCode(1005, "Lead already exists", "", InvalidRequestError),
+        FaultCode(1006, "Field not found", "", InvalidRequestError),
+        FaultCode(1007, "Multiple leads match the lookup criteria", "", InvalidRequestError),
+        FaultCode(1008, "Access denied to partition", "", AccessDeniedError),
+        FaultCode(1011, "Field not supported", "", InvalidRequestError),
+        FaultCode(1012, "Invalid cookie value", "", InvalidRequestError),
+        FaultCode(1013, "Object not found", "", NotFoundError),
+        FaultCode(1015, "Lead not in list", "", NotFoundError),
+        FaultCode(1017, "Object already exists", "", InvalidRequestError),
+        FaultCode(1026, "Custom object not enabled", "", AccessDeniedError),
+        FaultCode(1036, "Duplicate object found in input", "", InvalidRequestError),
+    )
+}
+"""REST's documented codes with the family each belongs to; an undocumented code gets ``SoapFault`` itself."""
+
+PROTOCOLS: dict[str, dict[int, FaultCode]] = {"soap": FAULT_CODES, "rest": REST_ERROR_CODES}
+"""Which table a ``SoapFault.code`` is looked up in, by its ``protocol``."""
+
+
+def rest_error_for(
+    code: int | None, message: str, *, name: str = "", operation: str | None = None
+) -> SoapFault:
+    """The exception of the right family for a REST error code (``protocol == "rest"``)."""
+    info = REST_ERROR_CODES.get(code) if code is not None else None
+    cls = info.error_class if info else SoapFault
+    return cls(message, code=code, name=name, operation=operation, protocol="rest")
