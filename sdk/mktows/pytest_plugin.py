@@ -54,6 +54,26 @@ class EmulatorHandle:
         return self.emulator.endpoint
 
     @property
+    def rest_endpoint(self) -> str:
+        """The REST API base URL (``http://127.0.0.1:<port>/rest``), as Marketo gives it."""
+        return f"{self.emulator.base_url}/rest"
+
+    @property
+    def identity_endpoint(self) -> str:
+        """The identity service base URL (``http://127.0.0.1:<port>/identity``)."""
+        return f"{self.emulator.base_url}/identity"
+
+    @property
+    def client_id(self) -> str:
+        """The REST face's OAuth client id."""
+        return self.emulator.config.rest.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The REST face's OAuth client secret."""
+        return self.emulator.config.rest.client_secret
+
+    @property
     def user_id(self) -> str:
         """The configured user's mktowsUserId."""
         return self.emulator.user_id
