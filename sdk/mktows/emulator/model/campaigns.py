@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mktows.emulator.model import activities
 from mktows.emulator.store import dumps, loads
 
 TRIGGER = "trigger"  # has a "Campaign is Requested" trigger: requestCampaign and getCampaignsForSource
@@ -92,3 +93,29 @@ def record_run(
         (campaign.id, kind, source, dumps(list(lead_ids)), dumps(dict(tokens)), run_at, now_us),
     )
     return int(cursor.lastrowid or 0)
+
+
+def record_request(
+    conn: sqlite3.Connection,
+    campaign: Campaign,
+    lead_ids: Sequence[int],
+    tokens: Mapping[str, str],
+    now_us: int,
+    source: str,
+) -> None:
+    """Record that leads were requested through a trigger campaign (the run and each lead's "Request
+    Campaign" activity), for requestCampaign and REST's trigger alike."""
+    record_run(conn, campaign, "request", lead_ids, tokens, now_us, now_us, source)
+    for lead_id in lead_ids:
+        activities.record(
+            conn,
+            lead_id,
+            activities.REQUEST_CAMPAIGN,
+            now_us,
+            asset=campaign.name,
+            attributes={
+                "Source": "Sales Insight" if source == "SALES" else "Web Service API",
+                "Lead ID": str(lead_id),
+            },
+            campaign=campaign.name,
+        )

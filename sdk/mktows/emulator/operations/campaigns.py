@@ -10,7 +10,7 @@ exact request answered with success. At most 100 lead keys count; additional key
 
 from __future__ import annotations
 
-from mktows.emulator.model import activities, campaigns, leads, mobjects
+from mktows.emulator.model import campaigns, leads, mobjects
 from mktows.emulator.model.campaigns import Campaign
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter, parameter_required
 from mktows.emulator.store import count_usage
@@ -79,20 +79,7 @@ def request_campaign(ctx: Context, params: ParamsRequestCampaign) -> ResultReque
                 lead_ids.append(lead.id)
     if not lead_ids:
         raise ServiceFault(20103, "no lead of leadList exists")
-    campaigns.record_run(ctx.conn, campaign, "request", lead_ids, tokens, ctx.now_us, ctx.now_us, source)
-    for lead_id in lead_ids:
-        activities.record(
-            ctx.conn,
-            lead_id,
-            activities.REQUEST_CAMPAIGN,
-            ctx.now_us,
-            asset=campaign.name,
-            attributes={
-                "Source": "Web Service API" if source == "MKTOWS" else "Sales Insight",
-                "Lead ID": str(lead_id),
-            },
-            campaign=campaign.name,
-        )
+    campaigns.record_request(ctx.conn, campaign, lead_ids, tokens, ctx.now_us, source)
     return ResultRequestCampaign(success=True)
 
 

@@ -149,8 +149,6 @@ def decode_token(text: str) -> dict[str, int]:
     return data
 
 
-
-
 def batch_size(ctx: RestContext) -> int:
     """``batchSize``: 300 by default and at most (1003 beyond)."""
     size = ctx.request.int_param("batchSize", MAX_RECORDS)
@@ -258,7 +256,13 @@ def metadata(co_type: CustomObjectType) -> dict[str, Any]:
     """The ObjectMetaData of a type."""
     stamp = "2010-01-01T00:00:00Z"
     fields = [
-        {"name": ID_FIELD, "displayName": "Marketo GUID", "dataType": "string", "length": 36, "updateable": False},
+        {
+            "name": ID_FIELD,
+            "displayName": "Marketo GUID",
+            "dataType": "string",
+            "length": 36,
+            "updateable": False,
+        },
         *[
             {
                 "name": name,

@@ -125,7 +125,9 @@ class RestFace:
         if method not in ("GET", "POST"):
             return _oauth_error(405, "Method Not Allowed", "invalid_request", "use GET or POST")
         if request.param("grant_type") != "client_credentials":
-            return _oauth_error(400, "Bad Request", "unsupported_grant_type", "grant_type must be client_credentials")
+            return _oauth_error(
+                400, "Bad Request", "unsupported_grant_type", "grant_type must be client_credentials"
+            )
         client_id, client_secret = request.param("client_id"), request.param("client_secret")
         if not client_id or not client_secret:
             return _oauth_error(401, "Unauthorized", "invalid_client", "Bad client credentials")

@@ -26,7 +26,9 @@ class Route:
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        regex = _PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>[^/]+)", re.escape(self.template).replace(r"\{", "{").replace(r"\}", "}"))
+        regex = _PLACEHOLDER.sub(
+            lambda m: f"(?P<{m[1]}>[^/]+)", re.escape(self.template).replace(r"\{", "{").replace(r"\}", "}")
+        )
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
     def args(self, path: str) -> dict[str, str]:

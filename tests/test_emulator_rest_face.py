@@ -1,0 +1,148 @@
+"""The emulator's REST face: identity tokens, the bearer check, the envelope, limits shared with SOAP, the
+body cap, fault injection."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.rest_support import Rest, token
+
+
+def _identity(handle, method="GET", **params):
+    query = {
+        "grant_type": "client_credentials",
+        "client_id": handle.client_id,
+        "client_secret": handle.client_secret,
+    }
+    query.update(params)
+    return requests.request(method, f"{handle.identity_endpoint}/oauth/token", params=query, timeout=10)
+
+
+def test_token_by_get_and_post_is_the_same_live_token(mktows_emulator):
+    first = _identity(mktows_emulator)
+    second = _identity(mktows_emulator, "POST")
+    assert first.status_code == second.status_code == 200
+    assert first.json()["access_token"] == second.json()["access_token"]
+    assert first.json()["token_type"] == "bearer"
+    assert 0 < first.json()["expires_in"] <= 3600
+
+
+def test_bad_client_credentials_get_no_token_and_the_secret_is_not_echoed(mktows_emulator):
+    answer = _identity(mktows_emulator, client_secret="wrong-secret-value")
+    assert answer.status_code == 401
+    assert "access_token" not in answer.json()
+    assert "wrong-secret-value" not in answer.text
+
+
+def test_calls_without_a_valid_token_fail_with_601(mktows_emulator):
+    url = f"{mktows_emulator.rest_endpoint}/v1/leads/describe.json"
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+        data = requests.get(url, headers=headers, timeout=10).json()
+        assert data["success"] is False
+        assert data["errors"][0]["code"] == "601"
+
+
+def test_the_removed_access_token_query_parameter_is_refused(mktows_emulator):
+    value = token(mktows_emulator)
+    url = f"{mktows_emulator.rest_endpoint}/v1/leads/describe.json"
+    data = requests.get(url, params={"access_token": value}, timeout=10).json()
+    assert data["errors"][0]["code"] == "601"
+    assert "Authorization: Bearer" in data["errors"][0]["message"]
+
+
+def test_unknown_resource_is_610_and_wrong_method_605(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    assert rest.json("GET", "/rest/v1/nothing.json")["errors"][0]["code"] == "610"
+    assert rest.json("DELETE", "/rest/v1/leads/describe.json")["errors"][0]["code"] == "605"
+
+
+def test_more_than_300_records_is_1003(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    records = [{"MKTOID": n, "rid": "r"} for n in range(301)]
+    data = rest.json("POST", "/rest/v1/customobjects/RoadShow.json", json={"input": records})
+    assert data["success"] is False and data["errors"][0]["code"] == "1003"
+    assert len(mktows_emulator.state.custom_objects("RoadShow")) == 6  # nothing written
+
+
+def test_a_body_over_1_mb_is_413(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    answer = rest.call(
+        "POST",
+        "/rest/v1/leads.json",
+        data=b"{" + b" " * (1024 * 1024) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 413
+
+
+def test_bad_json_is_609(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    data = rest.json(
+        "POST", "/rest/v1/leads.json", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert data["errors"][0]["code"] == "609"
+
+
+@pytest.mark.mktows_emulator(limits={"rate_calls": 4, "rate_window": 60.0})
+def test_the_rate_limit_is_shared_by_soap_and_rest(mktows_emulator):
+    from mktows.types import ParamsGetTags
+
+    client = mktows_emulator.client()
+    client.ops.get_tags(ParamsGetTags())
+    client.ops.get_tags(ParamsGetTags())
+    rest = Rest(mktows_emulator)
+    assert rest.json("GET", "/rest/v1/leads/describe.json")["success"] is True
+    assert rest.json("GET", "/rest/v1/leads/describe.json")["success"] is True
+    throttled = rest.json("GET", "/rest/v1/leads/describe.json")
+    assert throttled["errors"][0]["code"] == "606"
+
+
+@pytest.mark.mktows_emulator(limits={"daily_quota": 1})
+def test_the_daily_quota_is_607(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    assert rest.json("GET", "/rest/v1/leads/describe.json")["success"] is True
+    assert rest.json("GET", "/rest/v1/leads/describe.json")["errors"][0]["code"] == "607"
+
+
+@pytest.mark.mktows_emulator(limits={"max_concurrent": 1})
+def test_concurrency_beyond_the_limit_is_615(mktows_emulator):
+    mktows_emulator.inject("describeUsingGET_2", "delay", seconds=1.5)
+    rest, other = Rest(mktows_emulator), Rest(mktows_emulator)
+    import threading
+
+    slow = threading.Thread(target=rest.call, args=("GET", "/rest/v1/leads/describe.json"))
+    slow.start()
+    deadline = time.monotonic() + 5
+    while mktows_emulator.emulator.app.limiter.in_flight == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    data = other.json("GET", "/rest/v1/customobjects.json")
+    slow.join()
+    assert data["errors"][0]["code"] == "615"
+
+
+def test_fault_injection_reaches_rest_calls(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    mktows_emulator.inject("syncCustomObjectsUsingPOST", "fault", code=611)
+    data = rest.json(
+        "POST", "/rest/v1/customobjects/RoadShow.json", json={"input": [{"MKTOID": 9, "rid": "i"}]}
+    )
+    assert data["errors"][0]["code"] == "611"
+    assert mktows_emulator.state.custom_object("RoadShow", MKTOID="9", rid="i") is None
+    mktows_emulator.inject(None, "http", status=502)
+    assert rest.call("GET", "/rest/v1/leads/describe.json").status_code == 502
+
+
+def test_injection_over_the_admin_path_names_a_rest_operation(mktows_emulator):
+    answer = requests.post(
+        f"{mktows_emulator.admin_url}inject",
+        json={"kind": "fault", "operation": "getLeadsByFilterUsingGET", "code": 20023},
+        headers={"Authorization": f"Bearer {mktows_emulator.admin_token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    rest = Rest(mktows_emulator)
+    data = rest.json("GET", "/rest/v1/leads.json", params={"filterType": "id", "filterValues": "2"})
+    assert data["errors"][0]["code"] == "606"
