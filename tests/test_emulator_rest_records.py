@@ -279,3 +279,134 @@ def test_activities_paging_token_and_lead_changes(mktows_emulator):
     [change] = [c for c in changes["result"] if c["fields"]]
     assert change["fields"][0]["name"] == "firstName"
     assert (change["fields"][0]["oldValue"], change["fields"][0]["newValue"]) == ("Lead", "Changed")
+
+
+def test_opportunities_sync_get_delete_describe(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    synced = rest.json(
+        "POST",
+        "/rest/v1/opportunities.json",
+        json={
+            "action": "createOrUpdate",
+            "dedupeBy": "dedupeFields",
+            "input": [
+                {"externalOpportunityId": "Opp_9", "name": "Nine", "amount": 900},
+                {"externalOpportunityId": "Opportunity_4", "stage": "Won"},
+                {"externalOpportunityId": "Opp_x", "nope": 1},
+            ],
+        },
+    )
+    assert [r["status"] for r in synced["result"]] == ["created", "updated", "skipped"]
+    assert synced["result"][2]["reasons"][0]["code"] == "1006"
+    opportunities = {
+        o["attributes"].get("opportunityId"): o for o in mktows_emulator.state.mobjects("Opportunity")
+    }
+    assert opportunities["Opp_9"]["attributes"]["Name"] == "Nine"
+    assert opportunities["Opportunity_4"]["attributes"]["Stage"] == "Won"
+    got = rest.json(
+        "GET",
+        "/rest/v1/opportunities.json",
+        params={"filterType": "externalOpportunityId", "filterValues": "Opp_9", "fields": "name,amount"},
+    )
+    assert [(r["name"], r["amount"]) for r in got["result"]] == [("Nine", 900.0)]
+    deleted = rest.json(
+        "POST",
+        "/rest/v1/opportunities/delete.json",
+        json={
+            "deleteBy": "dedupeFields",
+            "input": [{"externalOpportunityId": "Opp_9"}, {"externalOpportunityId": "none"}],
+        },
+    )
+    assert [r["status"] for r in deleted["result"]] == ["deleted", "skipped"]
+    assert rest.json("GET", "/rest/v1/opportunities/describe.json")["result"][0]["dedupeFields"] == [
+        "externalOpportunityId"
+    ]
+
+
+def test_opportunity_roles_by_compound_key(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    synced = rest.json(
+        "POST",
+        "/rest/v1/opportunities/roles.json",
+        json={
+            "input": [
+                {
+                    "externalOpportunityId": "Opportunity_4",
+                    "leadId": 2,
+                    "role": "Champion",
+                    "isPrimary": True,
+                },
+                {"externalOpportunityId": "Opportunity_4", "leadId": 999999, "role": "X"},
+            ]
+        },
+    )
+    assert [r["status"] for r in synced["result"]] == ["created", "skipped"]
+    assert synced["result"][1]["reasons"][0]["code"] == "1004"
+    got = rest.json(
+        "POST",
+        "/rest/v1/opportunities/roles.json?_method=GET",
+        json={
+            "filterType": "dedupeFields",
+            "fields": ["leadId", "role", "isPrimary", "externalOpportunityId"],
+            "input": [{"externalOpportunityId": "Opportunity_4", "leadId": 2, "role": "Champion"}],
+        },
+    )
+    assert [(r["leadId"], r["role"], r["isPrimary"], r["externalOpportunityId"]) for r in got["result"]] == [
+        (2, "Champion", True, "Opportunity_4")
+    ]
+    by_lead = rest.json(
+        "GET", "/rest/v1/opportunities/roles.json", params={"filterType": "leadId", "filterValues": "6"}
+    )
+    assert len(by_lead["result"]) == 1  # the seeded Buyer role
+    assert (
+        rest.json(
+            "POST",
+            "/rest/v1/opportunities/roles/delete.json",
+            json={"input": [{"externalOpportunityId": "Opportunity_4", "leadId": 2, "role": "Champion"}]},
+        )["result"][0]["status"]
+        == "deleted"
+    )
+
+
+def test_programs_costs_tags_channels_tag_types(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    [program] = rest.json("GET", "/rest/asset/v1/program/byName.json", params={"name": "Big Launch Webinar"})[
+        "result"
+    ]
+    assert program["id"] == 1006 and program["channel"] == "Webinar"
+    assert [c["cost"] for c in program["costs"]] == [3000, 1000]
+    updated = rest.json(
+        "POST",
+        "/rest/asset/v1/program/1006.json",
+        data={
+            "costs": '[{"startDate": "2011-08-01", "cost": 500, "note": "Venue"}]',
+            "tags": '[{"tagType": "Presenter", "tagValue": "Liz"}]',
+        },
+    )
+    assert [c["cost"] for c in updated["result"][0]["costs"]] == [3000, 1000, 500]
+    assert {"tagType": "Presenter", "tagValue": "Liz"} in updated["result"][0]["tags"]
+    stored = next(p for p in mktows_emulator.state.mobjects("Program") if p["id"] == 1006)
+    assert stored["details"]["tags"]["Presenter"] == "Liz"
+    bad = rest.json(
+        "POST", "/rest/asset/v1/program/1006.json", data={"tags": '[{"tagType": "Nope", "tagValue": "x"}]'}
+    )
+    assert bad["errors"][0]["code"] == "709"
+    replaced = rest.json(
+        "POST",
+        "/rest/asset/v1/program/1006.json",
+        data={"costsDestructiveUpdate": "true", "costs": '[{"startDate": "2011-09-01", "cost": 1}]'},
+    )
+    assert [c["cost"] for c in replaced["result"][0]["costs"]] == [1]
+    names = [
+        c["name"]
+        for c in rest.json("GET", "/rest/asset/v1/channels.json", params={"maxReturn": 200})["result"]
+    ]
+    assert "Webinar" in names
+    webinar = rest.json("GET", "/rest/asset/v1/channel/byName.json", params={"name": "Webinar"})["result"][0]
+    assert {s["name"] for s in webinar["progressionStatuses"]} >= {"Attended", "Registered"}
+    types = [t["tagType"] for t in rest.json("GET", "/rest/asset/v1/tagTypes.json")["result"]]
+    assert "Presenter" in types
+    presenter = rest.json("GET", "/rest/asset/v1/tagType/byName.json", params={"name": "Presenter"})[
+        "result"
+    ][0]
+    assert "Liz" in presenter["allowableValues"].split(",")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mktows.emulator.rest import activities, campaigns, custom_objects, leads, lists
+from mktows.emulator.rest import activities, assets, campaigns, custom_objects, leads, lists, opportunities
 from mktows.emulator.rest.routing import Route
 
 CO = "/rest/v1/customobjects/{customObjectName}"
@@ -83,6 +83,60 @@ ROUTES: list[Route] = [
     ),
     Route("GET", "/rest/v1/activities.json", "getLeadActivitiesUsingGET", activities.lead_activities),
     Route("GET", "/rest/v1/activities/leadchanges.json", "getLeadChangesUsingGET", activities.lead_changes),
+    # opportunities and roles (opportunities.md, opportunity-roles.md)
+    Route("GET", "/rest/v1/opportunities.json", "getOpportunitiesUsingGET", opportunities.get_opportunities),
+    Route(
+        "POST",
+        "/rest/v1/opportunities.json",
+        "syncOpportunitiesUsingPOST",
+        opportunities.sync_opportunities,
+        writes=True,
+    ),
+    Route(
+        "POST",
+        "/rest/v1/opportunities/delete.json",
+        "deleteOpportunitiesUsingPOST",
+        opportunities.delete_opportunities,
+        writes=True,
+    ),
+    Route(
+        "GET",
+        "/rest/v1/opportunities/describe.json",
+        "describeUsingGET_4",
+        opportunities.describe_opportunities,
+    ),
+    Route("GET", "/rest/v1/opportunities/roles.json", "getOpportunityRolesUsingGET", opportunities.get_roles),
+    Route(
+        "POST",
+        "/rest/v1/opportunities/roles.json",
+        "syncOpportunityRolesUsingPOST",
+        opportunities.sync_roles,
+        writes=True,
+    ),
+    Route(
+        "POST",
+        "/rest/v1/opportunities/roles/delete.json",
+        "deleteOpportunityRolesUsingPOST",
+        opportunities.delete_roles,
+        writes=True,
+    ),
+    Route(
+        "GET",
+        "/rest/v1/opportunities/roles/describe.json",
+        "describeOpportunityRoleUsingGET",
+        opportunities.describe_roles,
+    ),
+    # programs, channels, tag types (programs.md, channels.md, tags.md)
+    Route("GET", f"{ASSET}/programs.json", "browseProgramsUsingGET", assets.browse_programs),
+    Route("GET", f"{ASSET}/program/byName.json", "getProgramByNameUsingGET", assets.program_by_name),
+    Route("GET", f"{ASSET}/program/{{id}}.json", "getProgramByIdUsingGET", assets.program_by_id),
+    Route(
+        "POST", f"{ASSET}/program/{{id}}.json", "updateProgramUsingPOST", assets.update_program, writes=True
+    ),
+    Route("GET", f"{ASSET}/channels.json", "getAllChannelsUsingGET", assets.channels),
+    Route("GET", f"{ASSET}/channel/byName.json", "getChannelByNameUsingGET", assets.channel_by_name),
+    Route("GET", f"{ASSET}/tagTypes.json", "getTagTypesUsingGET", assets.tag_types),
+    Route("GET", f"{ASSET}/tagType/byName.json", "getTagByNameUsingGET", assets.tag_type_by_name),
 ]
 
 OPERATION_IDS: frozenset[str] = frozenset(route.operation_id for route in ROUTES)
