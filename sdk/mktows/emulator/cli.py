@@ -161,14 +161,16 @@ def _serve(args: argparse.Namespace) -> int:
     lines = [
         f"mktows emulator: serving {emulator.endpoint} (WSDL: {emulator.endpoint}?WSDL)",
         f"  user id: {emulator.user_id} (encryption key: the configured one; not shown)",
-        f"  REST: {emulator.base_url}/rest (identity: {emulator.base_url}/identity),"
-        f" client id: {emulator.config.rest.client_id} (client secret: the configured one; not shown)",
         f"  state: {emulator.db_path or 'in memory'}",
     ]
     if emulator.admin_token is not None:
         lines.append(
             f"  admin path: {emulator.base_url}/_admin/ with 'Authorization: Bearer {emulator.admin_token}'"
         )
+    lines.append(
+        f"  REST: {emulator.base_url}/rest (identity: {emulator.base_url}/identity),"
+        f" client id: {emulator.config.rest.client_id} (client secret: the configured one; not shown)"
+    )
     print("\n".join([*lines, "  Ctrl-C stops it."]), file=sys.stderr, flush=True)
     try:
         while not stop.wait(0.5):
