@@ -410,3 +410,28 @@ def test_programs_costs_tags_channels_tag_types(mktows_emulator):
         "result"
     ][0]
     assert "Liz" in presenter["allowableValues"].split(",")
+
+
+def test_bulk_lead_import_status_and_failures(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    csv_text = "firstName,lastName,email,leadScore\nAble,Baker,ablebaker@marketo.com,5\nCharlie,Dog,charliedog@marketo.com,lots\n"
+    created = rest.json(
+        "POST",
+        "/bulk/v1/leads.json",
+        files={"file": ("leads.csv", csv_text, "text/csv")},
+        data={"format": "csv", "listId": "1001"},
+    )
+    [batch] = created["result"]
+    assert batch["status"] == "Queued"
+    status = rest.json("GET", f"/bulk/v1/leads/batch/{batch['batchId']}.json")["result"][0]
+    assert (status["status"], status["numOfLeadsProcessed"], status["numOfRowsFailed"]) == ("Complete", 1, 1)
+    failures = rest.call("GET", f"/bulk/v1/leads/batch/{batch['batchId']}/failures.json")
+    assert failures.headers["Content-Type"].startswith("text/csv")
+    lines = failures.text.strip().splitlines()
+    assert lines[0] == "firstName,lastName,email,leadScore,Import Failure Reason"
+    assert lines[1].startswith("Charlie,Dog,charliedog@marketo.com,lots,1003")
+    able = next(lead for lead in mktows_emulator.state.leads() if lead["email"] == "ablebaker@marketo.com")
+    assert able["id"] in mktows_emulator.state.list_members("Trav-Test-List")
+    assert rest.json("GET", "/bulk/v1/leads/batch/999999.json")["errors"][0]["code"] == "1013"
+    bad = rest.json("POST", "/bulk/v1/leads.json", files={"file": ("x.csv", "nope\n1\n", "text/csv")})
+    assert bad["errors"][0]["code"] == "1006"

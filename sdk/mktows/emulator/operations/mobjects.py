@@ -150,7 +150,10 @@ def _program_update(ctx: Context, program: MObject, obj: WireMObject) -> bool:
     changes = [
         (
             type_attrib.attr_type,
-            {a.name: (a.value or "") for a in (type_attrib.attr_list.attrib if type_attrib.attr_list else [])},
+            {
+                a.name: (a.value or "")
+                for a in (type_attrib.attr_list.attrib if type_attrib.attr_list else [])
+            },
         )
         for type_attrib in type_attribs
     ]

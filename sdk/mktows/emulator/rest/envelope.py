@@ -61,6 +61,7 @@ class Answer:
     more_result: bool | None = None
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # top-level members such as a bare nextPageToken
+    raw: bytes | None = None  # a file (bulk failures, warnings) sent as text/csv instead of the envelope
 
 
 def request_id() -> str:

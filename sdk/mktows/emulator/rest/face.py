@@ -106,7 +106,10 @@ class RestFace:
                 if self.app.config.settings.latency:
                     time.sleep(self.app.config.settings.latency)
                 answer = self._run(route, request, now)
-            response = json_response(success_body(answer))
+            if answer.raw is not None:
+                response = Response("200 OK", [("Content-Type", "text/csv;charset=UTF-8")], answer.raw)
+            else:
+                response = json_response(success_body(answer))
         except ServiceFault as fault:  # a limit of the shared Limiter
             code = LIMIT_CODES.get(fault.code, 611)
             response = json_response(failure_body(code, fault.reason))

@@ -135,13 +135,15 @@ def sync(ctx: RestContext) -> Answer:
         try:
             if not isinstance(item, dict):
                 raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            result.append(_sync_one(ctx, action, lookup, item))
+            result.append(sync_record(ctx, action, lookup, item))
         except RecordFailure as failure:
             result.append(skipped(failure))
     return Answer(result)
 
 
-def _sync_one(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]) -> dict[str, Any]:
+def sync_record(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]) -> dict[str, Any]:
+    """Create or update one lead (a Sync Leads input record or a bulk import row): its id and status;
+    RecordFailure with the documented code otherwise."""
     changes = _changes(ctx, item)
     if action == "createOnly" and "id" in item:
         raise RecordFailure(1003, "Invalid data: id cannot be given to createOnly")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from mktows.emulator.rest import activities, assets, campaigns, custom_objects, leads, lists, opportunities
+from mktows.emulator.rest import (
+    activities,
+    assets,
+    bulk,
+    campaigns,
+    custom_objects,
+    leads,
+    lists,
+    opportunities,
+)
 from mktows.emulator.rest.routing import Route
 
 CO = "/rest/v1/customobjects/{customObjectName}"
@@ -137,6 +146,15 @@ ROUTES: list[Route] = [
     Route("GET", f"{ASSET}/channel/byName.json", "getChannelByNameUsingGET", assets.channel_by_name),
     Route("GET", f"{ASSET}/tagTypes.json", "getTagTypesUsingGET", assets.tag_types),
     Route("GET", f"{ASSET}/tagType/byName.json", "getTagByNameUsingGET", assets.tag_type_by_name),
+    # bulk lead import (bulk-lead-import.md)
+    Route("POST", "/bulk/v1/leads.json", "importLeadUsingPOST", bulk.create, writes=True),
+    Route("GET", "/bulk/v1/leads/batch/{batchId}.json", "getImportLeadStatusUsingGET", bulk.status),
+    Route(
+        "GET", "/bulk/v1/leads/batch/{batchId}/failures.json", "getImportLeadFailuresUsingGET", bulk.failures
+    ),
+    Route(
+        "GET", "/bulk/v1/leads/batch/{batchId}/warnings.json", "getImportLeadWarningsUsingGET", bulk.warnings
+    ),
 ]
 
 OPERATION_IDS: frozenset[str] = frozenset(route.operation_id for route in ROUTES)

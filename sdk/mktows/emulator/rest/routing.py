@@ -22,7 +22,6 @@ class Route:
     operation_id: str
     handler: RestHandler
     writes: bool = False
-    bulk_import: bool = False  # a 10 MB body instead of 1 MB
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
