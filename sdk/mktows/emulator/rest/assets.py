@@ -15,6 +15,8 @@ from mktows.emulator.rest.envelope import Answer, RestError
 from mktows.emulator.rest.values import instant
 
 PROGRAM_TYPES = "Default,Event,Event with Webinar,Engagement,Email"
+# The SOAP Program Type values as REST's program types (programs.md examples: "Default", "Engagement", "Email").
+REST_PROGRAM_TYPES = {"marketing event": "Event", "nurture program": "Engagement", "email program": "Email"}
 
 
 def _month_instant(month: str) -> str:
@@ -39,7 +41,7 @@ def program_json(program: MObject) -> dict[str, Any]:
         "id": program.id,
         "name": attributes.get("Name", ""),
         "description": attributes.get("Description", ""),
-        "type": attributes.get("Type", "Default"),
+        "type": REST_PROGRAM_TYPES.get(attributes.get("Type", "").casefold(), "Default"),
         "channel": details.get("channel") or "",
         "status": "unlocked",
         "workspace": attributes.get("Workspace Name", "Default"),

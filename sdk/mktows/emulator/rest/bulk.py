@@ -82,7 +82,9 @@ def create(ctx: RestContext) -> Answer:
         _csv([*header, FAILURE_COLUMN], failed),
         "",
     )
-    return Answer([{"batchId": batch_id, "importId": str(batch_id), "status": "Queued"}])
+    return Answer(
+        [{"batchId": batch_id, "importId": str(batch_id), "status": "Queued", "numOfLeadsProcessed": 0}]
+    )
 
 
 def status(ctx: RestContext) -> Answer:
