@@ -81,10 +81,7 @@ def program_by_name(ctx: RestContext) -> Answer:
 
 def browse_programs(ctx: RestContext) -> Answer:
     """GET /rest/asset/v1/programs.json (``maxReturn`` up to 200, ``offset``)."""
-    size = ctx.request.int_param("maxReturn", 20) or 20
-    if not 1 <= size <= 200:
-        raise RestError(1003, "Invalid data: maxReturn must be between 1 and 200")
-    offset = ctx.request.int_param("offset", 0) or 0
+    offset, size = ctx.request.window()
     programs = list(mobjects.all_of(ctx.conn, PROGRAM))[offset : offset + size]
     return Answer([program_json(p) for p in programs])
 
@@ -145,8 +142,7 @@ def _channel_json(name: str, ctx: RestContext) -> dict[str, Any]:
 
 def channels(ctx: RestContext) -> Answer:
     """GET /rest/asset/v1/channels.json (``maxReturn``, ``offset``)."""
-    size = ctx.request.int_param("maxReturn", 20) or 20
-    offset = ctx.request.int_param("offset", 0) or 0
+    offset, size = ctx.request.window()
     names = sorted(ctx.config.channels)[offset : offset + size]
     return Answer([_channel_json(name, ctx) for name in names])
 
@@ -161,11 +157,12 @@ def channel_by_name(ctx: RestContext) -> Answer:
 
 
 def tag_types(ctx: RestContext) -> Answer:
-    """GET /rest/asset/v1/tagTypes.json."""
+    """GET /rest/asset/v1/tagTypes.json (``maxReturn``, ``offset``)."""
+    offset, size = ctx.request.window()
     return Answer(
         [
             {"tagType": name, "applicableProgramTypes": PROGRAM_TYPES, "required": False}
-            for name in ctx.config.tags
+            for name in list(ctx.config.tags)[offset : offset + size]
         ]
     )
 

@@ -155,10 +155,7 @@ def smart_campaign_json(ctx: RestContext, campaign: Campaign) -> dict[str, Any]:
 
 def smart_campaigns(ctx: RestContext) -> Answer:
     """GET /rest/asset/v1/smartCampaigns.json (``maxReturn``, ``offset``; ``isActive``)."""
-    size = ctx.request.int_param("maxReturn", 20) or 20
-    if not 1 <= size <= 200:
-        raise RestError(1003, "Invalid data: maxReturn must be between 1 and 200")
-    offset = ctx.request.int_param("offset", 0) or 0
+    offset, size = ctx.request.window()
     active = (ctx.request.param("isActive") or "").lower()
     found = [c for c in campaigns.all_campaigns(ctx.conn) if active != "true" or c.type == campaigns.TRIGGER]
     return Answer([smart_campaign_json(ctx, c) for c in found[offset : offset + size]])

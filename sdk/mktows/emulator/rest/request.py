@@ -97,6 +97,16 @@ class RestRequest:
         except ValueError:
             raise RestError(1001, f"Invalid value '{text}'. Required of type 'Integer'") from None
 
+    def window(self) -> tuple[int, int]:
+        """The asset API's ``offset`` and ``maxReturn`` (20 by default, 1 to 200; 1003 beyond)."""
+        size = self.int_param("maxReturn", 20) or 20
+        if not 1 <= size <= 200:
+            raise RestError(1003, "Invalid data: maxReturn must be between 1 and 200")
+        offset = self.int_param("offset", 0) or 0
+        if offset < 0:
+            raise RestError(1003, "Invalid data: offset must be 0 or more")
+        return offset, size
+
     def json(self) -> Any:
         """The JSON body (None when empty); 609 when it is not JSON."""
         if not self._json_read:
