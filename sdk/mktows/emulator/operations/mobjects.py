@@ -93,7 +93,7 @@ def program_details_with(
     """A Program's details after Cost and Tag changes (``("Cost", {"Month", "Amount", "Note", "Id"})``,
     ``("Tag", {"Type", "Value"})``), shared by syncMObjects and REST's Update Program; ObjectFailure for a
     change that cannot apply (tags and channels must already exist)."""
-    details = json.loads(dumps(current))
+    details: dict[str, Any] = json.loads(dumps(current))
     costs: list[dict[str, Any]] = details.setdefault("costs", [])
     tags: dict[str, str] = details.setdefault("tags", {})
     for attr_type, values in changes:
