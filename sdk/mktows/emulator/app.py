@@ -1,7 +1,8 @@
 """The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
 ``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...``
 drives fault injection (only when the app has an admin token, and then only for the requests
-``admin.check_request`` lets through).
+``admin.check_request`` lets through); ``/identity/...``, ``/rest/...`` and ``/bulk/...`` go to the REST face
+(``rest.face``), over the same store, limits, injections and call log.
 
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
