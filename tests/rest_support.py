@@ -7,17 +7,20 @@ from typing import Any
 import requests
 
 
+def identity(handle: Any, method: str = "GET", **params: str) -> requests.Response:
+    """A call of the emulator's identity service with its client credentials (``params`` override them)."""
+    query = {
+        "grant_type": "client_credentials",
+        "client_id": handle.client_id,
+        "client_secret": handle.client_secret,
+    }
+    query.update(params)
+    return requests.request(method, f"{handle.identity_endpoint}/oauth/token", params=query, timeout=10)
+
+
 def token(handle: Any) -> str:
     """A fresh access token from the emulator's identity service."""
-    answer = requests.get(
-        f"{handle.identity_endpoint}/oauth/token",
-        params={
-            "grant_type": "client_credentials",
-            "client_id": handle.client_id,
-            "client_secret": handle.client_secret,
-        },
-        timeout=10,
-    )
+    answer = identity(handle)
     answer.raise_for_status()
     return str(answer.json()["access_token"])
 

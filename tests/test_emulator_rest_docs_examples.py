@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import requests
 
 from tests.conftest import DOCS_DIR
-from tests.rest_support import Rest
+from tests.rest_support import Rest, identity
 from tests.rest_swagger import REST_MISSING, REST_REASON
 
 pytestmark = [pytest.mark.shared, pytest.mark.skipif(REST_MISSING, reason=REST_REASON)]
@@ -195,15 +194,7 @@ def test_documented_exchange_has_the_documented_shape(mktows_emulator, key):
         assert rest.json(method, path, **options)["success"] is True
     options = _fill(replay.options, names)
     if replay.path.startswith("/identity/"):
-        answer = requests.get(
-            f"{mktows_emulator.identity_endpoint}/oauth/token",
-            params={
-                "grant_type": "client_credentials",
-                "client_id": mktows_emulator.client_id,
-                "client_secret": mktows_emulator.client_secret,
-            },
-            timeout=10,
-        )
+        answer = identity(mktows_emulator)
         assert answer.status_code == 200
         got = answer.json()
     else:

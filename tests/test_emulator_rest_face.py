@@ -8,22 +8,12 @@ import time
 import pytest
 import requests
 
-from tests.rest_support import Rest, token
-
-
-def _identity(handle, method="GET", **params):
-    query = {
-        "grant_type": "client_credentials",
-        "client_id": handle.client_id,
-        "client_secret": handle.client_secret,
-    }
-    query.update(params)
-    return requests.request(method, f"{handle.identity_endpoint}/oauth/token", params=query, timeout=10)
+from tests.rest_support import Rest, identity, token
 
 
 def test_token_by_get_and_post_is_the_same_live_token(mktows_emulator):
-    first = _identity(mktows_emulator)
-    second = _identity(mktows_emulator, "POST")
+    first = identity(mktows_emulator)
+    second = identity(mktows_emulator, "POST")
     assert first.status_code == second.status_code == 200
     assert first.json()["access_token"] == second.json()["access_token"]
     assert first.json()["token_type"] == "bearer"
@@ -31,7 +21,7 @@ def test_token_by_get_and_post_is_the_same_live_token(mktows_emulator):
 
 
 def test_bad_client_credentials_get_no_token_and_the_secret_is_not_echoed(mktows_emulator):
-    answer = _identity(mktows_emulator, client_secret="wrong-secret-value")
+    answer = identity(mktows_emulator, client_secret="wrong-secret-value")
     assert answer.status_code == 401
     assert "access_token" not in answer.json()
     assert "wrong-secret-value" not in answer.text

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from mktows.emulator.rest.routes import ROUTES
-from tests.rest_support import Rest
+from tests.rest_support import Rest, identity
 from tests.rest_swagger import FILE_SCHEMAS, REST_MISSING, REST_REASON, SwaggerCatalog
 
 pytestmark = [pytest.mark.shared, pytest.mark.skipif(REST_MISSING, reason=REST_REASON)]
@@ -218,16 +218,8 @@ def test_every_answer_of_every_endpoint_validates_against_the_swagger_definition
     catalog = SwaggerCatalog()
     rest = Rest(mktows_emulator)
     _tour(rest)
-    identity = requests.get(
-        f"{mktows_emulator.identity_endpoint}/oauth/token",
-        params={
-            "grant_type": "client_credentials",
-            "client_id": mktows_emulator.client_id,
-            "client_secret": mktows_emulator.client_secret,
-        },
-        timeout=10,
-    )
-    answers = [*rest.answers, ("GET", "/identity/oauth/token", identity)]
+    issued = identity(mktows_emulator)
+    answers = [*rest.answers, ("GET", "/identity/oauth/token", issued)]
     problems: list[str] = []
     reached: set[str] = set()
     failures = 0

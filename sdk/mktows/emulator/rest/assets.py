@@ -5,6 +5,7 @@ configured channels and tags."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from mktows.emulator.model import mobjects
@@ -53,14 +54,12 @@ def program_json(program: MObject) -> dict[str, Any]:
     }
 
 
+def _program_by_id(conn: sqlite3.Connection, program_id: int) -> MObject | None:
+    return mobjects.get(conn, PROGRAM, program_id)
+
+
 def _program_of_path(ctx: RestContext) -> MObject:
-    try:
-        program = mobjects.get(ctx.conn, PROGRAM, int(ctx.arg("id")))
-    except ValueError:
-        program = None
-    if program is None:
-        raise RestError(702, "No data found for a given search scenario")
-    return program
+    return ctx.found(_program_by_id, "id", 702, "No data found for a given search scenario")
 
 
 def program_by_id(ctx: RestContext) -> Answer:

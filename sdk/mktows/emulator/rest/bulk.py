@@ -20,11 +20,7 @@ FAILURE_COLUMN = "Import Failure Reason"
 
 
 def _batch_of_path(ctx: RestContext) -> imports.BulkBatch:
-    text = ctx.request.path_args.get("batchId") or ctx.request.path_args.get("id", "")
-    batch = imports.get(ctx.conn, int(text)) if text.isdigit() else None
-    if batch is None:
-        raise RestError(1013, "Object not found")
-    return batch
+    return ctx.found(imports.get, "batchId", 1013, "Object not found")
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:

@@ -59,13 +59,7 @@ def list_campaigns(ctx: RestContext) -> Answer:
 
 
 def _campaign_of_path(ctx: RestContext, name: str = "campaignId") -> Campaign:
-    try:
-        found = campaigns.by_id(ctx.conn, int(ctx.arg(name)))
-    except ValueError:
-        found = None
-    if found is None:
-        raise RestError(1013, "Object not found")
-    return found
+    return ctx.found(campaigns.by_id, name, 1013, "Object not found")
 
 
 def get_by_id(ctx: RestContext) -> Answer:

@@ -14,7 +14,7 @@ from mktows.emulator.config import CustomObjectType
 from mktows.emulator.model import custom_objects as records
 from mktows.emulator.operations.custom_objects import ObjectFailure, delete_one, sync_one
 from mktows.emulator.rest.context import RestContext
-from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, skipped
+from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, each_record
 from mktows.emulator.rest.values import guid, guid_number, instant, json_value, stored_value
 from mktows.types import Attribute, SyncStatusEnum
 
@@ -56,9 +56,9 @@ def _split(co_type: CustomObjectType, item: dict[str, Any]) -> tuple[list[Attrib
     return keys, attributes
 
 
-def sync(ctx: RestContext) -> Answer:
-    """POST /rest/v1/customobjects/{name}.json."""
-    co_type = object_type(ctx)
+def sync_options(ctx: RestContext) -> tuple[str, str]:
+    """A sync's ``action`` (createOrUpdate by default) and ``dedupeBy`` (dedupeFields by default); 1003 for
+    others, and for idField with createOnly (an id names an existing record)."""
     body = ctx.request.json_object()
     action = body.get("action", "createOrUpdate")
     if action not in ACTIONS:
@@ -68,15 +68,19 @@ def sync(ctx: RestContext) -> Answer:
         raise RestError(1003, f"Invalid data: dedupeBy '{dedupe_by}' (dedupeFields or idField)")
     if dedupe_by == "idField" and action == "createOnly":
         raise RestError(1003, "Invalid data: dedupeBy idField cannot create records")
-    result: list[dict[str, Any]] = []
-    for seq, item in enumerate(ctx.request.input_list(MAX_RECORDS)):
-        try:
-            if not isinstance(item, dict):
-                raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            result.append({"seq": seq, **_sync_item(ctx, co_type, ACTIONS[action], dedupe_by, dict(item))})
-        except RecordFailure as failure:
-            result.append(skipped(failure, seq=seq))
-    return Answer(result)
+    return action, dedupe_by
+
+
+def sync(ctx: RestContext) -> Answer:
+    """POST /rest/v1/customobjects/{name}.json."""
+    co_type = object_type(ctx)
+    action, dedupe_by = sync_options(ctx)
+    mode = ACTIONS[action]
+    return Answer(
+        each_record(
+            ctx.request.input_list(MAX_RECORDS), lambda item: _sync_item(ctx, co_type, mode, dedupe_by, item)
+        )
+    )
 
 
 def _sync_item(
@@ -107,29 +111,25 @@ def delete(ctx: RestContext) -> Answer:
     delete_by = ctx.request.json_object().get("deleteBy", "dedupeFields")
     if delete_by not in ("dedupeFields", "idField"):
         raise RestError(1003, f"Invalid data: deleteBy '{delete_by}' (dedupeFields or idField)")
-    result: list[dict[str, Any]] = []
-    for seq, item in enumerate(ctx.request.input_list(MAX_RECORDS)):
-        try:
-            if not isinstance(item, dict):
-                raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            if delete_by == "idField":
-                found = _by_guid(ctx, co_type, item.get(ID_FIELD))
-                item = dict(found.keys) if found is not None else {}
-                if found is None:
-                    raise RecordFailure(1013, "Record not found")
-            keys, extra = _split(co_type, dict(item))
-            if extra:
-                raise RecordFailure(1003, f"Invalid data: '{extra[0].attr_name}' is not a dedupe field")
-            try:
-                status, record = delete_one(ctx.conn, co_type, keys)
-            except ObjectFailure as failure:
-                raise RecordFailure(1003, str(failure)) from None
-            if record is None:
+
+    def delete_item(item: dict[str, Any]) -> dict[str, Any]:
+        if delete_by == "idField":
+            found = _by_guid(ctx, co_type, item.get(ID_FIELD))
+            if found is None:
                 raise RecordFailure(1013, "Record not found")
-            result.append({"seq": seq, "marketoGUID": _guid(co_type, record), "status": STATUS[status]})
-        except RecordFailure as failure:
-            result.append(skipped(failure, seq=seq))
-    return Answer(result)
+            item = dict(found.keys)
+        keys, extra = _split(co_type, item)
+        if extra:
+            raise RecordFailure(1003, f"Invalid data: '{extra[0].attr_name}' is not a dedupe field")
+        try:
+            status, record = delete_one(ctx.conn, co_type, keys)
+        except ObjectFailure as failure:
+            raise RecordFailure(1003, str(failure)) from None
+        if record is None:
+            raise RecordFailure(1013, "Record not found")
+        return {"marketoGUID": _guid(co_type, record), "status": STATUS[status]}
+
+    return Answer(each_record(ctx.request.input_list(MAX_RECORDS), delete_item))
 
 
 def encode_token(position: dict[str, int]) -> str:

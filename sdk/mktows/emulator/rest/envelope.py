@@ -13,6 +13,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,23 @@ def reason(code: int, message: str) -> dict[str, str]:
 def skipped(failure: RecordFailure, **fields: Any) -> dict[str, Any]:
     """A per-record ``skipped`` status with its reason."""
     return {**fields, "status": "skipped", "reasons": [reason(failure.code, failure.message)]}
+
+
+def each_record(
+    items: list[Any], handle: Callable[[dict[str, Any]], dict[str, Any]], *, numbered: bool = True
+) -> list[dict[str, Any]]:
+    """One result per input record, in the order sent: ``handle``'s answer, or ``skipped`` with the reason of
+    its RecordFailure; each with its ``seq`` when ``numbered`` (custom objects, opportunities, roles)."""
+    result: list[dict[str, Any]] = []
+    for seq, item in enumerate(items):
+        head: dict[str, Any] = {"seq": seq} if numbered else {}
+        try:
+            if not isinstance(item, dict):
+                raise RecordFailure(1003, "Invalid data: each input record must be an object")
+            result.append({**head, **handle(dict(item))})
+        except RecordFailure as failure:
+            result.append(skipped(failure, **head))
+    return result
 
 
 @dataclass

@@ -11,7 +11,7 @@ from mktows.emulator.model import leads
 from mktows.emulator.model.leads import Lead
 from mktows.emulator.rest.context import RestContext
 from mktows.emulator.rest.custom_objects import MAX_RECORDS, batch_size, decode_token, encode_token
-from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, skipped
+from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, each_record
 from mktows.emulator.rest.values import api_name, instant, json_value, stored_value
 
 DEFAULT_FIELDS = ("email", "updatedAt", "createdAt", "lastName", "firstName", "id")
@@ -130,15 +130,8 @@ def sync(ctx: RestContext) -> Answer:
     lookup = body.get("lookupField", "email")
     if not isinstance(lookup, str) or (lookup != "id" and _stored_name(ctx.config, lookup) is None):
         raise RestError(1006, f"Field '{lookup}' not found")
-    result: list[dict[str, Any]] = []
-    for item in ctx.request.input_list(MAX_RECORDS):
-        try:
-            if not isinstance(item, dict):
-                raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            result.append(sync_record(ctx, action, lookup, item))
-        except RecordFailure as failure:
-            result.append(skipped(failure))
-    return Answer(result)
+    items = ctx.request.input_list(MAX_RECORDS)
+    return Answer(each_record(items, lambda item: sync_record(ctx, action, lookup, item), numbered=False))
 
 
 def sync_record(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -165,13 +158,7 @@ def sync_record(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]
 
 
 def _lead_of_path(ctx: RestContext) -> Lead:
-    try:
-        lead = leads.by_id(ctx.conn, int(ctx.arg("leadId")))
-    except ValueError:
-        lead = None
-    if lead is None:
-        raise RestError(1004, "Lead not found")
-    return lead
+    return ctx.found(leads.by_id, "leadId", 1004, "Lead not found")
 
 
 def merge(ctx: RestContext) -> Answer:

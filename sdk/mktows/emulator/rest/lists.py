@@ -30,13 +30,7 @@ def list_json(found: StaticList) -> dict[str, Any]:
 
 
 def _list_of_path(ctx: RestContext) -> StaticList:
-    try:
-        found = lists.by_id(ctx.conn, int(ctx.arg("listId")))
-    except ValueError:
-        found = None
-    if found is None:
-        raise RestError(1013, "Object not found")
-    return found
+    return ctx.found(lists.by_id, "listId", 1013, "Object not found")
 
 
 def get_by_id(ctx: RestContext) -> Answer:

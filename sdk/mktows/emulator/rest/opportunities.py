@@ -17,14 +17,19 @@ from mktows.emulator.model import leads, mobjects
 from mktows.emulator.model.mobjects import OPPORTUNITY, OPPORTUNITY_ROLE, MObject
 from mktows.emulator.model.values import value_error
 from mktows.emulator.rest.context import RestContext
-from mktows.emulator.rest.custom_objects import MAX_RECORDS, batch_size, decode_token, encode_token
-from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, skipped
+from mktows.emulator.rest.custom_objects import (
+    MAX_RECORDS,
+    batch_size,
+    decode_token,
+    encode_token,
+    sync_options,
+)
+from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, each_record
 from mktows.emulator.rest.values import api_name, guid, guid_number, instant, json_value, stored_value
 
 ID_FIELD = "marketoGUID"
 EXTERNAL_ID = "externalOpportunityId"
 EXTERNAL_ATTRIBUTE = "opportunityId"
-ACTIONS = ("createOnly", "updateOnly", "createOrUpdate")
 
 
 @dataclass(frozen=True)
@@ -170,46 +175,32 @@ def _sync_one(
 
 
 def _sync(ctx: RestContext, kind: Kind) -> Answer:
-    body = ctx.request.json_object()
-    action = body.get("action", "createOrUpdate")
-    if action not in ACTIONS:
-        raise RestError(1003, f"Invalid data: action '{action}'")
-    dedupe_by = body.get("dedupeBy", "dedupeFields")
-    if dedupe_by not in ("dedupeFields", "idField") or (dedupe_by == "idField" and action == "createOnly"):
-        raise RestError(1003, f"Invalid data: dedupeBy '{dedupe_by}' with action '{action}'")
-    result: list[dict[str, Any]] = []
-    for seq, item in enumerate(ctx.request.input_list(MAX_RECORDS)):
-        try:
-            if not isinstance(item, dict):
-                raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            result.append({"seq": seq, **_sync_one(ctx, kind, action, dedupe_by, dict(item))})
-        except RecordFailure as failure:
-            result.append(skipped(failure, seq=seq))
-    return Answer(result)
+    action, dedupe_by = sync_options(ctx)
+    return Answer(
+        each_record(
+            ctx.request.input_list(MAX_RECORDS), lambda item: _sync_one(ctx, kind, action, dedupe_by, item)
+        )
+    )
 
 
 def _delete(ctx: RestContext, kind: Kind) -> Answer:
     delete_by = ctx.request.json_object().get("deleteBy", "dedupeFields")
     if delete_by not in ("dedupeFields", "idField"):
         raise RestError(1003, f"Invalid data: deleteBy '{delete_by}'")
-    result: list[dict[str, Any]] = []
-    for seq, item in enumerate(ctx.request.input_list(MAX_RECORDS)):
-        try:
-            if not isinstance(item, dict):
-                raise RecordFailure(1003, "Invalid data: each input record must be an object")
-            if delete_by == "idField":
-                found = _by_guid(ctx, kind, item.get(ID_FIELD))
-            else:
-                if any(item.get(name) in (None, "") for name in kind.dedupe):
-                    raise RecordFailure(1003, f"Invalid data: {', '.join(kind.dedupe)} are required")
-                found = _find(ctx, kind, item)
-            if found is None:
-                raise RecordFailure(1013, "Record not found")
-            mobjects.delete(ctx.conn, kind.mtype, found.id)
-            result.append({"seq": seq, "marketoGUID": _guid(kind, found), "status": "deleted"})
-        except RecordFailure as failure:
-            result.append(skipped(failure, seq=seq))
-    return Answer(result)
+
+    def delete_item(item: dict[str, Any]) -> dict[str, Any]:
+        if delete_by == "idField":
+            found = _by_guid(ctx, kind, item.get(ID_FIELD))
+        else:
+            if any(item.get(name) in (None, "") for name in kind.dedupe):
+                raise RecordFailure(1003, f"Invalid data: {', '.join(kind.dedupe)} are required")
+            found = _find(ctx, kind, item)
+        if found is None:
+            raise RecordFailure(1013, "Record not found")
+        mobjects.delete(ctx.conn, kind.mtype, found.id)
+        return {"marketoGUID": _guid(kind, found), "status": "deleted"}
+
+    return Answer(each_record(ctx.request.input_list(MAX_RECORDS), delete_item))
 
 
 def _get(ctx: RestContext, kind: Kind) -> Answer:
