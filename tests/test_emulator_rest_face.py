@@ -136,3 +136,36 @@ def test_injection_over_the_admin_path_names_a_rest_operation(mktows_emulator):
     rest = Rest(mktows_emulator)
     data = rest.json("GET", "/rest/v1/leads.json", params={"filterType": "id", "filterValues": "2"})
     assert data["errors"][0]["code"] == "606"
+
+
+def test_an_injected_drop_closes_a_rest_call_without_an_answer(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    mktows_emulator.inject("getListsUsingGET", "drop")
+    with pytest.raises(requests.ConnectionError):
+        rest.call("GET", "/rest/v1/lists.json")
+    assert rest.json("GET", "/rest/v1/lists.json")["success"] is True
+
+
+def test_long_queries_travel_as_a_form_body_with_method_get(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    data = rest.json(
+        "POST",
+        "/rest/v1/leads.json?_method=GET",
+        data={"filterType": "id", "filterValues": "2,15", "fields": "email"},
+    )
+    assert [r["id"] for r in data["result"]] == [2, 15]
+
+
+def test_non_numeric_ids_are_1001_not_every_record(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    assert rest.json("GET", "/rest/v1/lists.json", params={"id": "abc"})["errors"][0]["code"] == "1001"
+    assert rest.json("GET", "/rest/v1/campaigns.json", params={"id": "abc"})["errors"][0]["code"] == "1001"
+
+
+def test_rest_calls_are_in_the_call_log_by_operation_id(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    rest.json("GET", "/rest/v1/lists.json")
+    rest.json("GET", "/rest/v1/lists/424242.json")
+    logged = [(c.operation, c.fault_code) for c in mktows_emulator.calls]
+    assert ("getListsUsingGET", None) in logged
+    assert ("getListByIdUsingGET", 1013) in logged

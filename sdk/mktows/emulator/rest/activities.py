@@ -105,6 +105,8 @@ def lead_activities(ctx: RestContext) -> Answer:
     wanted = ctx.request.values("activityTypeIds")
     if not wanted:
         raise RestError(1002, "Missing value for the required parameter 'activityTypeIds'")
+    if len(wanted) > 10:
+        raise RestError(1003, "Invalid data: at most 10 activityTypeIds")
     names: list[str] = []
     for text in wanted:
         if not text.isdigit() or int(text) not in TYPE_NAMES:

@@ -42,7 +42,10 @@ def campaign_json(ctx: RestContext, campaign: Campaign) -> dict[str, Any]:
 
 def list_campaigns(ctx: RestContext) -> Answer:
     """GET /rest/v1/campaigns.json?id=..&name=..&programName=..&isTriggerable=.."""
-    ids = {int(v) for v in ctx.request.values("id") if v.isdigit()}
+    try:
+        ids = {int(v) for v in ctx.request.values("id")}
+    except ValueError:
+        raise RestError(1001, "Invalid value for 'id'. Required of type 'Integer'") from None
     names = {n.casefold() for n in ctx.request.values("name")}
     programs = {p.casefold() for p in ctx.request.values("programName")}
     triggerable = (ctx.request.param("isTriggerable") or "").lower()

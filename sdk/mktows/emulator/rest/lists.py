@@ -40,7 +40,10 @@ def get_by_id(ctx: RestContext) -> Answer:
 
 def get_lists(ctx: RestContext) -> Answer:
     """GET /rest/v1/lists.json?id=..&name=..&programName=..: every list matching all the filters given."""
-    ids = {int(v) for v in ctx.request.values("id") if v.lstrip("-").isdigit()}
+    try:
+        ids = {int(v) for v in ctx.request.values("id")}
+    except ValueError:
+        raise RestError(1001, "Invalid value for 'id'. Required of type 'Integer'") from None
     names = ctx.request.values("name")
     programs = {p.casefold() for p in ctx.request.values("programName")}
     found = [row for row in lists.all_lists(ctx.conn) if not ids or row.id in ids]
