@@ -435,3 +435,20 @@ def test_bulk_lead_import_status_and_failures(mktows_emulator):
     assert rest.json("GET", "/bulk/v1/leads/batch/999999.json")["errors"][0]["code"] == "1013"
     bad = rest.json("POST", "/bulk/v1/leads.json", files={"file": ("x.csv", "nope\n1\n", "text/csv")})
     assert bad["errors"][0]["code"] == "1006"
+
+
+def test_schedule_clones_the_program_and_runs_five_minutes_later_by_default(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    cloned = rest.json(
+        "POST", "/rest/v1/campaigns/4501/schedule.json", json={"input": {"cloneToProgramName": "Trav Copy"}}
+    )
+    assert cloned["success"] is True
+    assert any(p["attributes"].get("Name") == "Trav Copy" for p in mktows_emulator.state.mobjects("Program"))
+    [copy] = rest.json("GET", "/rest/v1/campaigns.json", params={"programName": "Trav Copy"})["result"]
+    assert copy["name"] == "Batch Campaign Example" and copy["id"] == cloned["result"][0]["id"] != 4501
+    again = rest.json(
+        "POST", "/rest/v1/campaigns/4501/schedule.json", json={"input": {"cloneToProgram": "Trav Copy"}}
+    )
+    assert again["errors"][0]["code"] == "1003"
+    runs = [r for r in mktows_emulator.state.campaign_runs() if r["kind"] == "schedule"]
+    assert runs[-1]["run_at"] - runs[-1]["created_at"] == 5 * 60 * 1_000_000

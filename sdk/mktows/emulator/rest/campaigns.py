@@ -13,6 +13,10 @@ from mktows.emulator.rest.values import instant
 from mktows.emulator.timeutil import parse_us
 
 STAMP = instant(0)
+# smart-campaigns.md:393: cloning "is limited to 20 calls per day"; swagger ScheduleCampaignData.runAt: "If
+# unset, the campaign will be run five minutes after the call is made".
+CLONE_CALLS_PER_DAY = 20
+DEFAULT_DELAY_US = 5 * 60 * 1_000_000
 
 
 def _program_id(ctx: RestContext, name: str | None) -> int | None:
@@ -110,9 +114,18 @@ def schedule(ctx: RestContext) -> Answer:
     data = ctx.request.json_object().get("input") or {}
     if not isinstance(data, dict):
         raise RestError(1003, "Invalid data: input must be an object")
-    if data.get("cloneToProgramName"):
-        raise RestError(1003, "Invalid data: cloneToProgramName is not supported by the emulator's REST face")
-    run_at = ctx.now_us
+    clone_name = str(data.get("cloneToProgramName") or data.get("cloneToProgram") or "").strip()
+    if clone_name:
+        program = mobjects.program_by_name(ctx.conn, campaign.program or "")
+        if program is None:
+            raise RestError(1003, "Invalid data: the campaign has no parent program to clone")
+        try:
+            campaign = campaigns.clone_for_schedule(
+                ctx.conn, program, campaign, clone_name, ctx.now, CLONE_CALLS_PER_DAY
+            )
+        except campaigns.CloneRefused as refused:
+            raise RestError(1003, f"Invalid data: {refused}") from None
+    run_at = ctx.now_us + DEFAULT_DELAY_US
     if data.get("runAt"):
         try:
             run_at = parse_us(str(data["runAt"]))
