@@ -169,3 +169,16 @@ def test_rest_calls_are_in_the_call_log_by_operation_id(mktows_emulator):
     logged = [(c.operation, c.fault_code) for c in mktows_emulator.calls]
     assert ("getListsUsingGET", None) in logged
     assert ("getListByIdUsingGET", 1013) in logged
+
+
+@pytest.mark.mktows_emulator(limits={"daily_quota": 2, "rate_calls": 3, "rate_window": 60.0})
+def test_response_level_errors_count_against_neither_quota_nor_rate(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    for _ in range(4):  # 702 No data found: a response-level code (error-codes.md: "not counted")
+        data = rest.json("GET", "/rest/asset/v1/smartCampaign/byName.json", params={"name": "none"})
+        assert data["errors"][0]["code"] == "702"
+    assert rest.json("GET", "/rest/v1/lists.json")["success"] is True
+    # a record-level code (1013) fails the request but still counts
+    assert rest.json("GET", "/rest/v1/lists/424242.json")["errors"][0]["code"] == "1013"
+    assert rest.json("GET", "/rest/v1/lists.json")["errors"][0]["code"] == "607"
+    assert mktows_emulator.emulator.app.limiter.calls_today() == 2

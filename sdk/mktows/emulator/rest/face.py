@@ -46,6 +46,9 @@ IDENTITY_PATH = "/identity/oauth/token"
 BODY_CAP = 1024 * 1024
 IMPORT_BODY_CAP = 10 * 1024 * 1024
 
+# Response-level codes: "An API call that returns this response code is not counted against your daily quota,
+# or your rate limit" (error-codes.md).
+UNCOUNTED = range(600, 800)
 # A SOAP limit fault the shared Limiter raises, as the REST code for the same limit (error-codes.md).
 LIMIT_CODES = {20023: 606, 20024: 615, 20015: 607}
 # An injected SOAP fault code on a REST call: its REST counterpart; any other SOAP code is 611 System error.
@@ -97,7 +100,7 @@ class RestFace:
             route = choose(ROUTES, method, path, request.effective_method == "GET" and method == "POST")
             request.path_args = route.args(path)
             self._authenticate(environ, request)
-            with self.app.limiter.admit():
+            with self.app.limiter.admit() as admission:
                 injection = self.app.injector.take(route.operation_id)
                 early = self._inject_before(injection)
                 if early is not None:
@@ -105,7 +108,12 @@ class RestFace:
                     return early, None
                 if self.app.config.settings.latency:
                     time.sleep(self.app.config.settings.latency)
-                answer = self._run(route, request, now)
+                try:
+                    answer = self._run(route, request, now)
+                except RestError as error:
+                    if UNCOUNTED.start <= error.code < UNCOUNTED.stop:
+                        admission.refund()
+                    raise
             if answer.raw is not None:
                 response = Response("200 OK", [("Content-Type", "text/csv;charset=UTF-8")], answer.raw)
             else:
