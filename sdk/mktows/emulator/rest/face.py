@@ -104,6 +104,9 @@ class RestFace:
                 injection = self.app.injector.take(route.operation_id)
                 early = self._inject_before(injection)
                 if early is not None:
+                    assert injection is not None  # only an injection answers early
+                    if injection.kind == "fault" and rest_code(injection.code) in UNCOUNTED:
+                        admission.refund()
                     self._log(route, early, "injected", injection, now)
                     return early, None
                 if self.app.config.settings.latency:
@@ -111,7 +114,7 @@ class RestFace:
                 try:
                     answer = self._run(route, request, now)
                 except RestError as error:
-                    if UNCOUNTED.start <= error.code < UNCOUNTED.stop:
+                    if error.code in UNCOUNTED:
                         admission.refund()
                     raise
             if answer.raw is not None:
