@@ -11,6 +11,9 @@ def test_slow_service(mktows_emulator):
     mktows_emulator.inject("syncCustomObjects", "fault", code=20023, count=1)
 ```
 
+The emulator also answers REST (``.rest_endpoint``, ``.identity_endpoint``, ``.client_id``,
+``.client_secret``: see the README's "The emulator's REST face").
+
 Each test gets its own emulator on a free 127.0.0.1 port with its state in the test's ``tmp_path``, stopped
 when the test ends. Its admin path is on, so a test (or a tool it drives) can inject faults over HTTP:
 ``POST {handle.admin_url}inject`` with ``Authorization: Bearer {handle.admin_token}`` and a JSON body.
@@ -52,6 +55,26 @@ class EmulatorHandle:
     def endpoint(self) -> str:
         """The SOAP endpoint URL."""
         return self.emulator.endpoint
+
+    @property
+    def rest_endpoint(self) -> str:
+        """The REST API base URL (``http://127.0.0.1:<port>/rest``), as Marketo gives it."""
+        return f"{self.emulator.base_url}/rest"
+
+    @property
+    def identity_endpoint(self) -> str:
+        """The identity service base URL (``http://127.0.0.1:<port>/identity``)."""
+        return f"{self.emulator.base_url}/identity"
+
+    @property
+    def client_id(self) -> str:
+        """The REST face's OAuth client id."""
+        return self.emulator.config.rest.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The REST face's OAuth client secret."""
+        return self.emulator.config.rest.client_secret
 
     @property
     def user_id(self) -> str:

@@ -1,7 +1,8 @@
 """The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
 ``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...``
 drives fault injection (only when the app has an admin token, and then only for the requests
-``admin.check_request`` lets through).
+``admin.check_request`` lets through); ``/identity/...``, ``/rest/...`` and ``/bulk/...`` go to the REST face
+(``rest.face``), over the same store, limits, injections and call log.
 
 A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
 entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
@@ -33,12 +34,14 @@ from lxml import etree
 from mktows import codec, operations
 from mktows.emulator import admin, soap
 from mktows.emulator.auth import authenticate, read_credentials
+from mktows.emulator.body import RequestTooLarge, read_body
 from mktows.emulator.calls import CallLog, CallRecord
 from mktows.emulator.config import EmulatorConfig
 from mktows.emulator.failures import ServiceFault, decode_fault
 from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
 from mktows.emulator.limits import Limiter
 from mktows.emulator.operations import HANDLERS, READ_ONLY, Context
+from mktows.emulator.rest.face import RestFace, is_rest_path
 from mktows.emulator.seed import seed
 from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
@@ -52,42 +55,8 @@ LOGGER = logging.getLogger("mktows.emulator")
 
 SOAP_PATH = re.compile(r"^/soap/mktows/(?P<version>\d+_\d+)/?$")
 ADMIN_PREFIX = "/_admin/"
-CHUNK = 64 * 1024
 
 StartResponse = Callable[..., Any]
-
-
-class RequestTooLarge(Exception):
-    """The request body is over the configured cap."""
-
-
-def read_body(environ: dict[str, Any], cap: int) -> bytes:
-    """The request body, read in chunks and never more than ``cap`` bytes (RequestTooLarge beyond): a
-    declared Content-Length over the cap is refused unread, and a body longer than declared is not trusted."""
-    declared = environ.get("CONTENT_LENGTH") or ""
-    length: int | None = None
-    if declared.strip():
-        try:
-            length = int(declared)
-        except ValueError:
-            length = None
-        if length is not None and length > cap:
-            raise RequestTooLarge(f"Content-Length {length} exceeds the {cap}-byte limit")
-    if length is None and not environ.get("wsgi.input_terminated"):
-        return b""
-    stream = environ["wsgi.input"]
-    budget = cap + 1 if length is None else length
-    parts: list[bytes] = []
-    total = 0
-    while total < budget:
-        chunk = stream.read(min(CHUNK, budget - total))
-        if not chunk:
-            break
-        parts.append(chunk)
-        total += len(chunk)
-    if total > cap:
-        raise RequestTooLarge(f"the body exceeds the {cap}-byte limit")
-    return b"".join(parts)
 
 
 def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> None:
@@ -121,6 +90,7 @@ class EmulatorApp:
         self.injector = Injector()
         self.limiter = Limiter(config.limits, store, self.clock)
         self.calls = CallLog()
+        self.rest = RestFace(self)
         self._active = 0
         self._idle = threading.Condition()
         self.closing = False
@@ -135,6 +105,7 @@ class EmulatorApp:
         seed(self.store, self.config, to_us(self.clock()))
         self.injector.clear()
         self.calls.clear()
+        self.rest.tokens.clear()
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no request is being answered (True) or the timeout passes (False)."""
@@ -176,6 +147,9 @@ class EmulatorApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         if path.startswith(ADMIN_PREFIX) and self.admin_token is not None:
             return self._send(start_response, self._admin(environ, path[len(ADMIN_PREFIX) :], method), now)
+        if is_rest_path(path):
+            response, injection = self.rest.serve(environ, path, method, now)
+            return self._inject_after(start_response, response, injection, now)
         match = SOAP_PATH.match(path)
         if match is None:
             response = soap.html_response(
@@ -218,7 +192,7 @@ class EmulatorApp:
             authenticate(read_credentials(root), self.config, now)
             with self.limiter.admit():
                 injection = self.injector.take(op.name)
-                early = self._inject_before(op, injection, now)
+                early = self.inject_before(op, injection, now)
                 if early is not None:
                     self._log(op, early, "injected", injection, now)
                     return self._send(start_response, early, now)
@@ -295,7 +269,10 @@ class EmulatorApp:
 
     # --- injected failures ---------------------------------------------------------------------------------
 
-    def _inject_before(self, op: Operation, injection: Injection | None, now: datetime) -> Response | None:
+    def inject_before(
+        self, op: Operation | None, injection: Injection | None, now: datetime
+    ) -> Response | None:
+        """The answer an injection gives before the call runs (None: run it); sleeps for a delay."""
         if injection is None:
             return None
         if injection.kind == "fault":
@@ -308,7 +285,7 @@ class EmulatorApp:
                 response.body = injection.body.encode("utf-8")
             return response
         if injection.kind == "drop" and not injection.after_processing:
-            self._record(op, 0, None, "injected: connection dropped", injection, now)
+            self.record_call(op.name if op else None, 0, None, "injected: connection dropped", injection, now)
             raise DropConnection()
         if injection.kind == "delay":
             time.sleep(float(injection.seconds))
@@ -389,11 +366,11 @@ class EmulatorApp:
         now: datetime,
     ) -> None:
         status = int(response.status.split(" ", 1)[0])
-        self._record(op, status, response.fault_code, reason, injection, now)
+        self.record_call(op.name if op else None, status, response.fault_code, reason, injection, now)
 
-    def _record(
+    def record_call(
         self,
-        op: Operation | None,
+        operation: str | None,
         status: int,
         fault_code: int | None,
         reason: str,
@@ -402,7 +379,7 @@ class EmulatorApp:
     ) -> None:
         self.calls.add(
             CallRecord(
-                operation=op.name if op else None,
+                operation=operation,
                 http_status=status,
                 fault_code=fault_code,
                 reason=reason,
@@ -411,7 +388,7 @@ class EmulatorApp:
             )
         )
         if fault_code is not None:
-            LOGGER.info("emulator: %s -> fault %s (%s)", op.name if op else "-", fault_code, reason)
+            LOGGER.info("emulator: %s -> fault %s (%s)", operation or "-", fault_code, reason)
 
 
 def _own_url(environ: dict[str, Any]) -> str:

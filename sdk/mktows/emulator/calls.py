@@ -12,8 +12,9 @@ MAX_RECORDS = 10_000
 
 @dataclass(frozen=True)
 class CallRecord:
-    """One answered request. ``operation`` is None when the request named none the emulator knows;
-    ``fault_code`` is the SOAP fault code answered (None for success or a non-SOAP answer); ``reason`` says
+    """One answered request. ``operation`` (a WSDL name, or a REST call's Swagger operationId) is None when
+    the request named none the emulator knows; ``fault_code`` is the SOAP fault code or REST error code answered
+    (None for success or an answer with neither); ``reason`` says
     why a fault was raised; ``injected`` names the injection kind that fired, if any."""
 
     operation: str | None

@@ -167,6 +167,10 @@ def _serve(args: argparse.Namespace) -> int:
         lines.append(
             f"  admin path: {emulator.base_url}/_admin/ with 'Authorization: Bearer {emulator.admin_token}'"
         )
+    lines.append(
+        f"  REST: {emulator.base_url}/rest (identity: {emulator.base_url}/identity),"
+        f" client id: {emulator.config.rest.client_id} (client secret: the configured one; not shown)"
+    )
     print("\n".join([*lines, "  Ctrl-C stops it."]), file=sys.stderr, flush=True)
     try:
         while not stop.wait(0.5):

@@ -24,6 +24,11 @@ latency = 0.05
 [limits]
 rate_calls = 100               # calls per rate_window seconds (20023); null in JSON switches it off
 rate_window = 2.0
+
+[rest]                         # the REST face's OAuth client (merged key by key with the defaults)
+client_id = "ci-client"
+client_secret = "ci-secret"
+token_lifetime = 3600          # seconds an access token lives
 ```
 Sections: users, workspaces, lead_fields, opportunity_fields, opportunity_role_fields, custom_object_types,
 tags, channels, and the seed data leads, lists, programs, campaigns, opportunities, opportunity_roles,
@@ -45,7 +50,7 @@ from mktows.emulator.defaults import DEFAULT_CONFIG
 FIELD_TYPES = frozenset(
     {"string", "text", "email", "phone", "url", "integer", "float", "currency", "boolean", "date", "datetime"}
 )
-MERGED_SECTIONS = ("settings", "limits")
+MERGED_SECTIONS = ("settings", "limits", "rest")
 SIGNED_SETTINGS = frozenset({"output_utc_offset_minutes"})
 
 
@@ -142,6 +147,17 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class RestSettings:
+    """The REST face's OAuth client credentials (the secret never shown in a repr) and how many seconds an
+    access token lives (authentication.md: 3,600)."""
+
+    client_id: str = "mktows-emulator"
+    client_secret: str = field(default="mktows-emulator-secret", repr=False)
+    token_lifetime: float = 3600.0
+    scope: str = "mktows-emulator@example.com"
+
+
+@dataclass(frozen=True)
 class EmulatorConfig:
     """Everything the emulator is configured with. ``seed`` holds the data a new database starts with
     (leads, lists, programs, campaigns, opportunities, roles, custom objects, activities), as plain dicts."""
@@ -157,6 +173,7 @@ class EmulatorConfig:
     seed: Mapping[str, Any]
     settings: Settings = field(default_factory=Settings)
     limits: Limits = field(default_factory=Limits)
+    rest: RestSettings = field(default_factory=RestSettings)
 
     # --- construction ---------------------------------------------------------------------------------
 
@@ -439,4 +456,20 @@ def _parse(data: Mapping[str, Any]) -> EmulatorConfig:
         seed=seed,
         settings=_check_scalars(Settings, data["settings"]),
         limits=_check_scalars(Limits, data["limits"]),
+        rest=_rest_settings(data["rest"]),
     )
+
+
+def _rest_settings(raw: Any) -> RestSettings:
+    if not isinstance(raw, Mapping):
+        raise ConfigError("[rest] must be a table")
+    unknown = sorted(set(raw) - {f.name for f in fields(RestSettings)})
+    if unknown:
+        raise ConfigError(f"unknown rest {', '.join(unknown)}")
+    for key in ("client_id", "client_secret", "scope"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ConfigError(f"rest.{key} must be a non-empty string")
+    lifetime = raw.get("token_lifetime")
+    if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or lifetime <= 0:
+        raise ConfigError("rest.token_lifetime must be a number of seconds > 0")
+    return RestSettings(raw["client_id"], raw["client_secret"], float(lifetime), raw["scope"])

@@ -15,6 +15,10 @@ DEFAULT_USER_ID = "demo17_1_809934544BFABAE58E5D27"
 DEFAULT_ENCRYPTION_KEY = "27272727aa"
 """The key those samples print; it reproduces the signature of 18 documented requests."""
 
+DEFAULT_CLIENT_ID = "mktows-emulator"
+DEFAULT_CLIENT_SECRET = "mktows-emulator-secret"
+"""The REST face's OAuth client credentials (client credentials grant; authentication.md)."""
+
 
 def _lead(lead_id: int, email: str, **attributes: str) -> dict[str, Any]:
     return {"id": lead_id, "email": email, "attributes": attributes}
@@ -343,6 +347,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "import_duration": 0.0,
         "admin": False,
         "output_utc_offset_minutes": 0,
+    },
+    "rest": {
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "token_lifetime": 3600.0,
+        "scope": "mktows-emulator@example.com",
     },
     "limits": {
         "rate_calls": 100,

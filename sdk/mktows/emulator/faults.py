@@ -13,6 +13,10 @@ Kinds:
   (below 1) or a byte count; ``keep_length=True`` (default) announces the full Content-Length and closes the
   connection early, ``keep_length=False`` sends a complete HTTP response whose XML is cut short.
 
+A REST call is named by its Swagger operationId (``syncCustomObjectsUsingPOST``); a ``fault`` on a REST call
+answers REST's envelope with the code (a SOAP code becomes its REST counterpart: 20023 → 606, 20024 → 615,
+20015 → 607, any other → 611).
+
 ``count`` calls are affected (None: until cleared); ``every=k`` affects every k-th matching call only,
 starting with call ``offset + 1``. Each injection counts every call of its operation; when two injections
 are due on the same call, the one added first fires and the other's turn passes (give them different
@@ -43,7 +47,7 @@ class Injection:
     """One injected failure and how often it has matched and fired."""
 
     kind: str
-    operation: str | None = None  # WSDL name; None matches every operation
+    operation: str | None = None  # WSDL name or REST operationId; None matches every call
     count: int | None = 1
     every: int = 1
     offset: int = 0
@@ -80,10 +84,15 @@ def make_injection(kind: str, operation: str | None = None, **options: Any) -> I
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     op_name = None
     if operation not in (None, "", "*"):
-        try:
-            op_name = operations.get(str(operation)).name
-        except KeyError:
-            raise ValueError(f"unknown operation {operation!r}") from None
+        from mktows.emulator.rest.routes import OPERATION_IDS  # the REST face imports this module
+
+        if operation in OPERATION_IDS:
+            op_name = str(operation)
+        else:
+            try:
+                op_name = operations.get(str(operation)).name
+            except KeyError:
+                raise ValueError(f"unknown operation {operation!r}") from None
     injection = Injection(kind=kind, operation=op_name, **options)
     if injection.count is not None and (not isinstance(injection.count, int) or injection.count < 1):
         raise ValueError("count must be a positive whole number or null (until cleared)")

@@ -1,9 +1,12 @@
 """Marketo's usage limits, enforced per emulator instance: more than ``max_concurrent`` calls in flight is
 20024, more than ``rate_calls`` calls in ``rate_window`` seconds is 20023, more than ``daily_quota`` calls in
-a day (starting 12:00 AM CST) is 20015. Only admitted calls count; the quota survives restarts (SQLite)."""
+a day (starting 12:00 AM CST) is 20015. Only admitted calls count; the quota survives restarts (SQLite). A call
+admitted and then answered with an error the service does not count (REST's response-level 6xx/7xx codes,
+error-codes.md) is taken back from the rate window and the quota with ``Admission.refund``."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -17,6 +20,20 @@ from mktows.emulator.store import Store
 from mktows.emulator.timeutil import quota_day
 
 QUOTA_COUNTER = "calls"
+
+
+class Admission:
+    """One admitted call: when it was counted in the rate window and on which quota day."""
+
+    def __init__(self, limiter: Limiter, stamp: float | None, day: str | None) -> None:
+        self._limiter = limiter
+        self._stamp = stamp
+        self._day = day
+
+    def refund(self) -> None:
+        """Take the call back from the rate window and the daily quota (once)."""
+        self._limiter._refund(self._stamp, self._day)
+        self._stamp = self._day = None
 
 
 class Limiter:
@@ -43,8 +60,9 @@ class Limiter:
         with self._lock:
             return self._in_flight
 
-    def _take_slot(self) -> None:
+    def _take_slot(self) -> float | None:
         limits = self.limits
+        stamp: float | None = None
         with self._lock:
             if limits.max_concurrent is not None and self._in_flight >= limits.max_concurrent:
                 raise ServiceFault(20024, f"more than {limits.max_concurrent} calls in flight")
@@ -57,21 +75,31 @@ class Limiter:
                         20023, f"more than {limits.rate_calls} calls in {limits.rate_window:g} seconds"
                     )
                 self._recent.append(now)
+                stamp = now
             self._in_flight += 1
+        return stamp
 
     def _release(self) -> None:
         with self._lock:
             self._in_flight -= 1
 
+    def _refund(self, stamp: float | None, day: str | None) -> None:
+        if stamp is not None:
+            with self._lock, contextlib.suppress(ValueError):  # ValueError: already out of the window
+                self._recent.remove(stamp)
+        if day is not None:
+            self._store.uncount_usage(day, QUOTA_COUNTER)
+
     @contextmanager
-    def admit(self) -> Iterator[None]:
+    def admit(self) -> Iterator[Admission]:
         """Admit one call for the duration of the block, or raise the limit's ServiceFault."""
-        self._take_slot()
+        stamp = self._take_slot()
         try:
             day = quota_day(self._clock())
             if not self._store.count_usage(day, QUOTA_COUNTER, self.limits.daily_quota):
+                self._refund(stamp, None)  # refused calls do not count
                 raise ServiceFault(20015, f"the daily quota of {self.limits.daily_quota} calls is used up")
-            yield
+            yield Admission(self, stamp, day)
         finally:
             self._release()
 

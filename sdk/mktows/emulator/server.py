@@ -331,7 +331,8 @@ class Emulator:
     def inject(
         self, operation: str | None = None, kind: str = "fault", *, count: int | None = 1, **options: Any
     ) -> Injection:
-        """Make the next ``count`` calls of ``operation`` (WSDL or snake_case name; None for any) fail with
+        """Make the next ``count`` calls of ``operation`` (WSDL or snake_case name, or a REST call's Swagger
+        operationId such as ``syncCustomObjectsUsingPOST``; None for any) fail with
         ``kind``: ``fault`` (``code=``), ``http`` (``status=``, ``body=``), ``delay`` (``seconds=``), ``drop``
         (``after_processing=``) or ``truncate`` (``at=``, ``keep_length=``). See ``mktows.emulator.faults``."""
         return self.app.injector.add(make_injection(kind, operation, count=count, **options))

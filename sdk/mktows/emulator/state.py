@@ -91,7 +91,8 @@ class StateView:
         ]
 
     def campaign_runs(self) -> list[dict[str, Any]]:
-        """requestCampaign and scheduleCampaign runs, oldest first."""
+        """requestCampaign and scheduleCampaign runs (REST trigger and schedule too), oldest first; ``run_at``
+        and ``created_at`` in microseconds since the epoch."""
         rows = self._store.query(
             "SELECT r.*, c.name AS campaign FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id ORDER BY r.id"
         )
@@ -103,6 +104,8 @@ class StateView:
                 "source": row["source"],
                 "lead_ids": loads(row["lead_ids"]),
                 "tokens": loads(row["tokens"]),
+                "run_at": row["run_at"],
+                "created_at": row["created_at"],
             }
             for row in rows
         ]

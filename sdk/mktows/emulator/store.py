@@ -362,6 +362,14 @@ class Store:
         with self.transaction() as conn:
             return count_usage(conn, day, counter, limit)
 
+    def uncount_usage(self, day: str, counter: str) -> None:
+        """Take back one counted call of ``counter`` on ``day`` (a call the service does not count after all)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE usage SET calls = calls - 1 WHERE day = ? AND counter = ? AND calls > 0",
+                (day, counter),
+            )
+
     # --- whole-database operations --------------------------------------------------------------------
 
     def clear(self) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from mktows.emulator.store import dumps, loads
+from mktows.emulator.model import activities, mobjects
+from mktows.emulator.store import count_usage, dumps, loads
+from mktows.emulator.timeutil import quota_day, to_us
 
 TRIGGER = "trigger"  # has a "Campaign is Requested" trigger: requestCampaign and getCampaignsForSource
 BATCH = "batch"  # runs on a schedule: scheduleCampaign
@@ -92,3 +95,61 @@ def record_run(
         (campaign.id, kind, source, dumps(list(lead_ids)), dumps(dict(tokens)), run_at, now_us),
     )
     return int(cursor.lastrowid or 0)
+
+
+def record_request(
+    conn: sqlite3.Connection,
+    campaign: Campaign,
+    lead_ids: Sequence[int],
+    tokens: Mapping[str, str],
+    now_us: int,
+    source: str,
+) -> None:
+    """Record that leads were requested through a trigger campaign (the run and each lead's "Request
+    Campaign" activity), for requestCampaign and REST's trigger alike."""
+    record_run(conn, campaign, "request", lead_ids, tokens, now_us, now_us, source)
+    for lead_id in lead_ids:
+        activities.record(
+            conn,
+            lead_id,
+            activities.REQUEST_CAMPAIGN,
+            now_us,
+            asset=campaign.name,
+            attributes={
+                "Source": "Sales Insight" if source == "SALES" else "Web Service API",
+                "Lead ID": str(lead_id),
+            },
+            campaign=campaign.name,
+        )
+
+
+class CloneRefused(Exception):
+    """A schedule's program clone cannot be made; ``quota`` when the day's clone calls are used up."""
+
+    def __init__(self, reason: str, quota: bool = False) -> None:
+        super().__init__(reason)
+        self.quota = quota
+
+
+def clone_for_schedule(
+    conn: sqlite3.Connection,
+    program: mobjects.MObject,
+    campaign: Campaign,
+    clone_name: str,
+    now: datetime,
+    calls_per_day: int,
+) -> Campaign:
+    """Clone a campaign's program under a new name for a schedule (scheduleCampaign's and REST Schedule
+    Campaign's cloneToProgramName) and return the campaign's copy in it; the clone calls of a day are counted
+    together across both faces. CloneRefused when the name is taken or the day's calls are used up."""
+    if mobjects.program_by_name(conn, clone_name) is not None:
+        raise CloneRefused(f"a program named {clone_name!r} exists already")
+    if not count_usage(conn, quota_day(now), "cloneToProgramName", calls_per_day):
+        raise CloneRefused(f"only {calls_per_day} schedule calls a day may clone a program", quota=True)
+    attributes = dict(program.attributes)
+    attributes["Name"] = clone_name
+    if "Tree Path" in attributes:
+        attributes["Tree Path"] = attributes["Tree Path"].rsplit("/", 1)[0] + "/" + clone_name
+    now_us = to_us(now)
+    mobjects.insert(conn, mobjects.PROGRAM, attributes, dict(program.details), now_us)
+    return insert(conn, campaign.name, campaign.description, campaign.type, campaign.sources, clone_name)

@@ -186,3 +186,11 @@ def count(conn: sqlite3.Connection, co_type: CustomObjectType) -> int:
     """How many records of the type exist."""
     row = conn.execute("SELECT COUNT(*) AS n FROM custom_objects WHERE type = ?", (co_type.name,)).fetchone()
     return int(row["n"])
+
+
+def by_seq(conn: sqlite3.Connection, co_type: CustomObjectType, seq: int) -> Record | None:
+    """The record of the type with that ``seq`` (the REST face's marketoGUID names it), or None."""
+    row = conn.execute(
+        "SELECT * FROM custom_objects WHERE type = ? AND seq = ?", (co_type.name, seq)
+    ).fetchone()
+    return None if row is None else _record(row)

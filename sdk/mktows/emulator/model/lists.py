@@ -27,6 +27,16 @@ def _list(row: sqlite3.Row) -> StaticList:
     )
 
 
+def all_lists(conn: sqlite3.Connection) -> list[StaticList]:
+    """Every list, in id order."""
+    return [_list(row) for row in conn.execute("SELECT * FROM lists ORDER BY id")]
+
+
+def name_matches(candidate: StaticList, name: str) -> bool:
+    """Whether a list answers to ``name`` (case-insensitive)."""
+    return candidate.name.casefold() == name.strip().casefold()
+
+
 def by_id(conn: sqlite3.Connection, list_id: int) -> StaticList | None:
     """The list with that id, or None."""
     row = conn.execute("SELECT * FROM lists WHERE id = ?", (list_id,)).fetchone()
@@ -36,10 +46,8 @@ def by_id(conn: sqlite3.Connection, list_id: int) -> StaticList | None:
 def by_name(conn: sqlite3.Connection, name: str, program: str | None = None) -> StaticList | None:
     """The list of that name (case-insensitive), in ``program`` when given. A ``Program.List`` name (the
     docs' PHP sample: "ProgramName.ListName") finds the list in that program."""
-    rows = [_list(row) for row in conn.execute("SELECT * FROM lists ORDER BY id")]
-    wanted = name.strip().casefold()
-    for candidate in rows:
-        if candidate.name.casefold() != wanted:
+    for candidate in all_lists(conn):
+        if not name_matches(candidate, name):
             continue
         if program is None or (candidate.program or "").casefold() == program.strip().casefold():
             return candidate

@@ -10,11 +10,10 @@ exact request answered with success. At most 100 lead keys count; additional key
 
 from __future__ import annotations
 
-from mktows.emulator.model import activities, campaigns, leads, mobjects
+from mktows.emulator.model import campaigns, leads, mobjects
 from mktows.emulator.model.campaigns import Campaign
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter, parameter_required
-from mktows.emulator.store import count_usage
-from mktows.emulator.timeutil import quota_day, xml_to_us
+from mktows.emulator.timeutil import xml_to_us
 from mktows.types import (
     ArrayOfAttrib,
     ArrayOfCampaignRecord,
@@ -79,20 +78,7 @@ def request_campaign(ctx: Context, params: ParamsRequestCampaign) -> ResultReque
                 lead_ids.append(lead.id)
     if not lead_ids:
         raise ServiceFault(20103, "no lead of leadList exists")
-    campaigns.record_run(ctx.conn, campaign, "request", lead_ids, tokens, ctx.now_us, ctx.now_us, source)
-    for lead_id in lead_ids:
-        activities.record(
-            ctx.conn,
-            lead_id,
-            activities.REQUEST_CAMPAIGN,
-            ctx.now_us,
-            asset=campaign.name,
-            attributes={
-                "Source": "Web Service API" if source == "MKTOWS" else "Sales Insight",
-                "Lead ID": str(lead_id),
-            },
-            campaign=campaign.name,
-        )
+    campaigns.record_request(ctx.conn, campaign, lead_ids, tokens, ctx.now_us, source)
     return ResultRequestCampaign(success=True)
 
 
@@ -116,19 +102,15 @@ def schedule_campaign(ctx: Context, params: ParamsScheduleCampaign) -> ResultSch
     run_at = ctx.now_us if params.campaign_run_at is None else xml_to_us(params.campaign_run_at)
     clone_name = ctx.raw_text("cloneToProgramName")
     if clone_name:
-        if mobjects.program_by_name(ctx.conn, clone_name) is not None:
-            raise bad_parameter(f"a program named {clone_name!r} exists already")
-        day = quota_day(ctx.now)
-        if not count_usage(ctx.conn, day, "cloneToProgramName", ctx.config.limits.clone_calls_per_day):
-            raise ServiceFault(20015, "only 10 scheduleCampaign calls a day may use cloneToProgramName")
-        attributes = dict(program.attributes)
-        attributes["Name"] = clone_name
-        if "Tree Path" in attributes:
-            attributes["Tree Path"] = attributes["Tree Path"].rsplit("/", 1)[0] + "/" + clone_name
-        mobjects.insert(ctx.conn, mobjects.PROGRAM, attributes, dict(program.details), ctx.now_us)
-        campaign = campaigns.insert(
-            ctx.conn, campaign.name, campaign.description, campaign.type, campaign.sources, clone_name
-        )
+        limit = ctx.config.limits.clone_calls_per_day
+        try:
+            campaign = campaigns.clone_for_schedule(ctx.conn, program, campaign, clone_name, ctx.now, limit)
+        except campaigns.CloneRefused as refused:
+            if refused.quota:
+                raise ServiceFault(
+                    20015, f"only {limit} scheduleCampaign calls a day may use cloneToProgramName"
+                ) from None
+            raise bad_parameter(str(refused)) from None
     campaigns.record_run(ctx.conn, campaign, "schedule", [], tokens, run_at, ctx.now_us)
     return ResultScheduleCampaign(success=True)
 

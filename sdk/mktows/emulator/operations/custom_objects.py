@@ -11,6 +11,7 @@ object alone, with an error message, while the others proceed.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 
 from mktows.emulator.config import CustomObjectType
@@ -61,7 +62,7 @@ def _pairs(attributes: ArrayOfAttribute | None) -> list[Attribute]:
     return list(attributes.attribute) if attributes is not None else []
 
 
-def _key_values(co_type: CustomObjectType, sent: Sequence[Attribute]) -> dict[str, str]:
+def key_values(co_type: CustomObjectType, sent: Sequence[Attribute]) -> dict[str, str]:
     """The full dedupe key of one object; ObjectFailure when the key list is not exactly the dedupe fields."""
     keys: dict[str, str] = {}
     for pair in sent:
@@ -88,7 +89,8 @@ def _key_values(co_type: CustomObjectType, sent: Sequence[Attribute]) -> dict[st
     return keys
 
 
-def _attribute_values(co_type: CustomObjectType, sent: Sequence[Attribute]) -> dict[str, str]:
+def attribute_values(co_type: CustomObjectType, sent: Sequence[Attribute]) -> dict[str, str]:
+    """The checked attribute values of one object; ObjectFailure for an unknown, key or bad field."""
     values: dict[str, str] = {}
     for pair in sent:
         name = pair.attr_name
@@ -118,22 +120,42 @@ def _apply(current: dict[str, str], changes: dict[str, str]) -> dict[str, str]:
     return merged
 
 
-def _sync_one(ctx: Context, co_type: CustomObjectType, mode: str, obj: CustomObj) -> SyncStatusEnum:
-    keys = _key_values(co_type, _pairs(obj.custom_obj_key_list))
-    values = _attribute_values(co_type, _pairs(obj.custom_obj_attribute_list))
-    existing = records.get(ctx.conn, co_type, keys)
+def sync_one(
+    conn: sqlite3.Connection,
+    now_us: int,
+    co_type: CustomObjectType,
+    mode: str,
+    key_pairs: Sequence[Attribute],
+    attribute_pairs: Sequence[Attribute],
+) -> tuple[SyncStatusEnum, records.Record | None]:
+    """Create, update or skip one custom object (``mode`` INSERT, UPDATE or UPSERT), shared by both faces;
+    its status and the stored record (None when skipped as new). ObjectFailure for a bad object."""
+    keys = key_values(co_type, key_pairs)
+    values = attribute_values(co_type, attribute_pairs)
+    existing = records.get(conn, co_type, keys)
     if existing is None:
         if mode == "UPDATE":
-            return SKIPPED
-        records.insert(ctx.conn, co_type, keys, _apply({}, values), ctx.now_us)
-        return CREATED
+            return SKIPPED, None
+        return CREATED, records.insert(conn, co_type, keys, _apply({}, values), now_us)
     if mode == "INSERT":
-        return SKIPPED
+        return SKIPPED, existing
     merged = _apply(existing.attributes, values)
     if merged == existing.attributes:
-        return UNCHANGED
-    records.update(ctx.conn, co_type, existing, merged, ctx.now_us)
-    return UPDATED
+        return UNCHANGED, existing
+    records.update(conn, co_type, existing, merged, now_us)
+    return UPDATED, existing
+
+
+def delete_one(
+    conn: sqlite3.Connection, co_type: CustomObjectType, key_pairs: Sequence[Attribute]
+) -> tuple[SyncStatusEnum, records.Record | None]:
+    """Delete one custom object by its full dedupe key, shared by both faces: DELETED with the record it was,
+    or UNCHANGED (no such object). ObjectFailure for a bad key."""
+    existing = records.get(conn, co_type, key_values(co_type, key_pairs))
+    if existing is None:
+        return UNCHANGED, None
+    records.delete(conn, co_type, existing)
+    return DELETED, existing
 
 
 def _echo_keys(sent: ArrayOfAttribute | None) -> ArrayOfAttribute:
@@ -155,7 +177,14 @@ def sync_custom_objects(ctx: Context, params: ParamsSyncCustomObjects) -> Result
     for obj in objects:
         error: str | None = None
         try:
-            status = _sync_one(ctx, co_type, mode, obj)
+            status, _ = sync_one(
+                ctx.conn,
+                ctx.now_us,
+                co_type,
+                mode,
+                _pairs(obj.custom_obj_key_list),
+                _pairs(obj.custom_obj_attribute_list),
+            )
         except ObjectFailure as failure:
             status, error = FAILED, str(failure)
         statuses.append(
@@ -179,13 +208,7 @@ def delete_custom_objects(ctx: Context, params: ParamsDeleteCustomObjects) -> Re
     for key_list in key_lists:
         error: str | None = None
         try:
-            keys = _key_values(co_type, _pairs(key_list))
-            existing = records.get(ctx.conn, co_type, keys)
-            if existing is None:
-                status = UNCHANGED
-            else:
-                records.delete(ctx.conn, co_type, existing)
-                status = DELETED
+            status, _ = delete_one(ctx.conn, co_type, _pairs(key_list))
         except ObjectFailure as failure:
             status, error = FAILED, str(failure)
         statuses.append(

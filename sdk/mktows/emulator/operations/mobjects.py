@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mktows.emulator.config import FieldDef
+from mktows.emulator.config import EmulatorConfig, FieldDef
 from mktows.emulator.model import leads, mobjects
 from mktows.emulator.model.mobjects import OPPORTUNITY, OPPORTUNITY_ROLE, PROGRAM, MObject
 from mktows.emulator.model.values import compare_key, truthy, value_error
@@ -87,19 +87,17 @@ def _checked_attributes(ctx: Context, mtype: str, attribs: Sequence[Attrib]) -> 
 # --- syncMObjects -------------------------------------------------------------------------------------------
 
 
-def _program_update(ctx: Context, program: MObject, obj: WireMObject) -> bool:
-    """Apply a Program's Cost and Tag typeAttribs; returns whether anything changed."""
-    if obj.attrib_list is not None and obj.attrib_list.attrib:
-        raise ObjectFailure("a Program takes only Cost and Tag typeAttribs; its attributes are read-only")
-    type_attribs = obj.type_attrib_list.type_attrib if obj.type_attrib_list is not None else []
-    details = json.loads(dumps(program.details))
+def program_details_with(
+    config: EmulatorConfig, current: dict[str, Any], changes: Sequence[tuple[str, dict[str, str]]]
+) -> dict[str, Any]:
+    """A Program's details after Cost and Tag changes (``("Cost", {"Month", "Amount", "Note", "Id"})``,
+    ``("Tag", {"Type", "Value"})``), shared by syncMObjects and REST's Update Program; ObjectFailure for a
+    change that cannot apply (tags and channels must already exist)."""
+    details: dict[str, Any] = json.loads(dumps(current))
     costs: list[dict[str, Any]] = details.setdefault("costs", [])
     tags: dict[str, str] = details.setdefault("tags", {})
-    for type_attrib in type_attribs:
-        values = {
-            a.name: (a.value or "") for a in (type_attrib.attr_list.attrib if type_attrib.attr_list else [])
-        }
-        kind = type_attrib.attr_type.strip().casefold()
+    for attr_type, values in changes:
+        kind = attr_type.strip().casefold()
         if kind == "cost":
             month, amount = values.get("Month", "").strip(), values.get("Amount", "").strip()
             if not month or not amount:
@@ -113,7 +111,7 @@ def _program_update(ctx: Context, program: MObject, obj: WireMObject) -> bool:
                 cost_id = values["Id"].strip()
                 existing = next((c for c in costs if str(c.get("id")) == cost_id), None)
                 if existing is None:
-                    raise ObjectFailure(f"Program {program.id} has no cost with Id {cost_id}")
+                    raise ObjectFailure(f"the Program has no cost with Id {cost_id}")
                 existing.update(
                     entry if "Note" in values else {k: v for k, v in entry.items() if k != "note"}
                 )
@@ -125,22 +123,41 @@ def _program_update(ctx: Context, program: MObject, obj: WireMObject) -> bool:
             if not tag_type or not tag_value:
                 raise ObjectFailure("a Tag needs Type and Value")
             if tag_type.casefold() == "channel":
-                channel = next((c for c in ctx.config.channels if c.casefold() == tag_value.casefold()), None)
+                channel = next((c for c in config.channels if c.casefold() == tag_value.casefold()), None)
                 if channel is None:
                     raise ObjectFailure(f"no channel {tag_value!r}: channels must already be defined")
                 details["channel"] = channel
                 continue
-            known_type = next((t for t in ctx.config.tags if t.casefold() == tag_type.casefold()), None)
+            known_type = next((t for t in config.tags if t.casefold() == tag_type.casefold()), None)
             if known_type is None:
                 raise ObjectFailure(f"no tag type {tag_type!r}: tags must already be defined")
             known_value = next(
-                (v for v in ctx.config.tags[known_type] if v.casefold() == tag_value.casefold()), None
+                (v for v in config.tags[known_type] if v.casefold() == tag_value.casefold()), None
             )
             if known_value is None:
                 raise ObjectFailure(f"tag type {known_type!r} has no value {tag_value!r}")
             tags[known_type] = known_value
         else:
-            raise ObjectFailure(f"unknown typeAttrib attrType {type_attrib.attr_type!r} (Cost or Tag)")
+            raise ObjectFailure(f"unknown typeAttrib attrType {attr_type!r} (Cost or Tag)")
+    return details
+
+
+def _program_update(ctx: Context, program: MObject, obj: WireMObject) -> bool:
+    """Apply a Program's Cost and Tag typeAttribs; returns whether anything changed."""
+    if obj.attrib_list is not None and obj.attrib_list.attrib:
+        raise ObjectFailure("a Program takes only Cost and Tag typeAttribs; its attributes are read-only")
+    type_attribs = obj.type_attrib_list.type_attrib if obj.type_attrib_list is not None else []
+    changes = [
+        (
+            type_attrib.attr_type,
+            {
+                a.name: (a.value or "")
+                for a in (type_attrib.attr_list.attrib if type_attrib.attr_list else [])
+            },
+        )
+        for type_attrib in type_attribs
+    ]
+    details = program_details_with(ctx.config, program.details, changes)
     if details == program.details:
         return False
     program.details = details
