@@ -8,11 +8,8 @@ from typing import Any, Literal
 
 from mktows import operations
 from mktows import types as t
+from mktows._operation_facts import batch_limit, page_spec
 from mktows.batching import (
-    MAX_CUSTOM_OBJECTS_PER_CALL,
-    MAX_LEAD_KEYS_PER_CALL,
-    MAX_LIST_MEMBERS_PER_CALL,
-    MAX_MOBJECTS_PER_CALL,
     BatchPlan,
     CustomObject,
     check_size,
@@ -25,7 +22,13 @@ from mktows.batching import (
     sync_multiple_leads_plan,
 )
 from mktows.errors import MktowsError
-from mktows.paging import PAGE_SPECS, Paginator
+from mktows.marketo_limits import (
+    DEFAULT_LEADS_PER_SYNC,
+    MAX_CUSTOM_OBJECTS_PER_CALL,
+    MAX_LEAD_KEYS_PER_CALL,
+    MAX_MOBJECTS_PER_CALL,
+)
+from mktows.paging import Paginator
 from mktows.reports import ObjectResult, ObjectStatus, SyncReport
 
 SyncOperation = Literal["INSERT", "UPDATE", "UPSERT", "insert", "update", "upsert"]
@@ -96,11 +99,11 @@ class ConvenienceMethods:
         operation: str,
         items: Iterable[Any],
         batch_size: int,
-        limit: int,
         params: Callable[[list[Any]], Any],
     ) -> list[Any]:
-        """One call of ``operation`` per ``batch_size`` items (at most ``limit``); one result per call."""
-        check_size(operation, batch_size, limit)
+        """One call of ``operation`` per ``batch_size`` items (at most its documented limit); one result per
+        call."""
+        check_size(operation, batch_size, batch_limit(operation))
         return [self._call(operation, params(chunk)) for chunk in chunked(items, batch_size)]
 
     # --- batching ------------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ class ConvenienceMethods:
         self,
         leads: Iterable[t.LeadRecord],
         dedup_enabled: bool | None = None,
-        batch_size: int = 300,
+        batch_size: int = DEFAULT_LEADS_PER_SYNC,
         max_workers: int = 1,
     ) -> SyncReport:
         """Create or update leads in calls of at most 300 (Marketo's recommended maximum), one result per lead."""
@@ -206,7 +209,7 @@ class ConvenienceMethods:
                 program_token_list=tokens,
             )
 
-        return self._per_call("requestCampaign", lead_keys, batch_size, MAX_LEAD_KEYS_PER_CALL, params)
+        return self._per_call("requestCampaign", lead_keys, batch_size, params)
 
     def list_operation(
         self,
@@ -228,9 +231,12 @@ class ConvenienceMethods:
                 strict=strict,
             )
 
-        return self._per_call("listOperation", lead_keys, batch_size, MAX_LIST_MEMBERS_PER_CALL, params)
+        return self._per_call("listOperation", lead_keys, batch_size, params)
 
     # --- paging --------------------------------------------------------------------------------------
+
+    def _paginate(self, operation: str, params: Any, position: Any) -> Paginator[Any]:
+        return Paginator(self._call, operation, page_spec(operation), params, position)
 
     def get_custom_objects(
         self,
@@ -258,32 +264,28 @@ class ConvenienceMethods:
             custom_obj_key_list=key_list,
             include_attributes=t.ArrayOfString(string_item=list(include_attributes)),
         )
-        return Paginator(self._call, PAGE_SPECS["getCustomObjects"], params, stream_position)
+        return self._paginate("getCustomObjects", params, stream_position)
 
     def get_mobjects(
         self, params: t.ParamsGetMObjects, *, stream_position: str | None = None
     ) -> Paginator[t.MObject]:
         """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``."""
-        return Paginator(self._call, PAGE_SPECS["getMObjects"], params, stream_position)
+        return self._paginate("getMObjects", params, stream_position)
 
     def get_multiple_leads(
         self, params: t.ParamsGetMultipleLeads, *, stream_position: str | None = None
     ) -> Paginator[t.LeadRecord]:
         """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector)."""
-        return Paginator(self._call, PAGE_SPECS["getMultipleLeads"], params, stream_position)
+        return self._paginate("getMultipleLeads", params, stream_position)
 
     def get_lead_activity(
         self, params: t.ParamsGetLeadActivity, *, start_position: t.StreamPosition | None = None
     ) -> Paginator[t.ActivityRecord]:
         """Iterate a lead's activity records, following ``newStartPosition``."""
-        return Paginator(
-            self._call, PAGE_SPECS["getLeadActivity"], params, start_position or params.start_position
-        )
+        return self._paginate("getLeadActivity", params, start_position or params.start_position)
 
     def get_lead_changes(
         self, params: t.ParamsGetLeadChanges, *, start_position: t.StreamPosition | None = None
     ) -> Paginator[t.LeadChangeRecord]:
         """Iterate lead changes from ``params.start_position`` (or a saved ``start_position``)."""
-        return Paginator(
-            self._call, PAGE_SPECS["getLeadChanges"], params, start_position or params.start_position
-        )
+        return self._paginate("getLeadChanges", params, start_position or params.start_position)

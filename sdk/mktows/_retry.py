@@ -10,7 +10,8 @@ Every failed attempt gets one ``Disposition``:
   waiting for it), so any operation may be sent again.
 - ``AMBIGUOUS``: the service may already have processed it (a timeout after sending, a dropped connection,
   a truncated or malformed answer, an internal error, a gateway 502/504). Only operations in
-  ``REPEATABLE_OPERATIONS`` are sent again; repeating the others could create, merge or trigger twice.
+  ``REPEATABLE_OPERATIONS`` are sent again (``_operation_facts.FACTS`` says why each is or is not); repeating
+  the others could create, merge or trigger twice.
 - ``RESIGN``: 20016 Request Expired; re-signed and resent once by the signing policy (``_auth``).
 - ``FATAL``: retrying cannot help (bad request, authentication, the daily quota 20015, ...).
 
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from mktows._operation_facts import REPEATABLE_OPERATIONS
 from mktows.errors import (
     ConcurrencyLimitError,
     HTTPStatusError,
@@ -49,33 +51,6 @@ class Disposition(enum.Enum):
     RESIGN = "resign"
     FATAL = "fatal"
 
-
-REPEATABLE_OPERATIONS: Mapping[str, str] = {
-    # reads
-    "describeMObject": "read only",
-    "getCampaignsForSource": "read only",
-    "getChannels": "read only",
-    "getCustomObjects": "read only",
-    "getImportToListStatus": "read only",
-    "getLead": "read only",
-    "getLeadActivity": "read only",
-    "getLeadChanges": "read only",
-    "getMObjects": "read only",
-    "getMultipleLeads": "read only",
-    "getTags": "read only",
-    "listMObjects": "read only",
-    # writes keyed so that a second identical call leaves the same state
-    "syncCustomObjects": "keyed by the dedupe fields: a repeat updates (or skips) the same objects",
-    "deleteCustomObjects": "keyed by the dedupe fields: a repeat deletes nothing more",
-    "deleteMObjects": "keyed by id: a repeat deletes nothing more",
-    "listOperation": "list membership is a set: adding or removing twice ends the same",
-}
-"""Operations that are safe to send again after an ambiguous failure, with the reason.
-
-Not listed, so never repeated after an ambiguous failure: syncLead and syncMultipleLeads (may create a second
-lead), syncMObjects (objects without an id are created again), mergeLeads, importToList, requestCampaign and
-scheduleCampaign (a second run would act twice).
-"""
 
 ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
     (RequestExpiredError, Disposition.RESIGN),
@@ -150,7 +125,7 @@ class RetryPolicy:
     throttle_delay: float = 2.0
     max_throttle_wait: float = 3600.0
     deadline: float | None = None
-    repeatable: frozenset[str] = frozenset(REPEATABLE_OPERATIONS)
+    repeatable: frozenset[str] = REPEATABLE_OPERATIONS
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
     random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
