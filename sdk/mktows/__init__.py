@@ -12,6 +12,7 @@ from mktows.batching import CustomObject
 from mktows.client import CallResult, Client
 from mktows.errors import (
     AuthenticationError,
+    BatchAborted,
     ConcurrencyLimitError,
     HTTPStatusError,
     InternalError,
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AuthenticationError",
+    "BatchAborted",
     "CallResult",
     "Client",
     "ConcurrencyLimitError",

@@ -21,7 +21,7 @@ from mktows.batching import (
     sync_mobjects_plan,
     sync_multiple_leads_plan,
 )
-from mktows.errors import MktowsError
+from mktows.errors import BatchAborted, MktowsError
 from mktows.marketo_limits import (
     DEFAULT_LEADS_PER_SYNC,
     MAX_CUSTOM_OBJECTS_PER_CALL,
@@ -90,8 +90,7 @@ class ConvenienceMethods:
         try:
             report.results.extend(run_batches(self._batch_call, plan, items, batch_size, max_workers))
         except MktowsError as exc:
-            exc.partial_report = report
-            raise
+            raise BatchAborted(report, exc) from exc
         return report
 
     def _per_call(
@@ -135,7 +134,8 @@ class ConvenienceMethods:
         is data (``report.failed``), not an exception; throttles are waited out by the client. An error that
         would fail every call (authentication, access, daily quota, a throttle outlasting the retry policy's
         bounds), 3 calls in a row failing the same way (``RepeatedFailureError``) or a response that does not
-        account for its objects raises; the exception's ``partial_report`` holds the results obtained before it.
+        account for its objects stops the run: ``BatchAborted`` is raised, its ``report`` holding the results
+        obtained before it and its ``error`` (and ``__cause__``) the reason.
         """
         plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
         return self._collect(plan, _custom_objects(objects), batch_size, max_workers)

@@ -15,75 +15,33 @@ Every failed attempt gets one ``Disposition``:
 - ``RESIGN``: 20016 Request Expired; re-signed and resent once by the signing policy (``_auth``).
 - ``FATAL``: retrying cannot help (bad request, authentication, the daily quota 20015, ...).
 
-``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
+The classification itself (per error class and HTTP status) is ``mktows.errors.classify``, shared with batch
+runs. ``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
 """
 
 from __future__ import annotations
 
-import enum
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mktows import errors
 from mktows._operation_facts import REPEATABLE_OPERATIONS
 from mktows.errors import (
-    ConcurrencyLimitError,
+    Disposition,
     HTTPStatusError,
-    InternalError,
     MktowsError,
-    ProtocolError,
-    QuotaExceededError,
     RateLimitError,
-    RequestExpiredError,
     SoapFault,
     ThrottlingError,
-    TransportError,
 )
-
-
-class Disposition(enum.Enum):
-    """What a failed attempt means for the next one."""
-
-    THROTTLED = "throttled"
-    RETRY = "retry"
-    AMBIGUOUS = "ambiguous"
-    RESIGN = "resign"
-    FATAL = "fatal"
-
-
-ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
-    (RequestExpiredError, Disposition.RESIGN),
-    (QuotaExceededError, Disposition.FATAL),  # the daily quota resets at 12:00 AM CST: fail fast
-    (RateLimitError, Disposition.THROTTLED),
-    (ConcurrencyLimitError, Disposition.THROTTLED),
-    (InternalError, Disposition.AMBIGUOUS),
-    (SoapFault, Disposition.FATAL),
-    (ProtocolError, Disposition.AMBIGUOUS),  # a truncated or garbled answer to a request that was sent
-)
-"""Per error class, most specific first. ``TransportError`` and ``HTTPStatusError`` are decided below."""
-
-HTTP_STATUS_DISPOSITIONS: Mapping[int, Disposition] = {
-    408: Disposition.RETRY,  # the server gave up waiting for the request
-    429: Disposition.THROTTLED,
-    503: Disposition.THROTTLED,
-    500: Disposition.AMBIGUOUS,  # a non-SOAP 500 (SOAP faults are decided by their code)
-    502: Disposition.AMBIGUOUS,
-    504: Disposition.AMBIGUOUS,
-}
-"""Non-SOAP HTTP answers; any other status is ``FATAL``."""
 
 
 def classify(error: MktowsError, *, delivered: bool = True) -> Disposition:
-    """The disposition of a failed attempt; ``delivered`` is False when the request surely never left."""
-    if isinstance(error, TransportError):
-        return Disposition.AMBIGUOUS if delivered else Disposition.RETRY
-    if isinstance(error, HTTPStatusError):
-        return HTTP_STATUS_DISPOSITIONS.get(error.status_code, Disposition.FATAL)
-    for cls, disposition in ERROR_DISPOSITIONS:
-        if isinstance(error, cls):
-            return disposition
-    return Disposition.FATAL
+    """The disposition of a failed attempt (``mktows.errors.classify``); ``delivered`` is False when the request
+    surely never left."""
+    return errors.classify(error, delivered=delivered).disposition
 
 
 def throttle_reason(error: MktowsError) -> str:

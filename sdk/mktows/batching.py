@@ -17,27 +17,10 @@ from typing import Any, Generic, TypeVar
 
 from mktows import types as t
 from mktows._operation_facts import batch_limit
-from mktows._retry import Disposition, classify
-from mktows.errors import (
-    AccessDeniedError,
-    AuthenticationError,
-    MktowsError,
-    ProtocolError,
-    QuotaExceededError,
-    RepeatedFailureError,
-    UnsupportedOperationError,
-)
+from mktows.errors import MktowsError, ProtocolError, RepeatedFailureError, classify
 from mktows.reports import ObjectResult, ObjectStatus
 
 Item = TypeVar("Item")
-
-FATAL_ERRORS: tuple[type[MktowsError], ...] = (
-    AuthenticationError,
-    AccessDeniedError,
-    QuotaExceededError,
-    UnsupportedOperationError,
-)
-"""Errors that would fail every following call too: a batch run stops on them instead of marking a batch FAILED."""
 
 
 @dataclass(frozen=True)
@@ -143,12 +126,6 @@ class _Outcome:
     sent: bool = True  # False for objects refused locally, which no call carried
 
 
-def _stops_the_run(error: MktowsError) -> bool:
-    """Errors a batch run raises instead of marking a batch FAILED: they would fail every later call too, a
-    throttle the client gave up waiting out, or an answer that cannot be trusted."""
-    return isinstance(error, (*FATAL_ERRORS, ProtocolError)) or classify(error) is Disposition.THROTTLED
-
-
 def _failure_kind(error: MktowsError) -> tuple[str, object, object]:
     """What makes two batch failures 'the same way' (messages differ in details such as addresses)."""
     return type(error).__name__, getattr(error, "code", None), getattr(error, "status_code", None)
@@ -159,7 +136,7 @@ def _run_one_batch(call: BatchCall, plan: BatchPlan[Item], chunk: list[tuple[int
     try:
         result, repeated = call(plan.operation, plan.build_params(items))
     except MktowsError as exc:
-        if _stops_the_run(exc):
+        if classify(exc).stops_batch_run:  # every later call would fail too
             raise
         error = f"{type(exc).__name__}: {exc}"  # this batch failed after the client's retries
         failed = [

@@ -25,10 +25,10 @@ from mktows._convenience import sync_operation
 from mktows._limits import Pause
 from mktows._records import InputFileError, RecordReader, detect_format, validate
 from mktows._report_file import ReportFile, ReportFileError
-from mktows._retry import Disposition, classify
+from mktows._retry import classify
 from mktows._tally import Tally
 from mktows.batching import CustomObject
-from mktows.errors import AuthenticationError, MktowsError, RepeatedFailureError
+from mktows.errors import AuthenticationError, Disposition, MktowsError, RepeatedFailureError
 from mktows.marketo_limits import (
     CALLS_PER_WINDOW,
     MAX_CONCURRENT_CALLS,

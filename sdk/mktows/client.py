@@ -22,7 +22,7 @@ from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub
-from mktows._retry import Disposition, RetryPolicy, classify, throttle_reason
+from mktows._retry import RetryPolicy, classify, throttle_reason
 from mktows._transport import (
     DEFAULT_TIMEOUT,
     HttpResponse,
@@ -31,7 +31,7 @@ from mktows._transport import (
     not_soap,
     soap_payload,
 )
-from mktows.errors import MktowsError, ProtocolError, RequestExpiredError
+from mktows.errors import Disposition, MktowsError, ProtocolError, RequestExpiredError
 from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
