@@ -1,5 +1,6 @@
 """The ``mktows`` command: bulk-sync custom objects from CSV/JSONL, read them back, make one raw call, or
-run the emulator. The only module that draws on the terminal.
+run the emulator. The only package that draws on the terminal; its modules (records, checkpoint,
+report_file, tally) serve the command alone.
 
 Endpoint and credentials come from flags or MKTOWS_ENDPOINT, MKTOWS_USER_ID, MKTOWS_ENCRYPTION_KEY; with none
 set, commands run against an embedded emulator whose state lives in the user's cache folder.
@@ -20,14 +21,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mktows import __version__, codec, operations
-from mktows._checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
 from mktows._convenience import sync_operation
 from mktows._limits import Pause
-from mktows._records import InputFileError, RecordReader, detect_format, validate
-from mktows._report_file import ReportFile, ReportFileError
 from mktows._retry import classify
-from mktows._tally import Tally
 from mktows.batching import CustomObject
+from mktows.cli.checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows.cli.records import InputFileError, RecordReader, detect_format, validate
+from mktows.cli.report_file import ReportFile, ReportFileError
+from mktows.cli.tally import Tally
 from mktows.errors import AuthenticationError, Disposition, MktowsError, RepeatedFailureError
 from mktows.marketo_limits import (
     CALLS_PER_WINDOW,
@@ -645,7 +646,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # an unwritable --report or --out, a full disk, a missing --params file...
         _stderr(_os_error(exc))
         return EXIT_FATAL
-
-
-if __name__ == "__main__":
-    sys.exit(main())
