@@ -21,7 +21,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -260,17 +260,28 @@ def _describe(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {text}"[:300]
 
 
+class SoapTransport(Protocol):
+    """What the client needs to send one attempt: ``post`` it to ``url`` and return the whole answer, or raise
+    ``TransportFailure`` (carrying a ``TransportError`` and whether the request may have been delivered).
+    ``budget`` is the seconds left of the call's retry budget (None: no bound beyond the transport's own).
+    The default is ``Transport`` (HTTP over requests); ``mktows.testing.EmulatorTransport`` answers in-process."""
+
+    def post(
+        self, url: str, body: bytes, soap_action: str, operation: str, budget: float | None = None
+    ) -> HttpResponse: ...
+
+    def close(self) -> None: ...
+
+
 class Transport:
-    """POSTs envelopes to one endpoint; thread-safe (requests' connection pool is)."""
+    """POSTs envelopes over HTTP with requests; thread-safe (requests' connection pool is)."""
 
     def __init__(
         self,
-        endpoint: str,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
         pool_size: int = 10,
     ) -> None:
-        self.endpoint = check_endpoint(endpoint)
         self.timeout = normalize_timeout(timeout)
         self._owns_session = session is None
         if session is None:
@@ -281,7 +292,7 @@ class Transport:
         self.session = session
 
     def post(
-        self, body: bytes, soap_action: str, operation: str, budget: float | None = None
+        self, url: str, body: bytes, soap_action: str, operation: str, budget: float | None = None
     ) -> HttpResponse:
         """Send one request and read the whole answer; ``TransportFailure`` on any failure to do so.
 
@@ -305,13 +316,13 @@ class Transport:
             )
         with AnswerDeadline(seconds) as deadline:
             response = self._send(
-                body, headers, operation, deadline, (min(connect, seconds), min(read, seconds))
+                url, body, headers, operation, deadline, (min(connect, seconds), min(read, seconds))
             )
             try:
                 connection = getattr(response.raw, "connection", None)
                 if connection is not None:  # already watched, unless the session was passed in
                     deadline.watch(connection)
-                content = self._read_body(response, operation, deadline)
+                content = self._read_body(url, response, operation, deadline)
             finally:
                 response.close()
         return HttpResponse(
@@ -321,10 +332,10 @@ class Transport:
             content=content,
         )
 
-    def _out_of_time(self, deadline: AnswerDeadline, operation: str) -> TransportFailure:
+    def _out_of_time(self, url: str, deadline: AnswerDeadline, operation: str) -> TransportFailure:
         return TransportFailure(
             TransportError(
-                f"answer from {self.endpoint} not complete within {deadline.seconds:.3g} s",
+                f"answer from {url} not complete within {deadline.seconds:.3g} s",
                 operation=operation,
             ),
             delivered=True,
@@ -332,6 +343,7 @@ class Transport:
 
     def _send(
         self,
+        url: str,
         body: bytes,
         headers: Mapping[str, str],
         operation: str,
@@ -342,7 +354,7 @@ class Transport:
         connect, read = timeout
         try:
             return self.session.post(
-                self.endpoint,
+                url,
                 data=body,
                 headers=headers,
                 timeout=timeout,
@@ -353,30 +365,28 @@ class Transport:
             sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
             what = f"no answer within {read:.3g} s" if sent else f"could not connect within {connect:.3g} s"
             raise TransportFailure(
-                TransportError(f"{what} ({self.endpoint})", operation=operation), delivered=sent
+                TransportError(f"{what} ({url})", operation=operation), delivered=sent
             ) from None
         except requests.RequestException as exc:
             if deadline.expired:
-                raise self._out_of_time(deadline, operation) from None
+                raise self._out_of_time(url, deadline, operation) from None
             sent = not _never_sent(exc)
             stage = "failed during the exchange" if sent else "could not be opened"
             raise TransportFailure(
-                TransportError(
-                    f"connection to {self.endpoint} {stage}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"connection to {url} {stage}: {_describe(exc)}", operation=operation),
                 delivered=sent,
             ) from None
         except Exception as exc:  # anything else from the HTTP stack (e.g. http.client errors)
             if deadline.expired:
-                raise self._out_of_time(deadline, operation) from None
+                raise self._out_of_time(url, deadline, operation) from None
             raise TransportFailure(
-                TransportError(
-                    f"HTTP failure talking to {self.endpoint}: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"HTTP failure talking to {url}: {_describe(exc)}", operation=operation),
                 delivered=True,
             ) from None
 
-    def _read_body(self, response: requests.Response, operation: str, deadline: AnswerDeadline) -> bytes:
+    def _read_body(
+        self, url: str, response: requests.Response, operation: str, deadline: AnswerDeadline
+    ) -> bytes:
         chunks: list[bytes] = []
         size = 0
         try:
@@ -395,13 +405,13 @@ class Transport:
             raise
         except Exception as exc:
             if deadline.finish():
-                raise self._out_of_time(deadline, operation) from None
-            raise self._broken_off(exc, operation) from None
+                raise self._out_of_time(url, deadline, operation) from None
+            raise self._broken_off(url, exc, operation) from None
         if deadline.finish():  # cut at the deadline, the end of a body without a length looks like the end
-            raise self._out_of_time(deadline, operation)
+            raise self._out_of_time(url, deadline, operation)
         return b"".join(chunks)
 
-    def _broken_off(self, exc: Exception, operation: str) -> TransportFailure:
+    def _broken_off(self, url: str, exc: Exception, operation: str) -> TransportFailure:
         """The failure for an answer whose body could not be read to its end."""
         if isinstance(
             exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
@@ -412,13 +422,11 @@ class Transport:
             )
         if isinstance(exc, requests.RequestException):  # a read timeout or reset in the middle of the body
             return TransportFailure(
-                TransportError(
-                    f"answer from {self.endpoint} broken off: {_describe(exc)}", operation=operation
-                ),
+                TransportError(f"answer from {url} broken off: {_describe(exc)}", operation=operation),
                 delivered=True,
             )
         return TransportFailure(
-            TransportError(f"answer from {self.endpoint} unreadable: {_describe(exc)}", operation=operation),
+            TransportError(f"answer from {url} unreadable: {_describe(exc)}", operation=operation),
             delivered=True,
         )
 
