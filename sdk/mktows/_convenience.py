@@ -3,6 +3,7 @@ paging helpers that follow stream positions. Mixed into ``Client``; everything g
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -64,6 +65,21 @@ def _key_objects(keys: Iterable[object]) -> Iterator[tuple[int, CustomObject | O
         {"keys": value} if isinstance(value, Mapping) and "keys" not in value else value for value in keys
     )
     return _custom_objects(wrapped)
+
+
+def _resume_position(resume_from: Any, old_name: str, old_value: Any) -> Any:
+    """The position a paginator resumes from: ``resume_from``, the one keyword of all five paging helpers, or
+    the keyword it replaced (``stream_position`` / ``start_position``), which still works with a warning."""
+    if old_value is None:
+        return resume_from
+    if resume_from is not None:
+        raise TypeError(f"pass resume_from or {old_name}, not both")
+    warnings.warn(
+        f"{old_name}= is deprecated; pass the saved position as resume_from=",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old_value
 
 
 def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
@@ -245,10 +261,11 @@ class ConvenienceMethods:
         keys: Mapping[str, Any] | None = None,
         include_attributes: Iterable[str] = (),
         batch_size: int | None = None,
+        resume_from: str | None = None,
         stream_position: str | None = None,
     ) -> Paginator[t.CustomObj]:
         """Iterate custom objects of a type (optionally those matching ``keys``), page by page; resumable from
-        ``stream_position`` (a ``Paginator.position`` saved earlier)."""
+        ``resume_from`` (a ``Paginator.position`` saved earlier; ``stream_position`` is its deprecated name)."""
         if batch_size is not None:
             check_size("getCustomObjects", batch_size, MAX_CUSTOM_OBJECTS_PER_CALL)
         key_list = (
@@ -264,28 +281,54 @@ class ConvenienceMethods:
             custom_obj_key_list=key_list,
             include_attributes=t.ArrayOfString(string_item=list(include_attributes)),
         )
-        return self._paginate("getCustomObjects", params, stream_position)
+        return self._paginate(
+            "getCustomObjects", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_mobjects(
-        self, params: t.ParamsGetMObjects, *, stream_position: str | None = None
+        self,
+        params: t.ParamsGetMObjects,
+        *,
+        resume_from: str | None = None,
+        stream_position: str | None = None,
     ) -> Paginator[t.MObject]:
-        """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``."""
-        return self._paginate("getMObjects", params, stream_position)
+        """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``; resumable
+        from ``resume_from``."""
+        return self._paginate(
+            "getMObjects", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_multiple_leads(
-        self, params: t.ParamsGetMultipleLeads, *, stream_position: str | None = None
+        self,
+        params: t.ParamsGetMultipleLeads,
+        *,
+        resume_from: str | None = None,
+        stream_position: str | None = None,
     ) -> Paginator[t.LeadRecord]:
-        """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector)."""
-        return self._paginate("getMultipleLeads", params, stream_position)
+        """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector);
+        resumable from ``resume_from``."""
+        return self._paginate(
+            "getMultipleLeads", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_lead_activity(
-        self, params: t.ParamsGetLeadActivity, *, start_position: t.StreamPosition | None = None
+        self,
+        params: t.ParamsGetLeadActivity,
+        *,
+        resume_from: t.StreamPosition | None = None,
+        start_position: t.StreamPosition | None = None,
     ) -> Paginator[t.ActivityRecord]:
-        """Iterate a lead's activity records, following ``newStartPosition``."""
-        return self._paginate("getLeadActivity", params, start_position or params.start_position)
+        """Iterate a lead's activity records, following ``newStartPosition``; resumable from ``resume_from``."""
+        resume = _resume_position(resume_from, "start_position", start_position)
+        return self._paginate("getLeadActivity", params, resume or params.start_position)
 
     def get_lead_changes(
-        self, params: t.ParamsGetLeadChanges, *, start_position: t.StreamPosition | None = None
+        self,
+        params: t.ParamsGetLeadChanges,
+        *,
+        resume_from: t.StreamPosition | None = None,
+        start_position: t.StreamPosition | None = None,
     ) -> Paginator[t.LeadChangeRecord]:
-        """Iterate lead changes from ``params.start_position`` (or a saved ``start_position``)."""
-        return self._paginate("getLeadChanges", params, start_position or params.start_position)
+        """Iterate lead changes from ``params.start_position``, or from ``resume_from`` (a saved position)."""
+        resume = _resume_position(resume_from, "start_position", start_position)
+        return self._paginate("getLeadChanges", params, resume or params.start_position)
