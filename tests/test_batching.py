@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -197,6 +198,8 @@ def test_an_error_every_call_would_meet_stops_the_run_with_the_partial_report(er
     assert caught.value.error is error and caught.value.__cause__ is error
     assert str(caught.value).startswith(f"stopped after 100 objects: {type(error).__name__}: ")
     assert not hasattr(error, "partial_report")  # the cause is not rewritten
+    copied = pickle.loads(pickle.dumps(caught.value))  # crosses processes whole
+    assert len(copied.report.results) == 100 and type(copied.error) is type(error)
 
 
 def test_the_streaming_helper_raises_the_cause_itself() -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Loaded at once (it needs neither HTTP nor the client): it refuses generated code of an unsupported WSDL
+# version when mktows is imported, not at the first call.
+from mktows import operations
+
 if TYPE_CHECKING:
-    from mktows import codec, errors, operations, signing, types
+    from mktows import codec, errors, signing, types
     from mktows._convenience import SyncOperation
     from mktows._limits import Limits
     from mktows._retry import RetryPolicy
@@ -41,7 +45,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_SUBMODULES = frozenset({"codec", "errors", "operations", "signing", "types"})
+_SUBMODULES = frozenset({"codec", "errors", "signing", "types"})
 
 _LAZY: dict[str, str] = {
     "SyncOperation": "mktows._convenience",
