@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from mktows._convenience import ConvenienceMethods
 from mktows.batching import CustomObject
 from mktows.errors import (
     AuthenticationError,
+    BatchAborted,
     HTTPStatusError,
     InternalError,
     ProtocolError,
@@ -190,9 +192,24 @@ def test_a_failed_call_marks_its_batch_failed_and_the_run_goes_on() -> None:
 def test_an_error_every_call_would_meet_stops_the_run_with_the_partial_report(error: Exception) -> None:
     client = FakeClient()
     client.ops.fail_call = lambda n: error if n == 2 else None
-    with pytest.raises(type(error)) as caught:
+    with pytest.raises(BatchAborted) as caught:
         client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
-    assert len(caught.value.partial_report.results) == 100  # type: ignore[attr-defined]
+    assert len(caught.value.report.results) == 100
+    assert caught.value.error is error and caught.value.__cause__ is error
+    assert str(caught.value).startswith(f"stopped after 100 objects: {type(error).__name__}: ")
+    assert not hasattr(error, "partial_report")  # the cause is not rewritten
+    copied = pickle.loads(pickle.dumps(caught.value))  # crosses processes whole
+    assert len(copied.report.results) == 100 and type(copied.error) is type(error)
+
+
+def test_the_streaming_helper_raises_the_cause_itself() -> None:
+    client = FakeClient()
+    error = AuthenticationError("no", code=20014)
+    client.ops.fail_call = lambda n: error if n == 2 else None
+    results = client.iter_sync_custom_objects("RoadShow", [roadshow(i) for i in range(300)])
+    with pytest.raises(AuthenticationError) as caught:
+        list(results)
+    assert caught.value is error
 
 
 @pytest.mark.parametrize(
@@ -207,8 +224,9 @@ def test_an_error_every_call_would_meet_stops_the_run_with_the_partial_report(er
 def test_a_response_that_does_not_account_for_every_object_raises(tamper: Any) -> None:
     client = FakeClient()
     client.ops.tamper = tamper
-    with pytest.raises(ProtocolError):
+    with pytest.raises(BatchAborted) as caught:
         client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(5)])
+    assert isinstance(caught.value.error, ProtocolError) and caught.value.report.results == []
 
 
 def test_parallel_workers_keep_input_order_and_report_each_object_once() -> None:
@@ -239,11 +257,13 @@ def test_iter_sync_is_lazy_and_streams_results() -> None:
 def test_batches_failing_the_same_way_stop_the_run_without_reporting_them() -> None:
     client = FakeClient()
     client.ops.fail_call = lambda n: TransportError(f"refused (call {n})") if n >= 3 else None
-    with pytest.raises(RepeatedFailureError) as caught:
+    with pytest.raises(BatchAborted) as caught:
         client.sync_custom_objects("RoadShow", [{"keys": {}}, *(roadshow(i) for i in range(1000))])
-    assert caught.value.batches == 3 and isinstance(caught.value.error, TransportError)
+    repeated = caught.value.error
+    assert isinstance(repeated, RepeatedFailureError) and caught.value.__cause__ is repeated
+    assert repeated.batches == 3 and isinstance(repeated.error, TransportError)
     assert "3 batches in a row failed the same way: TransportError" in str(caught.value)
-    partial = caught.value.partial_report.results
+    partial = caught.value.report.results
     assert [r.index for r in partial] == list(range(201))  # the two good calls; no object of a failed one
     assert len(client.ops.calls) == 5  # stopped at once: 5 of 10 calls made
 
@@ -252,10 +272,12 @@ def test_batches_failing_the_same_way_stop_the_run_without_reporting_them() -> N
 def test_a_run_whose_every_call_failed_the_same_way_stops_however_short(objects: int) -> None:
     client = FakeClient()
     client.ops.fail_call = lambda n: TransportError(f"refused (call {n})")
-    with pytest.raises(RepeatedFailureError) as caught:
+    with pytest.raises(BatchAborted) as caught:
         client.sync_custom_objects("RoadShow", [roadshow(i) for i in range(objects)])
-    assert caught.value.batches == len(client.ops.calls) == -(-objects // 100)
-    assert caught.value.partial_report.results == []  # nothing reported: nothing was processed
+    repeated = caught.value.error
+    assert isinstance(repeated, RepeatedFailureError)
+    assert repeated.batches == len(client.ops.calls) == -(-objects // 100)
+    assert caught.value.report.results == []  # nothing reported: nothing was processed
 
 
 def test_a_failed_batch_after_a_good_one_is_reported_failed() -> None:

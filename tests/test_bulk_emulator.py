@@ -86,7 +86,7 @@ def test_paging_reads_back_everything_and_resumes(mktows_emulator: EmulatorHandl
     iterator = iter(pages)
     first = [next(iterator) for _ in range(101)]  # all of page 1 and one record of page 2
     saved = pages.position
-    resumed = list(client.get_custom_objects(TYPE, batch_size=100, stream_position=saved))
+    resumed = list(client.get_custom_objects(TYPE, batch_size=100, resume_from=saved))
     everything = list(client.get_custom_objects(TYPE, batch_size=100))
 
     def key(obj: t.CustomObj) -> tuple[str, ...]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from mktows._checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
-from mktows._records import InputFileError, RecordReader, detect_format, validate
-from mktows._report_file import ReportFile
-from mktows._tally import Tally
+from mktows.cli.checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows.cli.records import InputFileError, RecordReader, detect_format, validate
+from mktows.cli.report_file import ReportFile
+from mktows.cli.tally import Tally
 from mktows.reports import ObjectResult, ObjectStatus
 
 KEYS = ["MKTOID", "rid"]

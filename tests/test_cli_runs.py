@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from mktows._checkpoint import Checkpoint
-from mktows._report_file import ReportFile
 from mktows.cli import main
+from mktows.cli.checkpoint import Checkpoint
+from mktows.cli.report_file import ReportFile
 from mktows.pytest_plugin import EmulatorHandle
 
 KEYS = "MKTOID,rid"

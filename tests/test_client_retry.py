@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from mktows import RetryPolicy, operations
-from mktows._retry import REPEATABLE_OPERATIONS, Disposition, classify
+from mktows import RetryPolicy, errors, operations
+from mktows._operation_facts import REPEATABLE_OPERATIONS
+from mktows._retry import classify
 from mktows.errors import (
     FAULT_CODES,
+    AccessDeniedError,
     AuthenticationError,
     ConcurrencyLimitError,
+    Disposition,
     HTTPStatusError,
     InternalError,
     InvalidRequestError,
     MktowsError,
+    NotFoundError,
     ProtocolError,
     QuotaExceededError,
     RateLimitError,
     RequestExpiredError,
     SoapFault,
     TransportError,
+    UnsupportedOperationError,
 )
 from tests.stub_server import (
     GET_LEAD,
@@ -271,3 +276,38 @@ def test_repeatable_set_is_configurable() -> None:
     outcome, stub, _ = _run([drop()], params=SYNC_LEAD, repeatable=frozenset({"syncLead"}))
     assert not isinstance(outcome, MktowsError), outcome
     assert len(stub.posts) == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "stops"),
+    [
+        (AuthenticationError("x", code=20014), True),
+        (AccessDeniedError("x", code=20013), True),
+        (QuotaExceededError("x", code=20015), True),
+        (UnsupportedOperationError("x", code=20019), True),
+        (RateLimitError("x", code=20023), True),
+        (ConcurrencyLimitError("x", code=20024), True),
+        (HTTPStatusError("x", status_code=429), True),
+        (HTTPStatusError("x", status_code=503), True),
+        (ProtocolError("x"), True),
+        (InternalError("x", code=20011), False),
+        (InvalidRequestError("x", code=20110), False),
+        (NotFoundError("x", code=20103), False),
+        (SoapFault("x"), False),
+        (TransportError("x"), False),
+        (HTTPStatusError("x", status_code=404), False),
+        (HTTPStatusError("x", status_code=502), False),
+    ],
+)
+def test_one_classification_decides_retries_and_whether_a_batch_run_stops(
+    error: MktowsError, stops: bool
+) -> None:
+    classification = errors.classify(error)
+    assert classification.stops_batch_run is stops
+    assert classification.disposition is classify(error)
+    assert error.retryable is (classification.disposition is not Disposition.FATAL)
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504, 404, 200])
+def test_http_status_retryable_follows_the_classification(status: int) -> None:
+    assert HTTPStatusError("x", status_code=status).retryable is (status in (408, 429, 500, 502, 503, 504))

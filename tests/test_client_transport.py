@@ -112,7 +112,7 @@ def test_every_documented_fault_code_becomes_its_class(code: int) -> None:
     assert error.name == "mktServiceException"
     assert error.faultcode == "SOAP-ENV:Client"
     assert error.operation == "getLead"
-    assert error.retryable is FAULT_CODES[code].error_class.retryable
+    assert error.retryable is FAULT_CODES[code].error_class("x", code=code).retryable
 
 
 def test_unknown_fault_code_is_a_plain_soap_fault() -> None:

@@ -66,9 +66,7 @@ def test_position_is_passed_back_unedited_and_resume_continues() -> None:
     next(iterator)
     saved = pages.position
     assert saved == "tok-100"
-    rest = list(
-        PagingClient(PagedOps(total=250, page=100)).get_custom_objects("RoadShow", stream_position=saved)
-    )
+    rest = list(PagingClient(PagedOps(total=250, page=100)).get_custom_objects("RoadShow", resume_from=saved))
     assert [mktoid(r) for r in first_page + rest] == list(range(250))
 
 
@@ -83,3 +81,69 @@ def test_empty_stream_makes_one_call() -> None:
     ops = PagedOps(total=0, page=100)
     assert list(PagingClient(ops).get_custom_objects("RoadShow")) == []
     assert ops.positions_seen == [None]
+
+
+class RecordingOps:
+    """Answers any paged operation with one last, empty page, recording the params it was called with."""
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+
+    def __getattr__(self, method: str) -> Any:
+        def call(params: Any) -> Any:
+            self.params.append(params)
+            return _EmptyPage()
+
+        return call
+
+
+class _EmptyPage:
+    remaining_count = 0
+    has_more = False
+    new_stream_position = ""
+    new_start_position = None
+    custom_obj_list = m_object_list = lead_record_list = None
+    activity_record_list = lead_change_record_list = None
+
+
+STREAM = "id:1:to:2"
+START = t.StreamPosition(offset="saved")
+FIVE = [
+    ("get_custom_objects", ("RoadShow",), STREAM, "stream_position"),
+    ("get_mobjects", (t.ParamsGetMObjects(type_value="Opportunity"),), STREAM, "stream_position"),
+    ("get_multiple_leads", (t.ParamsGetMultipleLeads(),), STREAM, "stream_position"),
+    (
+        "get_lead_activity",
+        (t.ParamsGetLeadActivity(lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="1")),),
+        START,
+        "start_position",
+    ),
+    (
+        "get_lead_changes",
+        (t.ParamsGetLeadChanges(start_position=t.StreamPosition()),),
+        START,
+        "start_position",
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "args", "position", "old"), FIVE, ids=[m for m, *_ in FIVE])
+def test_all_five_paginators_resume_from_one_keyword(
+    method: str, args: tuple[Any, ...], position: Any, old: str
+) -> None:
+    ops = RecordingOps()
+    list(getattr(PagingClient(ops), method)(*args, resume_from=position))
+    assert getattr(ops.params[0], old) is position  # passed on unedited
+
+
+@pytest.mark.parametrize(("method", "args", "position", "old"), FIVE, ids=[m for m, *_ in FIVE])
+def test_the_old_resume_keywords_still_work_with_a_warning(
+    method: str, args: tuple[Any, ...], position: Any, old: str
+) -> None:
+    ops = RecordingOps()
+    with pytest.warns(DeprecationWarning, match=f"{old}= is deprecated"):
+        paginator = getattr(PagingClient(ops), method)(*args, **{old: position})
+    list(paginator)
+    assert getattr(ops.params[0], old) is position
+    with pytest.raises(TypeError, match=f"resume_from or {old}"):
+        getattr(PagingClient(ops), method)(*args, **{old: position, "resume_from": position})

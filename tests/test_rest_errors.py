@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mktows import Limits, RetryPolicy
-from mktows._retry import Disposition, classify
+from mktows._retry import classify
 from mktows._transport import HttpResponse
 from mktows.errors import (
     FAULT_CODES,
     REST_ERROR_CODES,
     AccessDeniedError,
     ConcurrencyLimitError,
+    Disposition,
     HTTPStatusError,
     InternalError,
     InvalidRequestError,

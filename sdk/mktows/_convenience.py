@@ -3,16 +3,14 @@ paging helpers that follow stream positions. Mixed into ``Client``; everything g
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from mktows import operations
 from mktows import types as t
+from mktows._operation_facts import batch_limit, page_spec
 from mktows.batching import (
-    MAX_CUSTOM_OBJECTS_PER_CALL,
-    MAX_LEAD_KEYS_PER_CALL,
-    MAX_LIST_MEMBERS_PER_CALL,
-    MAX_MOBJECTS_PER_CALL,
     BatchPlan,
     CustomObject,
     check_size,
@@ -24,8 +22,14 @@ from mktows.batching import (
     sync_mobjects_plan,
     sync_multiple_leads_plan,
 )
-from mktows.errors import MktowsError
-from mktows.paging import PAGE_SPECS, Paginator
+from mktows.errors import BatchAborted, MktowsError
+from mktows.marketo_limits import (
+    DEFAULT_LEADS_PER_SYNC,
+    MAX_CUSTOM_OBJECTS_PER_CALL,
+    MAX_LEAD_KEYS_PER_CALL,
+    MAX_MOBJECTS_PER_CALL,
+)
+from mktows.paging import Paginator
 from mktows.reports import ObjectResult, ObjectStatus, SyncReport
 
 SyncOperation = Literal["INSERT", "UPDATE", "UPSERT", "insert", "update", "upsert"]
@@ -63,6 +67,21 @@ def _key_objects(keys: Iterable[object]) -> Iterator[tuple[int, CustomObject | O
     return _custom_objects(wrapped)
 
 
+def _resume_position(resume_from: Any, old_name: str, old_value: Any) -> Any:
+    """The position a paginator resumes from: ``resume_from``, the one keyword of all five paging helpers, or
+    the keyword it replaced (``stream_position`` / ``start_position``), which still works with a warning."""
+    if old_value is None:
+        return resume_from
+    if resume_from is not None:
+        raise TypeError(f"pass resume_from or {old_name}, not both")
+    warnings.warn(
+        f"{old_name}= is deprecated; pass the saved position as resume_from=",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old_value
+
+
 def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
     return enumerate(items)
 
@@ -87,8 +106,7 @@ class ConvenienceMethods:
         try:
             report.results.extend(run_batches(self._batch_call, plan, items, batch_size, max_workers))
         except MktowsError as exc:
-            exc.partial_report = report
-            raise
+            raise BatchAborted(report, exc) from exc
         return report
 
     def _per_call(
@@ -96,11 +114,11 @@ class ConvenienceMethods:
         operation: str,
         items: Iterable[Any],
         batch_size: int,
-        limit: int,
         params: Callable[[list[Any]], Any],
     ) -> list[Any]:
-        """One call of ``operation`` per ``batch_size`` items (at most ``limit``); one result per call."""
-        check_size(operation, batch_size, limit)
+        """One call of ``operation`` per ``batch_size`` items (at most its documented limit); one result per
+        call."""
+        check_size(operation, batch_size, batch_limit(operation))
         return [self._call(operation, params(chunk)) for chunk in chunked(items, batch_size)]
 
     # --- batching ------------------------------------------------------------------------------------
@@ -132,7 +150,8 @@ class ConvenienceMethods:
         is data (``report.failed``), not an exception; throttles are waited out by the client. An error that
         would fail every call (authentication, access, daily quota, a throttle outlasting the retry policy's
         bounds), 3 calls in a row failing the same way (``RepeatedFailureError``) or a response that does not
-        account for its objects raises; the exception's ``partial_report`` holds the results obtained before it.
+        account for its objects stops the run: ``BatchAborted`` is raised, its ``report`` holding the results
+        obtained before it and its ``error`` (and ``__cause__``) the reason.
         """
         plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
         return self._collect(plan, _custom_objects(objects), batch_size, max_workers)
@@ -170,7 +189,7 @@ class ConvenienceMethods:
         self,
         leads: Iterable[t.LeadRecord],
         dedup_enabled: bool | None = None,
-        batch_size: int = 300,
+        batch_size: int = DEFAULT_LEADS_PER_SYNC,
         max_workers: int = 1,
     ) -> SyncReport:
         """Create or update leads in calls of at most 300 (Marketo's recommended maximum), one result per lead."""
@@ -206,7 +225,7 @@ class ConvenienceMethods:
                 program_token_list=tokens,
             )
 
-        return self._per_call("requestCampaign", lead_keys, batch_size, MAX_LEAD_KEYS_PER_CALL, params)
+        return self._per_call("requestCampaign", lead_keys, batch_size, params)
 
     def list_operation(
         self,
@@ -228,9 +247,12 @@ class ConvenienceMethods:
                 strict=strict,
             )
 
-        return self._per_call("listOperation", lead_keys, batch_size, MAX_LIST_MEMBERS_PER_CALL, params)
+        return self._per_call("listOperation", lead_keys, batch_size, params)
 
     # --- paging --------------------------------------------------------------------------------------
+
+    def _paginate(self, operation: str, params: Any, position: Any) -> Paginator[Any]:
+        return Paginator(self._call, operation, page_spec(operation), params, position)
 
     def get_custom_objects(
         self,
@@ -239,10 +261,11 @@ class ConvenienceMethods:
         keys: Mapping[str, Any] | None = None,
         include_attributes: Iterable[str] = (),
         batch_size: int | None = None,
+        resume_from: str | None = None,
         stream_position: str | None = None,
     ) -> Paginator[t.CustomObj]:
         """Iterate custom objects of a type (optionally those matching ``keys``), page by page; resumable from
-        ``stream_position`` (a ``Paginator.position`` saved earlier)."""
+        ``resume_from`` (a ``Paginator.position`` saved earlier; ``stream_position`` is its deprecated name)."""
         if batch_size is not None:
             check_size("getCustomObjects", batch_size, MAX_CUSTOM_OBJECTS_PER_CALL)
         key_list = (
@@ -258,32 +281,54 @@ class ConvenienceMethods:
             custom_obj_key_list=key_list,
             include_attributes=t.ArrayOfString(string_item=list(include_attributes)),
         )
-        return Paginator(self._call, PAGE_SPECS["getCustomObjects"], params, stream_position)
+        return self._paginate(
+            "getCustomObjects", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_mobjects(
-        self, params: t.ParamsGetMObjects, *, stream_position: str | None = None
+        self,
+        params: t.ParamsGetMObjects,
+        *,
+        resume_from: str | None = None,
+        stream_position: str | None = None,
     ) -> Paginator[t.MObject]:
-        """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``."""
-        return Paginator(self._call, PAGE_SPECS["getMObjects"], params, stream_position)
+        """Iterate the MObjects matching ``params``, following ``newStreamPosition`` while ``hasMore``; resumable
+        from ``resume_from``."""
+        return self._paginate(
+            "getMObjects", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_multiple_leads(
-        self, params: t.ParamsGetMultipleLeads, *, stream_position: str | None = None
+        self,
+        params: t.ParamsGetMultipleLeads,
+        *,
+        resume_from: str | None = None,
+        stream_position: str | None = None,
     ) -> Paginator[t.LeadRecord]:
-        """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector)."""
-        return Paginator(self._call, PAGE_SPECS["getMultipleLeads"], params, stream_position)
+        """Iterate the leads selected by ``params`` (a LeadKeySelector, StaticListSelector or LastUpdateAtSelector);
+        resumable from ``resume_from``."""
+        return self._paginate(
+            "getMultipleLeads", params, _resume_position(resume_from, "stream_position", stream_position)
+        )
 
     def get_lead_activity(
-        self, params: t.ParamsGetLeadActivity, *, start_position: t.StreamPosition | None = None
+        self,
+        params: t.ParamsGetLeadActivity,
+        *,
+        resume_from: t.StreamPosition | None = None,
+        start_position: t.StreamPosition | None = None,
     ) -> Paginator[t.ActivityRecord]:
-        """Iterate a lead's activity records, following ``newStartPosition``."""
-        return Paginator(
-            self._call, PAGE_SPECS["getLeadActivity"], params, start_position or params.start_position
-        )
+        """Iterate a lead's activity records, following ``newStartPosition``; resumable from ``resume_from``."""
+        resume = _resume_position(resume_from, "start_position", start_position)
+        return self._paginate("getLeadActivity", params, resume or params.start_position)
 
     def get_lead_changes(
-        self, params: t.ParamsGetLeadChanges, *, start_position: t.StreamPosition | None = None
+        self,
+        params: t.ParamsGetLeadChanges,
+        *,
+        resume_from: t.StreamPosition | None = None,
+        start_position: t.StreamPosition | None = None,
     ) -> Paginator[t.LeadChangeRecord]:
-        """Iterate lead changes from ``params.start_position`` (or a saved ``start_position``)."""
-        return Paginator(
-            self._call, PAGE_SPECS["getLeadChanges"], params, start_position or params.start_position
-        )
+        """Iterate lead changes from ``params.start_position``, or from ``resume_from`` (a saved position)."""
+        resume = _resume_position(resume_from, "start_position", start_position)
+        return self._paginate("getLeadChanges", params, resume or params.start_position)

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-DEFAULT_CALLS = 100
-DEFAULT_PERIOD = 20.0
-DEFAULT_CONCURRENCY = 10
+from mktows.marketo_limits import CALLS_PER_WINDOW as DEFAULT_CALLS
+from mktows.marketo_limits import MAX_CONCURRENT_CALLS as DEFAULT_CONCURRENCY
+from mktows.marketo_limits import RATE_WINDOW as DEFAULT_PERIOD
 
 PAUSE_NOTICE_STEP = 1.0
 """A pause that moves its end by more than this many seconds is announced to ``Limits.on_pause`` again."""

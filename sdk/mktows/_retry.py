@@ -10,115 +10,44 @@ Every failed attempt gets one ``Disposition``:
   waiting for it), so any operation may be sent again.
 - ``AMBIGUOUS``: the service may already have processed it (a timeout after sending, a dropped connection,
   a truncated or malformed answer, an internal error, a gateway 502/504). Only operations in
-  ``REPEATABLE_OPERATIONS`` are sent again; repeating the others could create, merge or trigger twice.
+  ``REPEATABLE_OPERATIONS`` are sent again (``_operation_facts.FACTS`` says why each is or is not); repeating
+  the others could create, merge or trigger twice.
 - ``RESIGN``: 20016 Request Expired, or REST's 601/602 access token errors; resent once with fresh
   credentials (a new signature, ``_auth``, or a renewed token, ``mktows.rest``).
 - ``FATAL``: retrying cannot help (bad request, authentication, the daily quota 20015, ...).
 
-``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
+The classification itself (per error class and HTTP status) is ``mktows.errors.classify``, shared with batch
+runs. ``RetryPolicy`` bounds the attempts and the total time and waits with jittered exponential backoff.
 """
 
 from __future__ import annotations
 
-import enum
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mktows import errors
 from mktows._logging import LOGGER
+from mktows._operation_facts import REPEATABLE_OPERATIONS
 from mktows.errors import (
-    AccessTokenError,
-    ConcurrencyLimitError,
+    Disposition,
     HTTPStatusError,
-    InternalError,
     MktowsError,
-    ProtocolError,
-    QuotaExceededError,
     RateLimitError,
-    RequestExpiredError,
-    ServiceUnavailableError,
     SoapFault,
     ThrottlingError,
-    TransportError,
 )
 
 if TYPE_CHECKING:
     from mktows._limits import Limits
 
 
-class Disposition(enum.Enum):
-    """What a failed attempt means for the next one."""
-
-    THROTTLED = "throttled"
-    RETRY = "retry"
-    AMBIGUOUS = "ambiguous"
-    RESIGN = "resign"
-    FATAL = "fatal"
-
-
-REPEATABLE_OPERATIONS: Mapping[str, str] = {
-    # reads
-    "describeMObject": "read only",
-    "getCampaignsForSource": "read only",
-    "getChannels": "read only",
-    "getCustomObjects": "read only",
-    "getImportToListStatus": "read only",
-    "getLead": "read only",
-    "getLeadActivity": "read only",
-    "getLeadChanges": "read only",
-    "getMObjects": "read only",
-    "getMultipleLeads": "read only",
-    "getTags": "read only",
-    "listMObjects": "read only",
-    # writes keyed so that a second identical call leaves the same state
-    "syncCustomObjects": "keyed by the dedupe fields: a repeat updates (or skips) the same objects",
-    "deleteCustomObjects": "keyed by the dedupe fields: a repeat deletes nothing more",
-    "deleteMObjects": "keyed by id: a repeat deletes nothing more",
-    "listOperation": "list membership is a set: adding or removing twice ends the same",
-}
-"""Operations that are safe to send again after an ambiguous failure, with the reason.
-
-Not listed, so never repeated after an ambiguous failure: syncLead and syncMultipleLeads (may create a second
-lead), syncMObjects (objects without an id are created again), mergeLeads, importToList, requestCampaign and
-scheduleCampaign (a second run would act twice).
-"""
-
-ERROR_DISPOSITIONS: tuple[tuple[type[MktowsError], Disposition], ...] = (
-    (RequestExpiredError, Disposition.RESIGN),
-    (AccessTokenError, Disposition.RESIGN),
-    (QuotaExceededError, Disposition.FATAL),  # the daily quota resets at 12:00 AM CST: fail fast
-    (RateLimitError, Disposition.THROTTLED),
-    (ConcurrencyLimitError, Disposition.THROTTLED),
-    (ServiceUnavailableError, Disposition.RETRY),  # REST 608/614/713: the call did not run
-    (InternalError, Disposition.AMBIGUOUS),
-    (SoapFault, Disposition.FATAL),
-    (ProtocolError, Disposition.AMBIGUOUS),  # a truncated or garbled answer to a request that was sent
-)
-"""Per error class, most specific first. ``TransportError`` and ``HTTPStatusError`` are decided below."""
-
-HTTP_STATUS_DISPOSITIONS: Mapping[int, Disposition] = {
-    408: Disposition.RETRY,  # the server gave up waiting for the request
-    429: Disposition.THROTTLED,
-    503: Disposition.THROTTLED,
-    500: Disposition.AMBIGUOUS,  # a non-SOAP 500 (SOAP faults are decided by their code)
-    502: Disposition.AMBIGUOUS,
-    504: Disposition.AMBIGUOUS,
-}
-"""Non-SOAP HTTP answers; any other status is ``FATAL``."""
-
-
 def classify(error: MktowsError, *, delivered: bool = True) -> Disposition:
-    """The disposition of a failed attempt; ``delivered`` is False when the request surely never left."""
-    if isinstance(error, TransportError):
-        return Disposition.AMBIGUOUS if delivered else Disposition.RETRY
-    if isinstance(error, HTTPStatusError):
-        return HTTP_STATUS_DISPOSITIONS.get(error.status_code, Disposition.FATAL)
-    for cls, disposition in ERROR_DISPOSITIONS:
-        if isinstance(error, cls):
-            return disposition
-    return Disposition.FATAL
+    """The disposition of a failed attempt (``mktows.errors.classify``); ``delivered`` is False when the request
+    surely never left."""
+    return errors.classify(error, delivered=delivered).disposition
 
 
 def throttle_reason(error: MktowsError) -> str:
@@ -160,7 +89,7 @@ class RetryPolicy:
     throttle_delay: float = 2.0
     max_throttle_wait: float = 3600.0
     deadline: float | None = None
-    repeatable: frozenset[str] = frozenset(REPEATABLE_OPERATIONS)
+    repeatable: frozenset[str] = REPEATABLE_OPERATIONS
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     monotonic: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
     random: Callable[[], float] = field(default=random.random, repr=False, compare=False)

@@ -22,7 +22,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -262,17 +262,28 @@ def _describe(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {text}"[:300]
 
 
+class SoapTransport(Protocol):
+    """What the client needs to send one attempt: ``post`` it to ``url`` and return the whole answer, or raise
+    ``TransportFailure`` (carrying a ``TransportError`` and whether the request may have been delivered).
+    ``budget`` is the seconds left of the call's retry budget (None: no bound beyond the transport's own).
+    The default is ``Transport`` (HTTP over requests); ``mktows.testing.EmulatorTransport`` answers in-process."""
+
+    def post(
+        self, url: str, body: bytes, soap_action: str, operation: str, budget: float | None = None
+    ) -> HttpResponse: ...
+
+    def close(self) -> None: ...
+
+
 class Transport:
-    """POSTs envelopes to one endpoint; thread-safe (requests' connection pool is)."""
+    """POSTs envelopes over HTTP with requests; thread-safe (requests' connection pool is)."""
 
     def __init__(
         self,
-        endpoint: str,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
         pool_size: int = 10,
     ) -> None:
-        self.endpoint = check_endpoint(endpoint)
         self.timeout = normalize_timeout(timeout)
         self._owns_session = session is None
         if session is None:
@@ -283,7 +294,7 @@ class Transport:
         self.session = session
 
     def post(
-        self, body: bytes, soap_action: str, operation: str, budget: float | None = None
+        self, url: str, body: bytes, soap_action: str, operation: str, budget: float | None = None
     ) -> HttpResponse:
         """Send one SOAP request and read the whole answer; ``TransportFailure`` on any failure to do so."""
         headers = {
@@ -291,9 +302,7 @@ class Transport:
             "SOAPAction": f'"{soap_action}"',
             "Accept": "text/xml, application/soap+xml, application/xml;q=0.9, */*;q=0.1",
         }
-        return self.send(
-            "POST", self.endpoint, headers=headers, data=body, operation=operation, budget=budget
-        )
+        return self.send("POST", url, headers=headers, data=body, operation=operation, budget=budget)
 
     def send(
         self,

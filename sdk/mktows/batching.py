@@ -16,33 +16,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from mktows import types as t
-from mktows._retry import Disposition, classify
-from mktows.errors import (
-    AccessDeniedError,
-    AuthenticationError,
-    MktowsError,
-    ProtocolError,
-    QuotaExceededError,
-    RepeatedFailureError,
-    UnsupportedOperationError,
-)
+from mktows._operation_facts import batch_limit
+from mktows.errors import MktowsError, ProtocolError, RepeatedFailureError, classify
 from mktows.reports import ObjectResult, ObjectStatus
 
 Item = TypeVar("Item")
-
-MAX_CUSTOM_OBJECTS_PER_CALL = 100
-MAX_MOBJECTS_PER_CALL = 100
-MAX_LEAD_KEYS_PER_CALL = 100
-DEFAULT_LEADS_PER_SYNC = 300
-MAX_LIST_MEMBERS_PER_CALL = 1000
-
-FATAL_ERRORS: tuple[type[MktowsError], ...] = (
-    AuthenticationError,
-    AccessDeniedError,
-    QuotaExceededError,
-    UnsupportedOperationError,
-)
-"""Errors that would fail every following call too: a batch run stops on them instead of marking a batch FAILED."""
 
 
 @dataclass(frozen=True)
@@ -148,12 +126,6 @@ class _Outcome:
     sent: bool = True  # False for objects refused locally, which no call carried
 
 
-def _stops_the_run(error: MktowsError) -> bool:
-    """Errors a batch run raises instead of marking a batch FAILED: they would fail every later call too, a
-    throttle the client gave up waiting out, or an answer that cannot be trusted."""
-    return isinstance(error, (*FATAL_ERRORS, ProtocolError)) or classify(error) is Disposition.THROTTLED
-
-
 def _failure_kind(error: MktowsError) -> tuple[str, object, object]:
     """What makes two batch failures 'the same way' (messages differ in details such as addresses)."""
     return type(error).__name__, getattr(error, "code", None), getattr(error, "status_code", None)
@@ -164,7 +136,7 @@ def _run_one_batch(call: BatchCall, plan: BatchPlan[Item], chunk: list[tuple[int
     try:
         result, repeated = call(plan.operation, plan.build_params(items))
     except MktowsError as exc:
-        if _stops_the_run(exc):
+        if classify(exc).stops_batch_run:  # every later call would fail too
             raise
         error = f"{type(exc).__name__}: {exc}"  # this batch failed after the client's retries
         failed = [
@@ -322,7 +294,7 @@ def _custom_object_result(operation: str) -> Callable[[int, CustomObject, Any], 
 def sync_custom_objects_plan(obj_type_name: str, operation: str) -> BatchPlan[CustomObject]:
     return BatchPlan(
         operation="syncCustomObjects",
-        max_batch=MAX_CUSTOM_OBJECTS_PER_CALL,
+        max_batch=batch_limit("syncCustomObjects"),
         build_params=lambda items: t.ParamsSyncCustomObjects(
             obj_type_name=obj_type_name,
             custom_obj_list=t.ArrayOfCustomObj(custom_obj=[item.to_wsdl() for item in items]),
@@ -337,7 +309,7 @@ def sync_custom_objects_plan(obj_type_name: str, operation: str) -> BatchPlan[Cu
 def delete_custom_objects_plan(obj_type_name: str) -> BatchPlan[CustomObject]:
     return BatchPlan(
         operation="deleteCustomObjects",
-        max_batch=MAX_CUSTOM_OBJECTS_PER_CALL,
+        max_batch=batch_limit("deleteCustomObjects"),
         build_params=lambda items: t.ParamsDeleteCustomObjects(
             obj_type_name=obj_type_name,
             custom_obj_key_lists=t.ArrayOfKeyList(key_list=[_map_to_attributes(item.keys) for item in items]),
@@ -375,7 +347,7 @@ def _mobject_result(operation: str) -> Callable[[int, t.MObject, Any], ObjectRes
 def sync_mobjects_plan(operation: str) -> BatchPlan[t.MObject]:
     return BatchPlan(
         operation="syncMObjects",
-        max_batch=MAX_MOBJECTS_PER_CALL,
+        max_batch=batch_limit("syncMObjects"),
         build_params=lambda items: t.ParamsSyncMObjects(
             m_object_list=t.ArrayOfMObject(m_object=list(items)), operation=t.SyncOperationEnum(operation)
         ),
@@ -388,7 +360,7 @@ def sync_mobjects_plan(operation: str) -> BatchPlan[t.MObject]:
 def delete_mobjects_plan() -> BatchPlan[t.MObject]:
     return BatchPlan(
         operation="deleteMObjects",
-        max_batch=MAX_MOBJECTS_PER_CALL,
+        max_batch=batch_limit("deleteMObjects"),
         build_params=lambda items: t.ParamsDeleteMObjects(
             m_object_list=t.ArrayOfMObject(m_object=list(items))
         ),
@@ -418,7 +390,7 @@ def _lead_result(index: int, item: t.LeadRecord, status: Any) -> ObjectResult:
 def sync_multiple_leads_plan(dedup_enabled: bool | None) -> BatchPlan[t.LeadRecord]:
     return BatchPlan(
         operation="syncMultipleLeads",
-        max_batch=DEFAULT_LEADS_PER_SYNC,
+        max_batch=batch_limit("syncMultipleLeads"),
         build_params=lambda items: t.ParamsSyncMultipleLeads(
             lead_record_list=t.ArrayOfLeadRecord(lead_record=list(items)), dedup_enabled=dedup_enabled
         ),

@@ -20,18 +20,22 @@ from mktows import codec, operations
 from mktows import types as t
 from mktows._auth import Clock, Signer
 from mktows._convenience import ConvenienceMethods
+from mktows._history import History
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub, scrub_error
-from mktows._retry import Disposition, RetryPolicy, ThrottleWaits, classify, wait_or_raise
+from mktows._retry import RetryPolicy, ThrottleWaits, classify, wait_or_raise
 from mktows._transport import (
     DEFAULT_TIMEOUT,
     HttpResponse,
+    SoapTransport,
     Transport,
     TransportFailure,
+    check_endpoint,
+    normalize_timeout,
     not_soap,
     soap_payload,
 )
-from mktows.errors import MktowsError, ProtocolError, RequestExpiredError
+from mktows.errors import Disposition, MktowsError, ProtocolError, RequestExpiredError
 from mktows.operations import HeaderElement, Operation, Operations
 
 R = TypeVar("R")
@@ -61,8 +65,11 @@ class Client(ConvenienceMethods):
     takes at most their sum, and no more than what is left of ``retry.max_elapsed``), ``session`` (a
     ``requests.Session``, left open by ``close()``), ``clock`` (returns the current aware datetime; used to
     sign), ``retry`` (a ``RetryPolicy``), ``limits`` (a ``Limits``, shareable between clients; default 100
-    calls per 20 s and 10 in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead) and
-    ``strict`` (refuse unknown elements in answers; for tests). Thread-safe: threads may share one client.
+    calls per 20 s and 10 in flight), ``target_workspace`` (sent as ``MktowsContextHeader`` on syncLead),
+    ``strict`` (refuse unknown elements in answers; for tests), ``transport`` (a ``SoapTransport`` in place of
+    HTTP over requests, e.g. ``mktows.testing.EmulatorTransport``; ``timeout`` and ``session`` configure the
+    default one) and ``history`` (how many of the last attempts ``client.history`` keeps as redacted XML;
+    0, the default, keeps none). Thread-safe: threads may share one client.
     """
 
     ops: Operations
@@ -80,11 +87,22 @@ class Client(ConvenienceMethods):
         limits: Limits | None = None,
         target_workspace: str | None = None,
         strict: bool = False,
+        transport: SoapTransport | None = None,
+        history: int = 0,
     ) -> None:
+        self._endpoint = check_endpoint(endpoint)
         self._signer = Signer(user_id, encryption_key, clock)
         self.retry = retry if retry is not None else RetryPolicy()
         self.limits = limits if limits is not None else Limits()
-        self._transport = Transport(endpoint, timeout, session, pool_size=self.limits.concurrency or 10)
+        if transport is not None and session is not None:
+            raise ValueError("pass either session (for the default HTTP transport) or transport, not both")
+        self._transport: SoapTransport = (
+            transport
+            if transport is not None
+            else Transport(timeout, session, pool_size=self.limits.concurrency or 10)
+        )
+        self._timeout = normalize_timeout(timeout)
+        self.history = History(history)
         if target_workspace is not None and not target_workspace:
             raise ValueError("target_workspace must be a non-empty string or None")
         self.target_workspace = target_workspace
@@ -96,7 +114,7 @@ class Client(ConvenienceMethods):
     @property
     def endpoint(self) -> str:
         """The SOAP endpoint every call is POSTed to."""
-        return self._transport.endpoint
+        return self._endpoint
 
     @property
     def user_id(self) -> str:
@@ -106,7 +124,7 @@ class Client(ConvenienceMethods):
     @property
     def timeout(self) -> tuple[float, float]:
         """The (connect, read) timeouts in seconds."""
-        return self._transport.timeout
+        return self._timeout
 
     @property
     def clock_skew(self) -> timedelta:
@@ -212,10 +230,12 @@ class Client(ConvenienceMethods):
         try:
             with self.limits.slot():
                 budget = self.retry.remaining(started)
-                response = self._transport.post(body, op.soap_action, op.name, budget)
+                response = self._transport.post(self._endpoint, body, op.soap_action, op.name, budget)
         except TransportFailure as failure:
+            self.history.record(op.name, sent, body, None, None, secrets)
             raise _Failed(failure.error, failure.delivered) from None
         received_at = self._signer.now()
+        self.history.record(op.name, sent, body, response.content, response.status, secrets)
         log_envelope(f"response (HTTP {response.status})", op.name, sent, response.content, secrets)
         try:
             envelope = self._decode(op, response)

@@ -1,14 +1,19 @@
-"""The exceptions of mktows: one base class, transport and protocol failures, and typed service errors.
+"""The exceptions of mktows: one base class, transport and protocol failures, typed SOAP faults, and the one
+classification of failures that retries and batch runs both read.
 
 Every documented Marketo fault code (error-codes.md, 27 codes) maps to a family class below, so callers can
-write ``except RateLimitError`` instead of comparing numbers. The REST API's documented codes (6xx, 7xx and
-the 1xxx record codes) map to the same families, so one ``except`` covers both wires; such an error has
-``protocol == "rest"`` and keeps REST's own ``code`` (606, not 20023). This module imports nothing else of
-mktows.
+write ``except RateLimitError`` instead of comparing numbers. ``classify`` says, per error class (and per HTTP
+status), what a failed attempt means for the next one (``Disposition``) and whether every later call would fail
+the same way (so a batch run stops); ``retryable`` is derived from it. The REST API's documented codes (6xx,
+7xx and the 1xxx record codes) map to the same families, so one ``except`` covers both wires and they inherit
+their classification; such an error has ``protocol == "rest"`` and keeps REST's own ``code`` (606, not 20023).
+This module imports nothing else of mktows.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +21,16 @@ from typing import Any
 class MktowsError(Exception):
     """Base class of every error mktows raises."""
 
-    retryable: bool = False
-
     def __init__(self, message: str, *, operation: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.operation = operation
-        #: Set by the batching helpers when a batch run stops early: the results of the objects handled so far.
-        self.partial_report: Any = None
+
+    @property
+    def retryable(self) -> bool:
+        """Whether another attempt may succeed (``classify(self).disposition`` is not ``FATAL``); the client
+        still repeats an ambiguous failure only for operations safe to repeat."""
+        return classify(self).disposition is not Disposition.FATAL
 
     def __str__(self) -> str:
         prefix = f"{self.operation}: " if self.operation else ""
@@ -32,8 +39,6 @@ class MktowsError(Exception):
 
 class TransportError(MktowsError):
     """The request did not get an HTTP answer: connection refused or reset, DNS failure, timeout."""
-
-    retryable = True
 
 
 class HTTPStatusError(MktowsError):
@@ -52,7 +57,6 @@ class HTTPStatusError(MktowsError):
         self.status_code = status_code
         self.content_type = content_type
         self.body_excerpt = body_excerpt
-        self.retryable = status_code in (408, 429, 500, 502, 503, 504)
 
 
 class ProtocolError(MktowsError):
@@ -194,8 +198,6 @@ def _rebuild_fault(
 class InternalError(SoapFault):
     """10001, 20011: a failure inside Marketo; worth retrying."""
 
-    retryable = True
-
 
 class InvalidRequestError(SoapFault):
     """The request was refused as malformed or invalid (20012, 20017, 20019, 20022, 20101-20110, 20114)."""
@@ -220,19 +222,13 @@ class AuthenticationError(SoapFault):
 class AccessTokenError(AuthenticationError):
     """REST 601 (access token invalid) or 602 (expired): the token is renewed and the call resent once."""
 
-    retryable = True
-
 
 class ServiceUnavailableError(SoapFault):
     """REST 608, 614 and 713: the service was briefly unavailable and did not run the call; retry later."""
 
-    retryable = True
-
 
 class RequestExpiredError(SoapFault):
     """20016: the signed timestamp is too old (or too far ahead); re-sign with a fresh timestamp."""
-
-    retryable = True
 
 
 class ThrottlingError(SoapFault):
@@ -242,19 +238,13 @@ class ThrottlingError(SoapFault):
 class QuotaExceededError(ThrottlingError):
     """20015 (REST 607): the daily call quota is used up; it resets at 12:00 AM CST, so retrying now cannot help."""
 
-    retryable = False
-
 
 class RateLimitError(ThrottlingError):
     """20023 (REST 606): more than 100 calls in 20 seconds."""
 
-    retryable = True
-
 
 class ConcurrencyLimitError(ThrottlingError):
     """20024 (REST 615): more than 10 calls in flight."""
-
-    retryable = True
 
 
 class RepeatedFailureError(MktowsError):
@@ -271,6 +261,22 @@ class RepeatedFailureError(MktowsError):
         super().__init__(f"{what}: {type(error).__name__}: {error}")
         self.error = error
         self.batches = batches
+
+
+class BatchAborted(MktowsError):
+    """A batch run stopped before its end: ``report`` holds the results of the objects handled so far (each at
+    most once; the rest were not processed) and ``error`` (also ``__cause__``) is why it stopped: an error every
+    later call would meet (``classify(error).stops_batch_run``), ``RepeatedFailureError``, or a response that
+    does not account for its objects (``ProtocolError``)."""
+
+    def __init__(self, report: Any, error: MktowsError) -> None:
+        handled = len(report.results)
+        super().__init__(f"stopped after {handled} objects: {type(error).__name__}: {error}")
+        self.report = report
+        self.error = error
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.report, self.error))
 
 
 class NotFoundError(SoapFault):
@@ -496,3 +502,76 @@ def rest_error_for(
     info = REST_ERROR_CODES.get(code) if code is not None else None
     cls = info.error_class if info else SoapFault
     return cls(message, code=code, name=name, operation=operation, protocol="rest")
+
+
+# --- the classification -----------------------------------------------------------------------------------
+
+
+class Disposition(enum.Enum):
+    """What a failed attempt means for the next one (the retry policy in ``mktows._retry`` acts on it)."""
+
+    THROTTLED = "throttled"  # refused for a usage limit: everyone pauses, then sends it again
+    RETRY = "retry"  # not processed: any operation may be sent again
+    AMBIGUOUS = "ambiguous"  # may have been processed: only operations safe to repeat are sent again
+    RESIGN = "resign"  # the signature expired: re-sign once and resend
+    FATAL = "fatal"  # another attempt cannot help
+
+
+@dataclass(frozen=True)
+class Classification:
+    """How mktows treats one kind of failure: ``disposition`` for the next attempt of the call, and
+    ``stops_batch_run`` when every later call would fail the same way (credentials, access, the daily quota,
+    an operation the endpoint lacks, a throttle outlasting the client's patience, an answer that cannot be
+    trusted), so a batch run stops instead of marking one batch FAILED."""
+
+    disposition: Disposition
+    stops_batch_run: bool = False
+
+
+_FATAL = Classification(Disposition.FATAL)
+_THROTTLED = Classification(Disposition.THROTTLED, stops_batch_run=True)
+_STOPS_RUN = Classification(Disposition.FATAL, stops_batch_run=True)
+
+ERROR_CLASSIFICATION: tuple[tuple[type[MktowsError], Classification], ...] = (
+    (RequestExpiredError, Classification(Disposition.RESIGN)),
+    (AccessTokenError, Classification(Disposition.RESIGN)),  # REST 601/602: a fresh token, resent once
+    (QuotaExceededError, _STOPS_RUN),  # the daily quota resets at 12:00 AM CST: fail fast
+    (RateLimitError, _THROTTLED),
+    (ConcurrencyLimitError, _THROTTLED),
+    (InternalError, Classification(Disposition.AMBIGUOUS)),
+    (AuthenticationError, _STOPS_RUN),
+    (AccessDeniedError, _STOPS_RUN),
+    (UnsupportedOperationError, _STOPS_RUN),
+    (ServiceUnavailableError, Classification(Disposition.RETRY)),  # REST 608/614/713: the call did not run
+    (SoapFault, _FATAL),  # any other fault is about this call's data
+    # a truncated or garbled answer to a request that was sent: ambiguous for the call, untrustworthy for a run
+    (ProtocolError, Classification(Disposition.AMBIGUOUS, stops_batch_run=True)),
+    (RepeatedFailureError, _STOPS_RUN),
+    (BatchAborted, _STOPS_RUN),
+)
+"""Per error class, most specific first (the first ``isinstance`` match decides). ``TransportError`` and
+``HTTPStatusError`` are decided by ``classify`` below; an error class added for another protocol gets a row
+here (or inherits its family's)."""
+
+HTTP_STATUS_CLASSIFICATION: Mapping[int, Classification] = {
+    408: Classification(Disposition.RETRY),  # the server gave up waiting for the request
+    429: _THROTTLED,
+    503: _THROTTLED,
+    500: Classification(Disposition.AMBIGUOUS),  # a non-SOAP 500 (SOAP faults are decided by their code)
+    502: Classification(Disposition.AMBIGUOUS),
+    504: Classification(Disposition.AMBIGUOUS),
+}
+"""Non-SOAP HTTP answers; any other status is ``FATAL`` for the call and does not stop a batch run by itself."""
+
+
+def classify(error: MktowsError, *, delivered: bool = True) -> Classification:
+    """How ``error`` is treated; ``delivered`` is False when the request surely never left (a connection that
+    was never made), which makes a transport failure a plain ``RETRY`` instead of ``AMBIGUOUS``."""
+    if isinstance(error, TransportError):
+        return Classification(Disposition.AMBIGUOUS if delivered else Disposition.RETRY)
+    if isinstance(error, HTTPStatusError):
+        return HTTP_STATUS_CLASSIFICATION.get(error.status_code, _FATAL)
+    for cls, classification in ERROR_CLASSIFICATION:
+        if isinstance(error, cls):
+            return classification
+    return _FATAL

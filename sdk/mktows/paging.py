@@ -1,6 +1,6 @@
 """Following Marketo's stream positions, declared as data and walked by one generic paginator.
 
-Each ``PageSpec`` names the params field that carries the position in (``streamPosition`` or
+Each ``PageSpec`` (one per paged operation, in ``_operation_facts``) names the params field that carries the position in (``streamPosition`` or
 ``startPosition``), the result field that carries the next one out, where the records are, and how the
 result says whether more remain. The position is opaque: it is passed back exactly as received, never edited.
 """
@@ -22,55 +22,12 @@ MAX_PAGES = 1_000_000
 
 @dataclass(frozen=True)
 class PageSpec:
-    """How one operation pages."""
+    """How one operation pages (each operation's spec is in ``_operation_facts.FACTS``)."""
 
-    operation: str
     input_token: str  # params field taking the position
     output_token: str  # result field holding the next position
     records: tuple[str, str]  # result field holding the array, then the array's list field
     more: Callable[[Any], bool]  # does the result say more records remain?
-
-
-PAGE_SPECS: dict[str, PageSpec] = {
-    spec.operation: spec
-    for spec in (
-        PageSpec(
-            "getCustomObjects",
-            "stream_position",
-            "new_stream_position",
-            ("custom_obj_list", "custom_obj"),
-            lambda result: result.remaining_count > 0,
-        ),
-        PageSpec(
-            "getMObjects",
-            "stream_position",
-            "new_stream_position",
-            ("m_object_list", "m_object"),
-            lambda result: bool(result.has_more),
-        ),
-        PageSpec(
-            "getMultipleLeads",
-            "stream_position",
-            "new_stream_position",
-            ("lead_record_list", "lead_record"),
-            lambda result: result.remaining_count > 0,
-        ),
-        PageSpec(
-            "getLeadActivity",
-            "start_position",
-            "new_start_position",
-            ("activity_record_list", "activity_record"),
-            lambda result: result.remaining_count > 0,
-        ),
-        PageSpec(
-            "getLeadChanges",
-            "start_position",
-            "new_start_position",
-            ("lead_change_record_list", "lead_change_record"),
-            lambda result: result.remaining_count > 0,
-        ),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -93,9 +50,15 @@ class Paginator(Generic[Record]):
     """
 
     def __init__(
-        self, call: Callable[[str, Any], Any], spec: PageSpec, params: Any, position: Any = None
+        self,
+        call: Callable[[str, Any], Any],
+        operation: str,
+        spec: PageSpec,
+        params: Any,
+        position: Any = None,
     ) -> None:
         self._call = call
+        self.operation = operation
         self._spec = spec
         self._params = params
         self.position: Any = position
@@ -107,9 +70,9 @@ class Paginator(Generic[Record]):
         spec = self._spec
         while not self.finished:
             if self.pages_fetched >= MAX_PAGES:
-                raise ProtocolError(f"{spec.operation}: stream did not end after {MAX_PAGES} pages")
+                raise ProtocolError(f"{self.operation}: stream did not end after {MAX_PAGES} pages")
             params = dataclasses.replace(self._params, **{spec.input_token: self.position})
-            result = self._call(spec.operation, params)
+            result = self._call(self.operation, params)
             self.pages_fetched += 1
             array = getattr(result, spec.records[0])
             records: list[Record] = list(getattr(array, spec.records[1])) if array is not None else []
@@ -117,7 +80,7 @@ class Paginator(Generic[Record]):
             last = not spec.more(result)
             if not last and next_position == self.position:
                 raise ProtocolError(
-                    f"{spec.operation}: more records remain but the stream position did not advance"
+                    f"{self.operation}: more records remain but the stream position did not advance"
                 )
             page = Page(records, self.position, next_position, result, last)
             yield page

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from mktows import marketo_limits as documented
 from mktows.emulator.defaults import DEFAULT_CONFIG
 
 FIELD_TYPES = frozenset(
@@ -119,30 +120,30 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Limits:
+class ServiceLimits:
     """Marketo's limits. ``None`` switches a limit off. Rate: ``rate_calls`` per ``rate_window`` seconds
     (20023); ``max_concurrent`` calls in flight (20024); ``daily_quota`` calls per day, the day starting at
     12:00 AM CST (20015); ``max_body_bytes`` per request; ``receive_timeout``: seconds a client has to send a
     whole request, from connecting or from the first byte of a request on a kept-alive connection (a client
     that trickles it slower is disconnected); the rest are per-call sizes from OPERATIONS.md."""
 
-    rate_calls: int | None = 100
-    rate_window: float = 20.0
-    max_concurrent: int | None = 10
-    daily_quota: int | None = 10000
-    max_body_bytes: int = 10 * 1024 * 1024
+    rate_calls: int | None = documented.CALLS_PER_WINDOW
+    rate_window: float = documented.RATE_WINDOW
+    max_concurrent: int | None = documented.MAX_CONCURRENT_CALLS
+    daily_quota: int | None = documented.DAILY_QUOTA
+    max_body_bytes: int = documented.MAX_BODY_BYTES
     receive_timeout: float = 30.0
-    sync_custom_objects: int = 100
-    sync_mobjects: int = 100
-    sync_multiple_leads: int | None = 300
-    lead_keys: int = 100
-    list_operation_leads: int = 1000
-    multiple_leads_batch: int = 1000
-    custom_objects_batch: int = 100
-    mobjects_batch: int = 100
-    lead_activity_batch: int = 100
-    lead_changes_batch: int = 1000
-    time_range_days: int = 30
+    sync_custom_objects: int = documented.MAX_CUSTOM_OBJECTS_PER_CALL
+    sync_mobjects: int = documented.MAX_MOBJECTS_PER_CALL
+    sync_multiple_leads: int | None = documented.DEFAULT_LEADS_PER_SYNC
+    lead_keys: int = documented.MAX_LEAD_KEYS_PER_CALL
+    list_operation_leads: int = documented.MAX_LIST_MEMBERS_PER_CALL
+    multiple_leads_batch: int = documented.MAX_MULTIPLE_LEADS_BATCH
+    custom_objects_batch: int = documented.MAX_CUSTOM_OBJECTS_PER_CALL
+    mobjects_batch: int = documented.MAX_MOBJECTS_PER_CALL
+    lead_activity_batch: int = documented.MAX_LEAD_ACTIVITY_BATCH
+    lead_changes_batch: int = documented.MAX_LEAD_CHANGES_BATCH
+    time_range_days: int = documented.MAX_TIME_RANGE_DAYS
     clone_calls_per_day: int = 10
 
 
@@ -172,7 +173,7 @@ class EmulatorConfig:
     channels: Mapping[str, tuple[ProgressionStatus, ...]]
     seed: Mapping[str, Any]
     settings: Settings = field(default_factory=Settings)
-    limits: Limits = field(default_factory=Limits)
+    limits: ServiceLimits = field(default_factory=ServiceLimits)
     rest: RestSettings = field(default_factory=RestSettings)
 
     # --- construction ---------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ class EmulatorConfig:
         return replace(self, settings=_replace_checked(self.settings, changes))
 
     def with_limits(self, **changes: Any) -> EmulatorConfig:
-        """A copy with some ``Limits`` fields changed (``rate_calls=100, rate_window=2.0``...)."""
+        """A copy with some ``ServiceLimits`` fields changed (``rate_calls=100, rate_window=2.0``...)."""
         return replace(self, limits=_replace_checked(self.limits, changes))
 
     # --- lookups --------------------------------------------------------------------------------------
@@ -455,7 +456,7 @@ def _parse(data: Mapping[str, Any]) -> EmulatorConfig:
         channels=_channels(data["channels"]),
         seed=seed,
         settings=_check_scalars(Settings, data["settings"]),
-        limits=_check_scalars(Limits, data["limits"]),
+        limits=_check_scalars(ServiceLimits, data["limits"]),
         rest=_rest_settings(data["rest"]),
     )
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mktows import marketo_limits as documented
+
 DEFAULT_USER_ID = "demo17_1_809934544BFABAE58E5D27"
 """The user id printed by the Java samples of synclead.md, syncmultipleleads.md and gettags.md."""
 
@@ -355,23 +357,23 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "scope": "mktows-emulator@example.com",
     },
     "limits": {
-        "rate_calls": 100,
-        "rate_window": 20.0,
-        "max_concurrent": 10,
-        "daily_quota": 10000,
-        "max_body_bytes": 10 * 1024 * 1024,
+        "rate_calls": documented.CALLS_PER_WINDOW,
+        "rate_window": documented.RATE_WINDOW,
+        "max_concurrent": documented.MAX_CONCURRENT_CALLS,
+        "daily_quota": documented.DAILY_QUOTA,
+        "max_body_bytes": documented.MAX_BODY_BYTES,
         "receive_timeout": 30.0,
-        "sync_custom_objects": 100,
-        "sync_mobjects": 100,
-        "sync_multiple_leads": 300,
-        "lead_keys": 100,
-        "list_operation_leads": 1000,
-        "multiple_leads_batch": 1000,
-        "custom_objects_batch": 100,
-        "mobjects_batch": 100,
-        "lead_activity_batch": 100,
-        "lead_changes_batch": 1000,
-        "time_range_days": 30,
+        "sync_custom_objects": documented.MAX_CUSTOM_OBJECTS_PER_CALL,
+        "sync_mobjects": documented.MAX_MOBJECTS_PER_CALL,
+        "sync_multiple_leads": documented.DEFAULT_LEADS_PER_SYNC,
+        "lead_keys": documented.MAX_LEAD_KEYS_PER_CALL,
+        "list_operation_leads": documented.MAX_LIST_MEMBERS_PER_CALL,
+        "multiple_leads_batch": documented.MAX_MULTIPLE_LEADS_BATCH,
+        "custom_objects_batch": documented.MAX_CUSTOM_OBJECTS_PER_CALL,
+        "mobjects_batch": documented.MAX_MOBJECTS_PER_CALL,
+        "lead_activity_batch": documented.MAX_LEAD_ACTIVITY_BATCH,
+        "lead_changes_batch": documented.MAX_LEAD_CHANGES_BATCH,
+        "time_range_days": documented.MAX_TIME_RANGE_DAYS,
         "clone_calls_per_day": 10,
     },
 }

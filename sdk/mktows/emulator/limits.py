@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from mktows.emulator.config import Limits
+from mktows.emulator.config import ServiceLimits
 from mktows.emulator.failures import ServiceFault
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import quota_day
@@ -41,7 +41,7 @@ class Limiter:
 
     def __init__(
         self,
-        limits: Limits,
+        limits: ServiceLimits,
         store: Store,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,

@@ -157,7 +157,7 @@ class Emulator:
     keeps the state in memory); ``port`` 0 picks a free port; ``clock`` returns the emulator's current aware
     datetime (freshness window, timestamps, quota day); ``threads``: waitress worker threads (default: enough
     to hold more calls than the concurrency limit, so the limit answers 20024 rather than queueing);
-    ``limits``/``settings``: mappings of ``Limits``/``Settings`` fields that override the config's;
+    ``limits``/``settings``: mappings of ``ServiceLimits``/``Settings`` fields that override the config's;
     ``allow_demo_credentials``: listen on a non-loopback ``host`` even with the docs' public demo credentials.
     """
 

@@ -21,9 +21,9 @@ import requests
 from mktows._auth import Clock
 from mktows._limits import Limits
 from mktows._logging import LOGGER, log_envelope, scrub_error
-from mktows._retry import Disposition, RetryPolicy, ThrottleWaits, classify, wait_or_raise
+from mktows._retry import RetryPolicy, ThrottleWaits, classify, wait_or_raise
 from mktows._transport import DEFAULT_TIMEOUT, Transport, TransportFailure, check_endpoint
-from mktows.errors import MktowsError
+from mktows.errors import Disposition, MktowsError
 from mktows.rest._auth import AccessToken, TokenSource
 from mktows.rest._envelope import MAX_ANSWER_BYTES, RestResponse, decode
 
@@ -143,7 +143,7 @@ class RestClient:
         self.identity_endpoint = check_endpoint(identity, "https://123-ABC-456.mktorest.com/identity")
         self.retry = retry if retry is not None else RetryPolicy()
         self.limits = limits if limits is not None else Limits()
-        self._transport = Transport(rest_endpoint, timeout, session, pool_size=self.limits.concurrency or 10)
+        self._transport = Transport(timeout, session, pool_size=self.limits.concurrency or 10)
         token_url = f"{self.identity_endpoint.rstrip('/')}/oauth/token"
         self._tokens = TokenSource(self._transport, token_url, client_id, client_secret, clock)
 

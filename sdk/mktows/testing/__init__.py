@@ -8,6 +8,9 @@
 
 - ``reachable_types()`` / ``derived_types(cls)``: the generated classes a contract suite has to cover.
 
+- ``EmulatorTransport(app)``: ``Client(..., transport=EmulatorTransport(app))`` calls an emulator's WSGI app in
+  process, with no socket and no server thread (``mktows.testing.emulator_transport``).
+
 Hypothesis strategies derived from the generated types live in ``mktows.testing.strategies``; that module
 needs the ``hypothesis`` package (the ``test`` extra), this one does not.
 """
@@ -21,8 +24,9 @@ from lxml import etree
 
 from mktows.codec import parse_xml
 from mktows.operations import MKTOWS_NS, OPERATIONS, SOAP_ENV_NS, XML_CONTEXT, XSI_NS
+from mktows.testing.emulator_transport import EmulatorTransport
 
-__all__ = ["assert_same_xml", "canonical_xml", "derived_types", "reachable_types"]
+__all__ = ["EmulatorTransport", "assert_same_xml", "canonical_xml", "derived_types", "reachable_types"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 _WELL_KNOWN_PREFIXES = {SOAP_ENV_NS: "SOAP-ENV", MKTOWS_NS: "ns1", XSI_NS: "xsi"}

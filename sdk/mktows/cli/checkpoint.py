@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from mktows._records import InputSummary
-from mktows._tally import Tally
+from mktows.cli.records import InputSummary
+from mktows.cli.tally import Tally
 
 FORMAT_VERSION = 2
 

@@ -1,5 +1,6 @@
 """The ``mktows`` command: bulk-sync custom objects from CSV/JSONL, read them back, make one raw call, or
-run the emulator. The only module that draws on the terminal.
+run the emulator. The only package that draws on the terminal; its modules (records, checkpoint,
+report_file, tally) serve the command alone.
 
 Endpoint and credentials come from flags or MKTOWS_ENDPOINT, MKTOWS_USER_ID, MKTOWS_ENCRYPTION_KEY; with none
 set, commands run against an embedded emulator whose state lives in the user's cache folder.
@@ -20,15 +21,21 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mktows import __version__, codec, operations
-from mktows._checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
 from mktows._convenience import sync_operation
 from mktows._limits import Pause
-from mktows._records import InputFileError, RecordReader, detect_format, validate
-from mktows._report_file import ReportFile, ReportFileError
-from mktows._retry import Disposition, classify
-from mktows._tally import Tally
-from mktows.batching import MAX_CUSTOM_OBJECTS_PER_CALL, CustomObject
-from mktows.errors import AuthenticationError, MktowsError, RepeatedFailureError
+from mktows._retry import classify
+from mktows.batching import CustomObject
+from mktows.cli.checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
+from mktows.cli.records import InputFileError, RecordReader, detect_format, validate
+from mktows.cli.report_file import ReportFile, ReportFileError
+from mktows.cli.tally import Tally
+from mktows.errors import AuthenticationError, Disposition, MktowsError, RepeatedFailureError
+from mktows.marketo_limits import (
+    CALLS_PER_WINDOW,
+    MAX_CONCURRENT_CALLS,
+    MAX_CUSTOM_OBJECTS_PER_CALL,
+    RATE_WINDOW,
+)
 from mktows.reports import ObjectStatus
 
 ENV_ENDPOINT = "MKTOWS_ENDPOINT"
@@ -87,8 +94,8 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
 
         if args.max_in_flight is not None and args.max_in_flight < 1:
             raise UsageError(f"--max-in-flight must be at least 1, not {args.max_in_flight}")
-        calls, period = _parse_rate(args.rate) if args.rate is not None else (100, 20.0)
-        client_options["limits"] = Limits(calls, period, args.max_in_flight or 10)
+        calls, period = _parse_rate(args.rate) if args.rate is not None else (CALLS_PER_WINDOW, RATE_WINDOW)
+        client_options["limits"] = Limits(calls, period, args.max_in_flight or MAX_CONCURRENT_CALLS)
     if not endpoint.value:
         with _embedded_emulator() as emulator:
             client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, **client_options)
@@ -144,10 +151,10 @@ def _closing(client: Any, credentials: str) -> Iterator[None]:
 
 
 def _parse_rate(text: str) -> tuple[int | None, float]:
-    """``--rate 100/20`` -> (100, 20.0); ``--rate off`` -> no client-side call rate (only for a peer that
+    """``--rate 100/20`` -> (CALLS_PER_WINDOW, RATE_WINDOW); ``--rate off`` -> no client-side call rate (only for a peer that
     enforces none, such as the emulator with its limits off; a 20023 still waits Marketo's 20 s window)."""
     if text.strip().lower() == "off":
-        return None, 20.0
+        return None, RATE_WINDOW
     calls, sep, seconds = text.partition("/")
     try:
         parsed = int(calls), float(seconds)
@@ -522,10 +529,13 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--timeout", type=float, help="connect and read timeout in seconds")
     group.add_argument(
-        "--rate", help="client-side call rate as CALLS/SECONDS (default 100/20, Marketo's limit), or off"
+        "--rate",
+        help=f"client-side call rate as CALLS/SECONDS (default {CALLS_PER_WINDOW}/{RATE_WINDOW:g}, Marketo's limit), or off",
     )
     group.add_argument(
-        "--max-in-flight", type=int, help="calls in flight at most (default 10, Marketo's limit)"
+        "--max-in-flight",
+        type=int,
+        help=f"calls in flight at most (default {MAX_CONCURRENT_CALLS}, Marketo's limit)",
     )
 
 
@@ -549,7 +559,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoint", help="progress file: a killed run started again resumes where it stopped"
     )
     sync.add_argument(
-        "--batch-size", type=int, default=MAX_CUSTOM_OBJECTS_PER_CALL, help="objects per call (max 100)"
+        "--batch-size",
+        type=int,
+        default=MAX_CUSTOM_OBJECTS_PER_CALL,
+        help=f"objects per call (max {MAX_CUSTOM_OBJECTS_PER_CALL})",
     )
     sync.add_argument(
         "--workers", type=int, default=1, help="calls in flight at once (the client limits apply)"
@@ -570,7 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--key", action="append", metavar="NAME=VALUE", help="select by a key field (repeatable)"
     )
     get.add_argument("--include", help="comma-separated fields to return (default: all)")
-    get.add_argument("--batch-size", type=int, help="objects per call (max 100)")
+    get.add_argument("--batch-size", type=int, help=f"objects per call (max {MAX_CUSTOM_OBJECTS_PER_CALL})")
     get.add_argument("--stream-position", help="resume from a stream position printed by an earlier run")
     get.add_argument("--out", help="output file (default: standard output)")
     _add_connection_options(get)
@@ -633,7 +646,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # an unwritable --report or --out, a full disk, a missing --params file...
         _stderr(_os_error(exc))
         return EXIT_FATAL
-
-
-if __name__ == "__main__":
-    sys.exit(main())
