@@ -112,7 +112,7 @@ def sync_custom_objects(
         }
         answer = ctx.rest.post(_path(co_type), body, operation=op)
         for obj, record in zip(objects, _in_order(answer, len(objects), op), strict=True):
-            status, error = _status(record, SKIPPED_BECAUSE[mode], SYNC_STATUSES, op)
+            status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
             statuses.append(
                 t.SyncCustomObjStatus(
                     obj_type_name=co_type.name,
