@@ -36,6 +36,8 @@ DIFFERENCES = {
     "values": "values read back are REST's typed JSON values as text (an integer 007 reads back as 7, a "
     "boolean as true/false) (custom-objects.md, Query; field-types.md)",
     "per call": "up to 300 objects per sync or delete call, where SOAP took 100 (custom-objects.md)",
+    "errors": "a refused call raises the mktows.errors family of REST's code with that code and protocol "
+    "'rest' (an unknown type: NotFoundError 1013, where SOAP answered 20110) (error-codes.md)",
 }
 """Every difference between the SOAP and the REST path that the documentation forces, with its source."""
 
