@@ -265,3 +265,24 @@ def test_sync_custom_objects_sends_300_per_call_over_rest(
 def test_the_soap_client_still_batches_100(mktows_emulator: EmulatorHandle) -> None:
     with pytest.raises(ValueError, match="between 1 and 100"):
         mktows_emulator.client().sync_custom_objects(ROADSHOW, [], batch_size=300)
+
+
+def test_a_value_with_a_comma_is_never_split_into_two_filter_values(
+    mktows_emulator: EmulatorHandle, bridged: Client
+) -> None:
+    bridged.sync_custom_objects(
+        ROADSHOW, [{"keys": {"MKTOID": "5", "rid": "a,b"}}, {"keys": {"MKTOID": "5", "rid": "a"}}]
+    )
+    with pytest.raises(UnsupportedOperationError, match="comma"):
+        bridged.ops.get_custom_objects(get_params(rid="a,b"))
+    found = bridged.ops.get_custom_objects(get_params(MKTOID="5", rid="a,b"))  # the full key goes as JSON
+    assert found.custom_obj_list is not None
+    assert [o.custom_obj_key_list for o in found.custom_obj_list.custom_obj] == [keys(MKTOID="5", rid="a,b")]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_a_missing_type_name_is_refused_locally(bridged: Client, name: str) -> None:
+    with pytest.raises(InvalidRequestError, match="objTypeName is required"):
+        bridged.ops.delete_custom_objects(
+            t.ParamsDeleteCustomObjects(obj_type_name=name, custom_obj_key_lists=t.ArrayOfKeyList())
+        )

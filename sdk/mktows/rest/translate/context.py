@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from mktows.errors import ProtocolError
+from mktows.errors import InvalidRequestError, ProtocolError
 from mktows.rest._client import RestClient
 
 SYSTEM_FIELDS = frozenset({"marketoGUID", "createdAt", "updatedAt"})
@@ -59,6 +59,8 @@ class TranslationContext:
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidRequestError("objTypeName is required", operation=operation)
         wanted = name.strip().lower()
         with self._lock:
             known = self._types.get(wanted)

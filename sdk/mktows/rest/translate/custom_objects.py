@@ -60,7 +60,7 @@ def _in_order(answer: RestResponse, sent: int, operation: str) -> list[Mapping[s
     """The per-record results of a write, ordered by ``seq``; ProtocolError unless each record sent has one."""
     records = [r for r in answer.result if isinstance(r, Mapping)]
     by_seq = {r.get("seq"): r for r in records}
-    if len(records) != sent or sorted(by_seq, key=str) != sorted(range(sent), key=str):
+    if len(answer.result) != sent or set(by_seq) != set(range(sent)):
         raise ProtocolError(
             f"the REST answer has {len(answer.result)} results for {sent} records sent", operation=operation
         )
@@ -194,10 +194,17 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
     "Query"). Any other criteria (none, an attribute that is not searchable, part of a compound key) have no
     REST form: REST filters only by searchable fields and always needs a filter."""
     names = tuple(criteria)
-    if len(names) == 1 and names in co_type.searchable_fields:
+    comma = any("," in value for value in criteria.values())  # filterValues is a comma-separated list
+    if len(names) == 1 and names in co_type.searchable_fields and not comma:
         return {"filterType": names[0], "filterValues": criteria[names[0]]}, None
     if names and set(names) == set(co_type.dedupe_fields):
         return {}, {"filterType": "dedupeFields", "input": [dict(criteria)]}
+    if comma:
+        raise UnsupportedOperationError(
+            f"a value with a comma cannot be sent in REST's comma-separated filterValues; query {co_type.name} "
+            f"by its full dedupe key ({', '.join(co_type.dedupe_fields)}) instead (custom-objects.md, Query)",
+            operation="getCustomObjects",
+        )
     searchable = ", ".join("+".join(group) for group in co_type.searchable_fields)
     asked = "+".join(names) or "no key (every object of the type)"
     raise UnsupportedOperationError(
