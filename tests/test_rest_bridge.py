@@ -10,6 +10,7 @@ import pytest
 from mktows import Client, Limits, ObjectStatus
 from mktows import types as t
 from mktows.emulator import EmulatorConfig
+from mktows.emulator.defaults import DEFAULT_CONFIG
 from mktows.errors import (
     InvalidRequestError,
     NotFoundError,
@@ -212,22 +213,7 @@ CAR = {
     [
         pytest.param(
             EmulatorConfig.from_mapping(
-                {
-                    "custom_object_types": [
-                        CAR,
-                        {
-                            "name": "RoadShow",
-                            "dedupe_fields": ["MKTOID", "rid"],
-                            "fields": {
-                                "MKTOID": "integer",
-                                "rid": "string",
-                                "city": "string",
-                                "zip": "string",
-                                "state": "string",
-                            },
-                        },
-                    ]
-                }
+                {"custom_object_types": [CAR, *DEFAULT_CONFIG["custom_object_types"]]}
             ),
             id="car",
         )
@@ -286,3 +272,34 @@ def test_a_missing_type_name_is_refused_locally(bridged: Client, name: str) -> N
         bridged.ops.delete_custom_objects(
             t.ParamsDeleteCustomObjects(obj_type_name=name, custom_obj_key_lists=t.ArrayOfKeyList())
         )
+
+
+def test_over_rest_takes_the_clients_options(mktows_emulator: EmulatorHandle) -> None:
+    import requests
+
+    from mktows import RetryPolicy
+
+    session = requests.Session()
+    limits = Limits(calls=50, concurrency=2)
+    client = Client.over_rest(
+        mktows_emulator.rest_endpoint,
+        mktows_emulator.client_id,
+        mktows_emulator.client_secret,
+        identity_endpoint=mktows_emulator.identity_endpoint,
+        timeout=(3.0, 7.0),
+        session=session,
+        retry=RetryPolicy(max_attempts=2),
+        limits=limits,
+        strict=True,
+    )
+    assert (client.timeout, client.limits, client.retry.max_attempts) == ((3.0, 7.0), limits, 2)
+    assert (
+        client.ops.delete_custom_objects(
+            t.ParamsDeleteCustomObjects(obj_type_name=ROADSHOW, custom_obj_key_lists=t.ArrayOfKeyList())
+        ).delete_custom_obj_status_list
+        == t.ArrayOfSyncCustomObjStatus()
+    )
+    client.close()
+    session.close()
+    with pytest.raises(TypeError):
+        Client.over_rest("https://x.mktorest.com/rest", "id", "secret", encryption_key="k")
