@@ -303,3 +303,15 @@ def test_over_rest_takes_the_clients_options(mktows_emulator: EmulatorHandle) ->
     session.close()
     with pytest.raises(TypeError):
         Client.over_rest("https://x.mktorest.com/rest", "id", "secret", encryption_key="k")
+
+
+def test_batch_size_past_100_gives_pages_of_100_like_soap(
+    mktows_emulator: EmulatorHandle, bridged: Client
+) -> None:
+    objects = [{"keys": {"MKTOID": "88", "rid": f"r{n}"}} for n in range(120)]
+    bridged.sync_custom_objects(ROADSHOW, objects)
+    soap = mktows_emulator.client().ops.get_custom_objects(get_params(250, MKTOID="88"))
+    rest = bridged.ops.get_custom_objects(get_params(250, MKTOID="88"))
+    assert (soap.return_count, rest.return_count) == (100, 100)
+    with pytest.raises(InvalidRequestError, match="at least 1"):
+        bridged.ops.get_custom_objects(get_params(0, MKTOID="88"))

@@ -36,6 +36,10 @@ SYNC_STATUSES = {"created": t.SyncStatusEnum.CREATED, "updated": t.SyncStatusEnu
 
 POSITION_PREFIX = "rest1:"
 
+MAX_BATCH = 100
+"""getCustomObjects' batchSize: at most 100, the default when absent (getcustomobjects.md); REST pages the
+same way up to its own 300, so pages over REST hold what they held over SOAP."""
+
 
 def _path(co_type: ObjectType, suffix: str = "") -> str:
     return f"/rest/v1/customobjects/{quote(co_type.name, safe='')}{suffix}.json"
@@ -237,8 +241,8 @@ def _custom_obj(co_type: ObjectType, record: Mapping[str, Any], attributes: Sequ
 
 def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects) -> t.ResultGetCustomObjects:
     """Get Custom Objects (custom-objects.md "Query"). ``includeAttributes`` becomes ``fields`` (all attribute
-    fields when empty, as getcustomobjects.md returns them); ``batchSize`` passes through (SOAP's default and
-    maximum, 100, when absent); the stream position wraps REST's ``nextPageToken``. REST gives no count of
+    fields when empty, as getcustomobjects.md returns them); ``batchSize`` passes through (``MAX_BATCH`` when
+    absent or larger); the stream position wraps REST's ``nextPageToken``. REST gives no count of
     the records left (paging-tokens.md: ``moreResult`` only), so ``remainingCount`` is 0 when REST says no
     more follow and 1 ("more follow") otherwise."""
     op = "getCustomObjects"
@@ -249,9 +253,10 @@ def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects
     if unknown:
         raise InvalidRequestError(f"includeAttributes names unknown fields {unknown}", operation=op)
     attributes = [n for n in wanted if n in co_type.attribute_fields] if wanted else co_type.attribute_fields
-    batch = 100 if params.batch_size is None else params.batch_size
-    if not 1 <= batch <= 100:
-        raise InvalidRequestError(f"batchSize must be between 1 and 100, got {batch}", operation=op)
+    batch = MAX_BATCH if params.batch_size is None else params.batch_size
+    if batch < 1:
+        raise InvalidRequestError(f"batchSize must be at least 1, got {batch}", operation=op)
+    batch = min(batch, MAX_BATCH)  # cut to the documented maximum, as the SOAP emulator does
     query_params, query_body = _filter(co_type, criteria)
     identity = json.dumps([co_type.name, sorted(criteria.items())], separators=(",", ":"))
     token, done = decode_position(params.stream_position, identity)
