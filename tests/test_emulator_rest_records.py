@@ -135,6 +135,21 @@ def test_custom_object_get_pages_with_next_page_token(mktows_emulator):
     assert rest.json("GET", f"{CO}.json", params={**params, "batchSize": 301})["errors"][0]["code"] == "1003"
 
 
+def test_custom_object_compound_query_takes_batch_size_and_token_in_its_body(mktows_emulator):
+    """custom-objects.md: the body of a compound-key query may hold every member of a GET query."""
+    rest = Rest(mktows_emulator)
+    body = {"filterType": "dedupeFields", "fields": ["rid"], "batchSize": 1}
+    body["input"] = [{"MKTOID": 1090177, "rid": "rid1"}, {"MKTOID": 1090177, "rid": "rid2"}]
+    first = rest.json("POST", f"{CO}.json?_method=GET", json=body)
+    assert [r["rid"] for r in first["result"]] == ["rid1"] and first["moreResult"] is True
+    second = rest.json(
+        "POST", f"{CO}.json?_method=GET", json={**body, "nextPageToken": first["nextPageToken"]}
+    )
+    assert [r["rid"] for r in second["result"]] == ["rid2"]
+    refused = rest.json("POST", f"{CO}.json?_method=GET", json={**body, "batchSize": "two"})
+    assert refused["errors"][0]["code"] == "1001"
+
+
 def test_custom_object_delete_and_describe(mktows_emulator):
     rest = Rest(mktows_emulator)
     data = rest.json(

@@ -90,6 +90,9 @@ class ConvenienceMethods:
     """Batching and paging helpers; requires ``self.ops`` (the typed operations of the client)."""
 
     ops: Any
+    custom_objects_per_call: int = MAX_CUSTOM_OBJECTS_PER_CALL
+    """The most custom objects one sync or delete call takes on this client's backend (SOAP 100, REST 300):
+    the default and the limit of ``batch_size``."""
 
     def _call(self, operation: str, params: Any) -> Any:
         return getattr(self.ops, operations.get(operation).method)(params)
@@ -100,11 +103,13 @@ class ConvenienceMethods:
         return self._call(operation, params), False
 
     def _collect(
-        self, plan: BatchPlan[Any], items: Iterable[Any], batch_size: int, max_workers: int
+        self, plan: BatchPlan[Any], items: Iterable[Any], batch_size: int | None, max_workers: int
     ) -> SyncReport:
+        """Run ``plan`` over ``items`` in calls of ``batch_size`` (the plan's limit when None) into a report."""
         report = SyncReport()
+        size = plan.max_batch if batch_size is None else batch_size
         try:
-            report.results.extend(run_batches(self._batch_call, plan, items, batch_size, max_workers))
+            report.results.extend(run_batches(self._batch_call, plan, items, size, max_workers))
         except MktowsError as exc:
             raise BatchAborted(report, exc) from exc
         return report
@@ -128,23 +133,26 @@ class ConvenienceMethods:
         obj_type_name: str,
         objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
         operation: SyncOperation | t.SyncOperationEnum = "UPSERT",
-        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        batch_size: int | None = None,
         max_workers: int = 1,
     ) -> Iterator[ObjectResult]:
         """Like ``sync_custom_objects`` but streams: yields each object's result in input order as calls finish,
         holding only a few batches in memory (for inputs too large to keep a report of)."""
-        plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
-        return run_batches(self._batch_call, plan, _custom_objects(objects), batch_size, max_workers)
+        plan = sync_custom_objects_plan(
+            obj_type_name, sync_operation(operation), self.custom_objects_per_call
+        )
+        size = plan.max_batch if batch_size is None else batch_size
+        return run_batches(self._batch_call, plan, _custom_objects(objects), size, max_workers)
 
     def sync_custom_objects(
         self,
         obj_type_name: str,
         objects: Iterable[CustomObject | t.CustomObj | Mapping[str, Any]],
         operation: SyncOperation | t.SyncOperationEnum = "UPSERT",
-        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        batch_size: int | None = None,
         max_workers: int = 1,
     ) -> SyncReport:
-        """Insert, update or upsert custom objects in calls of at most 100, returning one result per object.
+        """Insert, update or upsert custom objects in calls of at most 100 (300 over REST), one result each.
 
         ``operation`` is INSERT, UPDATE or UPSERT in either case, or a ``SyncOperationEnum``. A partial failure
         is data (``report.failed``), not an exception; throttles are waited out by the client. An error that
@@ -153,20 +161,22 @@ class ConvenienceMethods:
         account for its objects stops the run: ``BatchAborted`` is raised, its ``report`` holding the results
         obtained before it and its ``error`` (and ``__cause__``) the reason.
         """
-        plan = sync_custom_objects_plan(obj_type_name, sync_operation(operation))
+        plan = sync_custom_objects_plan(
+            obj_type_name, sync_operation(operation), self.custom_objects_per_call
+        )
         return self._collect(plan, _custom_objects(objects), batch_size, max_workers)
 
     def delete_custom_objects(
         self,
         obj_type_name: str,
         keys: Iterable[Mapping[str, Any] | CustomObject | t.CustomObj],
-        batch_size: int = MAX_CUSTOM_OBJECTS_PER_CALL,
+        batch_size: int | None = None,
         max_workers: int = 1,
     ) -> SyncReport:
-        """Delete custom objects by their dedupe keys, in calls of at most 100; statuses DELETED/UNCHANGED/FAILED."""
-        return self._collect(
-            delete_custom_objects_plan(obj_type_name), _key_objects(keys), batch_size, max_workers
-        )
+        """Delete custom objects by their dedupe keys, in calls of at most 100 (300 over REST); statuses
+        DELETED, UNCHANGED, FAILED."""
+        plan = delete_custom_objects_plan(obj_type_name, self.custom_objects_per_call)
+        return self._collect(plan, _key_objects(keys), batch_size, max_workers)
 
     def sync_mobjects(
         self,

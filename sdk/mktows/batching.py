@@ -291,10 +291,12 @@ def _custom_object_result(operation: str) -> Callable[[int, CustomObject, Any], 
     return to_result
 
 
-def sync_custom_objects_plan(obj_type_name: str, operation: str) -> BatchPlan[CustomObject]:
+def sync_custom_objects_plan(
+    obj_type_name: str, operation: str, max_batch: int | None = None
+) -> BatchPlan[CustomObject]:
     return BatchPlan(
         operation="syncCustomObjects",
-        max_batch=batch_limit("syncCustomObjects"),
+        max_batch=max_batch if max_batch is not None else batch_limit("syncCustomObjects"),
         build_params=lambda items: t.ParamsSyncCustomObjects(
             obj_type_name=obj_type_name,
             custom_obj_list=t.ArrayOfCustomObj(custom_obj=[item.to_wsdl() for item in items]),
@@ -306,10 +308,10 @@ def sync_custom_objects_plan(obj_type_name: str, operation: str) -> BatchPlan[Cu
     )
 
 
-def delete_custom_objects_plan(obj_type_name: str) -> BatchPlan[CustomObject]:
+def delete_custom_objects_plan(obj_type_name: str, max_batch: int | None = None) -> BatchPlan[CustomObject]:
     return BatchPlan(
         operation="deleteCustomObjects",
-        max_batch=batch_limit("deleteCustomObjects"),
+        max_batch=max_batch if max_batch is not None else batch_limit("deleteCustomObjects"),
         build_params=lambda items: t.ParamsDeleteCustomObjects(
             obj_type_name=obj_type_name,
             custom_obj_key_lists=t.ArrayOfKeyList(key_list=[_map_to_attributes(item.keys) for item in items]),

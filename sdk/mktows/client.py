@@ -109,6 +109,25 @@ class Client(ConvenienceMethods):
         self.strict = bool(strict)
         self.ops = Operations(self._result)
 
+    @classmethod
+    def over_rest(
+        cls,
+        rest_endpoint: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        identity_endpoint: str | None = None,
+        **options: Any,
+    ) -> Client:
+        """A ``Client`` whose typed calls and helpers are served by Marketo's REST API (OAuth client
+        credentials; ``identity_endpoint`` defaults to the REST endpoint's host ``/identity``). Takes the same
+        options as ``Client``. Operations without a REST translation raise ``UnsupportedOperationError``."""
+        from mktows._over_rest import RestBridgedClient  # only REST users pay for the translation layer
+
+        return RestBridgedClient(
+            rest_endpoint, client_id, client_secret, identity_endpoint=identity_endpoint, **options
+        )
+
     # --- public properties ----------------------------------------------------------------------------
 
     @property

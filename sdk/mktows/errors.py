@@ -204,7 +204,8 @@ class InvalidRequestError(SoapFault):
 
 
 class UnsupportedOperationError(InvalidRequestError):
-    """20019: the operation is not defined in the WSDL of that endpoint version."""
+    """20019: the operation is not defined in the WSDL of that endpoint version; also raised (without a code)
+    by ``Client.over_rest`` for a call REST cannot serve, with the reason in its message."""
 
 
 class TimeRangeError(InvalidRequestError):

@@ -1,6 +1,8 @@
-"""Marketo's documented SOAP API limits, in one place: the client, batching, the CLI and the emulator read them.
+"""Marketo's documented API limits, in one place: the clients, batching, the CLI and the emulator read them.
 
-Sources: ``marketo-docs`` (error-codes.md for 20015/20023/20024, OPERATIONS.md for the per-call sizes).
+Sources: ``marketo-docs`` (error-codes.md for 20015/20023/20024, OPERATIONS.md for the per-call sizes) and, for
+the REST API, ``marketo-docs/rest/pages`` (marketo-integration-best-practices.md, error-codes.md). The rate,
+concurrency and daily limits are the instance's, shared by both APIs.
 Nothing here enforces anything; each reader decides what to do with the number.
 """
 
@@ -47,3 +49,13 @@ MAX_LEAD_CHANGES_BATCH = 1000
 
 MAX_TIME_RANGE_DAYS = 30
 """Days between oldestUpdatedAt and latestUpdatedAt in one query (20022 past it)."""
+
+REST_MAX_RECORDS_PER_CALL = 300
+"""Records per REST lead-database call (sync, delete, filter values): 1003 beyond (custom-objects.md, leads.md)."""
+
+REST_MAX_BODY_BYTES = 1_000_000
+"""The largest REST request body: HTTP 413 beyond (rest/pages/error-codes.md says 1 MB; read here as the
+stricter 1,000,000 bytes, so a client that keeps under it is under either reading)."""
+
+REST_MAX_BULK_BODY_BYTES = 10 * 1024 * 1024
+"""The largest bulk import file (bulk-lead-import.md: 10 MB)."""

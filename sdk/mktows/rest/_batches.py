@@ -6,13 +6,12 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from mktows.marketo_limits import REST_MAX_BODY_BYTES, REST_MAX_RECORDS_PER_CALL
+
 Record = TypeVar("Record")
 
-MAX_RECORDS_PER_CALL = 300
-"""Lead database calls take up to 300 records (marketo-integration-best-practices.md; 1003 beyond)."""
-
-MAX_BODY_BYTES = 1_000_000
-"""Marketo refuses request bodies over 1 MB with HTTP 413 (error-codes.md)."""
+MAX_RECORDS_PER_CALL = REST_MAX_RECORDS_PER_CALL
+MAX_BODY_BYTES = REST_MAX_BODY_BYTES
 
 ENVELOPE_ALLOWANCE = 16 * 1024
 """Room kept in each body for the members around the records (``action``, ``dedupeBy``, ...)."""

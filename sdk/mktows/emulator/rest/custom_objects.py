@@ -16,9 +16,10 @@ from mktows.emulator.operations.custom_objects import ObjectFailure, delete_one,
 from mktows.emulator.rest.context import RestContext
 from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, each_record
 from mktows.emulator.rest.values import guid, guid_number, instant, json_value, stored_value
+from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
 from mktows.types import Attribute, SyncStatusEnum
 
-MAX_RECORDS = 300
+MAX_RECORDS = REST_MAX_RECORDS_PER_CALL
 ID_FIELD = "marketoGUID"
 ACTIONS = {"createOnly": "INSERT", "updateOnly": "UPDATE", "createOrUpdate": "UPSERT"}
 STATUS = {
@@ -149,9 +150,13 @@ def decode_token(text: str) -> dict[str, int]:
     return data
 
 
-def batch_size(ctx: RestContext) -> int:
-    """``batchSize``: 300 by default and at most (1003 beyond)."""
-    size = ctx.request.int_param("batchSize", MAX_RECORDS)
+def batch_size(ctx: RestContext, body: dict[str, Any] | None = None) -> int:
+    """``batchSize``: 300 by default and at most (1003 beyond); from a query's JSON ``body`` when it has one
+    (custom-objects.md: the body of a compound-key query takes the members of a GET query)."""
+    sent = body.get("batchSize") if body else None
+    if sent is not None and (isinstance(sent, bool) or not isinstance(sent, int)):
+        raise RestError(1001, f"Invalid value '{sent}'. Required of type 'Integer'")
+    size = sent if sent is not None else ctx.request.int_param("batchSize", MAX_RECORDS)
     assert size is not None
     if not 1 <= size <= MAX_RECORDS:
         raise RestError(1003, f"Invalid data: batchSize must be between 1 and {MAX_RECORDS}")
@@ -169,7 +174,7 @@ def get(ctx: RestContext) -> Answer:
     if not isinstance(fields_wanted, list):
         raise RestError(1003, "Invalid data: fields must be a list")
     criteria_list = _criteria(co_type, filter_type, body, ctx)
-    size = batch_size(ctx)
+    size = batch_size(ctx, body)
     token = ctx.request.param("nextPageToken") or body.get("nextPageToken")
     position = decode_token(token) if token else {"i": 0, "s": 0}
     index, after = position.get("i", 0), position.get("s", 0)

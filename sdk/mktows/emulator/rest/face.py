@@ -35,6 +35,7 @@ from mktows.emulator.rest.routes import ROUTES
 from mktows.emulator.rest.routing import Route, choose
 from mktows.emulator.rest.tokens import TokenStore
 from mktows.emulator.soap import Response
+from mktows.marketo_limits import REST_MAX_BODY_BYTES, REST_MAX_BULK_BODY_BYTES
 
 if TYPE_CHECKING:
     from mktows.emulator.app import EmulatorApp
@@ -43,8 +44,8 @@ LOGGER = logging.getLogger("mktows.emulator")
 
 PREFIXES = ("/rest/", "/bulk/", "/identity/")
 IDENTITY_PATH = "/identity/oauth/token"
-BODY_CAP = 1024 * 1024
-IMPORT_BODY_CAP = 10 * 1024 * 1024
+BODY_CAP = REST_MAX_BODY_BYTES
+IMPORT_BODY_CAP = REST_MAX_BULK_BODY_BYTES
 
 # Response-level codes: "An API call that returns this response code is not counted against your daily quota,
 # or your rate limit" (error-codes.md).

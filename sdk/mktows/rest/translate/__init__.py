@@ -1,0 +1,67 @@
+"""The REST translations of the SOAP operations, in one table keyed by WSDL operation name.
+
+``translate(ctx, operation, params)`` serves one typed SOAP call (``Params…`` in, ``Result…`` out) by REST
+calls. Each translation lives in one module of this package and cites the documentation of its mapping.
+An operation without a REST successor raises ``UnsupportedOperationError`` with the documented reason; one
+not translated yet says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from mktows import operations
+from mktows.errors import UnsupportedOperationError
+from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
+from mktows.rest.translate import custom_objects
+from mktows.rest.translate.context import ObjectType, TranslationContext
+
+Translation = Callable[[TranslationContext, Any], Any]
+
+TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
+    {
+        "syncCustomObjects": custom_objects.sync_custom_objects,
+        "getCustomObjects": custom_objects.get_custom_objects,
+        "deleteCustomObjects": custom_objects.delete_custom_objects,
+    }
+)
+"""WSDL operation name -> the function serving it over REST."""
+
+NO_REST_SUCCESSOR: Mapping[str, str] = MappingProxyType(
+    {
+        "listMObjects": "the SOAP migration page (migration.md, M Objects) maps listMObjects to no REST "
+        "method (N/A); REST describes Opportunities and Opportunity Roles one by one instead",
+    }
+)
+"""Operations that REST does not replace, with the documented reason."""
+
+MAX_CUSTOM_OBJECTS_PER_CALL = REST_MAX_RECORDS_PER_CALL
+"""Sync and Delete Custom Objects take up to 300 records per call (custom-objects.md), SOAP's took 100."""
+
+
+def translate(ctx: TranslationContext, operation: str, params: Any) -> Any:
+    """The ``Result…`` of ``operation`` (a WSDL name) for ``params``, obtained over REST."""
+    name = operations.get(operation).name
+    translation = TRANSLATIONS.get(name)
+    if translation is not None:
+        return translation(ctx, params)
+    reason = NO_REST_SUCCESSOR.get(name)
+    if reason is not None:
+        raise UnsupportedOperationError(f"{name} has no REST successor: {reason}", operation=name)
+    raise UnsupportedOperationError(
+        f"{name} is not translated to REST yet (translated: {', '.join(sorted(TRANSLATIONS))})",
+        operation=name,
+    )
+
+
+__all__ = [
+    "MAX_CUSTOM_OBJECTS_PER_CALL",
+    "NO_REST_SUCCESSOR",
+    "TRANSLATIONS",
+    "ObjectType",
+    "Translation",
+    "TranslationContext",
+    "translate",
+]
