@@ -158,6 +158,28 @@ def test_a_killed_run_resumes_while_the_service_still_counts_its_calls(
     assert_stored(env, range(total))
 
 
+def test_a_run_killed_while_it_waits_for_the_limits_resumes_from_what_it_reported(
+    env: EmulatorHandle, tmp_path: Path
+) -> None:
+    """100 calls of 20 rows go out at once, then the client waits about 20 s for Marketo's window: the
+    checkpoint must already hold those 2,000 rows, so a kill during the wait loses none of them."""
+    total = 2600
+    source = write_csv(tmp_path / "in.csv", total)
+    report, checkpoint = tmp_path / "report.csv", tmp_path / "run.ckpt"
+    cmd = resumable(source, report, checkpoint, batch_size=20, workers=1)
+    process = start(cmd)
+    kill_when(process, checkpoint, at_least=1900)  # reached only if progress is saved during the wait
+    done_before = records_done(checkpoint)
+    assert done_before <= 2000  # the kill came during the wait: the client's own limits held it at 100 calls
+
+    resumed = run(cmd)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = read_report(report)
+    assert [row["line"] for row in rows] == [str(n) for n in range(2, total + 2)]
+    assert all(row["status"] == "CREATED" for row in rows[:done_before])  # none of these was sent twice
+    assert_stored(env, range(total))
+
+
 @pytest.mark.slow
 @pytest.mark.mktows_emulator(settings={"latency": 0.1})
 def test_kill_and_resume_with_workers_at_several_points(env: EmulatorHandle, tmp_path: Path) -> None:

@@ -14,8 +14,9 @@ import contextlib
 import json
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -216,6 +217,27 @@ def _announce_pauses(limits: Any, bar: Any) -> None:
     limits.on_pause = announce
 
 
+@contextlib.contextmanager
+def _saving_every(seconds: float, save: Callable[[], None]) -> Iterator[None]:
+    """Call ``save`` every ``seconds`` from a thread while the block runs, also while the run waits for the
+    limits (no result arrives then): a run killed during a wait resumes from what it had reported, not from
+    before the burst of calls that filled the window. An OSError is left for the main loop to meet."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            with contextlib.suppress(OSError):
+                save()
+
+    saver = threading.Thread(target=loop, name="mktows-checkpoint", daemon=True)
+    saver.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        saver.join()
+
+
 def _sync_options(args: argparse.Namespace) -> tuple[str, list[str]]:
     """The canonical --operation and the --keys list; UsageError naming the flag at fault."""
     try:
@@ -273,11 +295,19 @@ def _sync(
         report.open(saved.report_bytes if saved else None)
     this_run = 0
 
+    written = threading.Lock()  # the rows written and the tally, also saved from the saving thread
+    saved_done = -1
+
     def save_progress() -> None:
         """Make the report rows written so far durable, then record them in the checkpoint."""
-        report_bytes = report.sync() if report else 0
-        if checkpoint:
-            checkpoint.save(Progress(done, report_bytes, tally))
+        nonlocal saved_done
+        with written:
+            if done == saved_done:
+                return
+            report_bytes = report.sync() if report else 0
+            if checkpoint:
+                checkpoint.save(Progress(done, report_bytes, tally))
+            saved_done = done
 
     deadline = started + args.deadline
     retry = RetryPolicy(max_throttle_wait=args.deadline, deadline=deadline)
@@ -303,21 +333,21 @@ def _sync(
                 batch_size=args.batch_size,
                 max_workers=args.workers,
             )
-            last_save = time.monotonic()
-            with _progress_bar(client.limits) as bar:
+            with (
+                _progress_bar(client.limits) as bar,
+                _saving_every(CHECKPOINT_INTERVAL_SECONDS, save_progress),
+            ):
                 _announce_pauses(client.limits, bar)
                 task = bar.add_task("sync", total=total, completed=done)
                 for result in results:
                     line = lines.popleft()
-                    if report:
-                        report.write(line, result)
-                    tally.add(line, result)
-                    done += 1
-                    this_run += 1
+                    with written:
+                        if report:
+                            report.write(line, result)
+                        tally.add(line, result)
+                        done += 1
+                        this_run += 1
                     bar.update(task, completed=done)
-                    if time.monotonic() - last_save >= CHECKPOINT_INTERVAL_SECONDS:
-                        save_progress()
-                        last_save = time.monotonic()
         save_progress()
     except OSError:
         # writing the report or the checkpoint failed: the last checkpoint saved still matches the report

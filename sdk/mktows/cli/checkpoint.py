@@ -132,6 +132,9 @@ class Checkpoint:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise OSError(exc.errno, exc.strerror, exc.filename or str(self.path)) from None
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise

@@ -57,6 +57,12 @@ class ReportFile:
         self._handle.seek(resume_at)
 
     def write(self, line: int, result: ObjectResult) -> None:
+        try:
+            self._write(line, result)
+        except OSError as exc:  # a buffered write that failed names no file: name the report
+            raise OSError(exc.errno, exc.strerror, exc.filename or str(self.path)) from None
+
+    def _write(self, line: int, result: ObjectResult) -> None:
         assert self._handle is not None
         if self.jsonl:
             entry = {
