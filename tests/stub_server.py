@@ -149,9 +149,11 @@ class _Handler(BaseHTTPRequestHandler):
             reply = stub.next_reply(received)
             if reply.delay and reply.action != "trickle":
                 stub.stopping.wait(reply.delay)
-            self._answer(reply)
         finally:
+            # counted out before the answer leaves: once it has, the client may free its slot and send the next
+            # request before this thread runs again, which would count one call twice
             stub.leave()
+        self._answer(reply)
 
     def _answer(self, reply: Reply) -> None:
         if reply.action == "drop":
