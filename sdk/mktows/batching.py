@@ -168,7 +168,7 @@ def _stop_on_repeated_failures(
     streak = 0
     kind: tuple[str, object, object] | None = None
     last_error: MktowsError | None = None
-    any_call_succeeded = False
+    calls = 0  # calls made; a streak as long as this is every call of the run
     for outcome in outcomes:
         error = outcome.error
         if error is not None:
@@ -176,22 +176,22 @@ def _stop_on_repeated_failures(
                 yield from (result for earlier in held for result in earlier.results)
                 held.clear()
                 streak = 0
-                any_call_succeeded = True  # not a success, but the failures differ: not one dead endpoint
             kind = _failure_kind(error)
             last_error = error
             held.append(outcome)
             streak += 1
+            calls += 1
             if stop_after is not None and streak >= stop_after:
                 raise RepeatedFailureError(error, streak)
         elif held and not outcome.sent:  # locally refused objects keep their place behind the streak
             held.append(outcome)
         else:
-            any_call_succeeded = any_call_succeeded or outcome.sent
+            calls += outcome.sent
             yield from (result for earlier in held for result in earlier.results)
             held.clear()
             streak = 0
             yield from outcome.results
-    if stop_after is not None and streak and last_error is not None and not any_call_succeeded:
+    if stop_after is not None and last_error is not None and 0 < streak == calls:
         raise RepeatedFailureError(last_error, streak)
     yield from (result for earlier in held for result in earlier.results)
 
