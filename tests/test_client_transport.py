@@ -215,6 +215,9 @@ def test_connection_refused_is_transport_error() -> None:
         client.ops.get_lead(GET_LEAD)
     assert caught.value.operation == "getLead"
     assert not isinstance(caught.value, requests.RequestException)
+    message = str(caught.value)
+    assert "Connection refused" in message or "refused" in message.lower()
+    assert "HTTPConnection" not in message  # urllib3's internal connection class says nothing to a user
 
 
 def test_read_timeout_is_transport_error() -> None:

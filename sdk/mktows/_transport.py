@@ -257,8 +257,12 @@ def _never_sent(exc: requests.RequestException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    """The innermost cause as one line: its class and message, without urllib3's connection object (whose
+    repr names an internal class and says nothing the URL in the message does not)."""
     inner = _innermost(exc)
     text = str(inner) or type(inner).__name__
+    if isinstance(inner, urllib3.exceptions.NewConnectionError):  # incl. NameResolutionError
+        text = text.partition(": ")[2] or text
     return f"{type(inner).__name__}: {text}"[:300]
 
 
