@@ -17,6 +17,7 @@ from urllib.parse import quote
 from mktows import types as t
 from mktows.errors import InvalidRequestError, ProtocolError, StreamPositionError, UnsupportedOperationError
 from mktows.rest._envelope import RestResponse
+from mktows.rest.translate import _build as build
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 ACTIONS = {"INSERT": "createOnly", "UPDATE": "updateOnly", "UPSERT": "createOrUpdate"}
@@ -50,14 +51,16 @@ def _pairs(array: t.ArrayOfAttribute | None) -> list[t.Attribute]:
 
 
 def _copy(array: t.ArrayOfAttribute | None) -> t.ArrayOfAttribute:
-    return t.ArrayOfAttribute(
-        attribute=[t.Attribute(attr_name=p.attr_name, attr_value=p.attr_value) for p in _pairs(array)]
-    )
+    return build.attribute_list([build.attribute(p.attr_name, p.attr_value) for p in _pairs(array)])
 
 
-def _record(*arrays: t.ArrayOfAttribute | None) -> dict[str, Any]:
+def _record(keys: t.ArrayOfAttribute | None, values: t.ArrayOfAttribute | None = None) -> dict[str, Any]:
     """One REST input record: every field of the given attribute lists by name, values as SOAP sent them."""
-    return {pair.attr_name: pair.attr_value or "" for array in arrays for pair in _pairs(array)}
+    record = {pair.attr_name: pair.attr_value or "" for pair in keys.attribute} if keys is not None else {}
+    if values is not None:
+        for pair in values.attribute:
+            record[pair.attr_name] = pair.attr_value or ""
+    return record
 
 
 def _in_order(answer: RestResponse, sent: int, operation: str) -> list[Mapping[str, Any]]:
@@ -117,14 +120,7 @@ def sync_custom_objects(
         answer = ctx.rest.post(_path(co_type), body, operation=op)
         for obj, record in zip(objects, _in_order(answer, len(objects), op), strict=True):
             status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
-            statuses.append(
-                t.SyncCustomObjStatus(
-                    obj_type_name=co_type.name,
-                    custom_obj_key_list=_copy(obj.custom_obj_key_list),
-                    status=status,
-                    error=error,
-                )
-            )
+            statuses.append(build.sync_status(co_type.name, _copy(obj.custom_obj_key_list), status, error))
     return t.ResultSyncCustomObjects(
         sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
@@ -147,11 +143,7 @@ def delete_custom_objects(
             status, error = _status(record, NOT_FOUND, deleted, op)
             if status is t.SyncStatusEnum.SKIPPED:
                 status = t.SyncStatusEnum.UNCHANGED
-            statuses.append(
-                t.SyncCustomObjStatus(
-                    obj_type_name=co_type.name, custom_obj_key_list=_copy(keys), status=status, error=error
-                )
-            )
+            statuses.append(build.sync_status(co_type.name, _copy(keys), status, error))
     return t.ResultDeleteCustomObjects(
         delete_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
@@ -226,17 +218,12 @@ def _text(value: Any) -> str:
 
 
 def _custom_obj(co_type: ObjectType, record: Mapping[str, Any], attributes: Sequence[str]) -> t.CustomObj:
-    def present(names: Sequence[str]) -> list[t.Attribute]:
-        return [
-            t.Attribute(attr_name=n, attr_value=_text(record[n]))
-            for n in names
-            if record.get(n) is not None and record.get(n) != ""
-        ]
+    def present(names: Sequence[str]) -> t.ArrayOfAttribute:
+        return build.attribute_list(
+            [build.attribute(n, _text(v)) for n in names if (v := record.get(n)) is not None and v != ""]
+        )
 
-    return t.CustomObj(
-        custom_obj_key_list=t.ArrayOfAttribute(attribute=present(co_type.dedupe_fields)),
-        custom_obj_attribute_list=t.ArrayOfAttribute(attribute=present(attributes)),
-    )
+    return build.custom_obj(present(co_type.dedupe_fields), present(attributes))
 
 
 def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects) -> t.ResultGetCustomObjects:
