@@ -120,7 +120,9 @@ def sync_custom_objects(
         answer = ctx.rest.post(_path(co_type), body, operation=op)
         for obj, record in zip(objects, _in_order(answer, len(objects), op), strict=True):
             status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
-            statuses.append(build.sync_status(co_type.name, _copy(obj.custom_obj_key_list), status, error))
+            statuses.append(
+                build.sync_status(co_type.soap_name, _copy(obj.custom_obj_key_list), status, error)
+            )
     return t.ResultSyncCustomObjects(
         sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
@@ -143,7 +145,7 @@ def delete_custom_objects(
             status, error = _status(record, NOT_FOUND, deleted, op)
             if status is t.SyncStatusEnum.SKIPPED:
                 status = t.SyncStatusEnum.UNCHANGED
-            statuses.append(build.sync_status(co_type.name, _copy(keys), status, error))
+            statuses.append(build.sync_status(co_type.soap_name, _copy(keys), status, error))
     return t.ResultDeleteCustomObjects(
         delete_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
@@ -197,7 +199,7 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
         return {}, {"filterType": "dedupeFields", "input": [dict(criteria)]}
     if comma:
         raise UnsupportedOperationError(
-            f"a value with a comma cannot be sent in REST's comma-separated filterValues; query {co_type.name} "
+            f"a value with a comma cannot be sent in REST's comma-separated filterValues; query {co_type.soap_name} "
             f"by its full dedupe key ({', '.join(co_type.dedupe_fields)}) instead (custom-objects.md, Query)",
             operation="getCustomObjects",
         )
@@ -205,7 +207,7 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
     asked = "+".join(names) or "no key (every object of the type)"
     raise UnsupportedOperationError(
         f"REST's Get Custom Objects filters only by a searchable field or the full dedupe key of "
-        f"{co_type.name} ({searchable}); {asked} cannot be queried (custom-objects.md, Query)",
+        f"{co_type.soap_name} ({searchable}); {asked} cannot be queried (custom-objects.md, Query)",
         operation="getCustomObjects",
     )
 
@@ -268,7 +270,7 @@ def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects
         token = page.next_page_token if more else None
     objects = [_custom_obj(co_type, r, attributes) for r in records if isinstance(r, Mapping)]
     return t.ResultGetCustomObjects(
-        obj_type_name=co_type.name,
+        obj_type_name=co_type.soap_name,
         return_count=len(objects),
         remaining_count=1 if more else 0,
         new_stream_position=encode_position(identity, token, not more),
