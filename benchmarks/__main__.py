@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks [codec] [bulk] [faults] [emulator] [--cases ...] [--libraries ...] [--repeats N]``."""
+"""Command line: ``python -m benchmarks [codec] [bulk] [faults] [emulator] [bridge] [--cases ...] [--libraries ...] [--repeats N]``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import bulk, codec_bench, emulator_scale, faults, report
+from benchmarks import bridge, bulk, codec_bench, emulator_scale, faults, report
 from benchmarks.workloads import WORKLOADS
 
-SCENARIOS = ("codec", "bulk", "faults", "emulator")
+SCENARIOS = ("codec", "bulk", "faults", "emulator", "bridge")
 
 
 def _list(allowed: tuple[str, ...]) -> argparse._ActionType:
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"what to run: any of {', '.join(SCENARIOS)} (default: codec; bulk, faults and emulator take minutes)",
+        help=f"what to run: any of {', '.join(SCENARIOS)} (default: codec; bulk, faults, emulator and bridge take minutes)",
     )
     parser.add_argument(
         "--cases",
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_arguments(parser)
     faults.add_arguments(parser)
     emulator_scale.add_arguments(parser)
+    bridge.add_arguments(parser)
     return parser
 
 
@@ -66,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     if args.repeats < 1:
         print("--repeats must be at least 1", file=sys.stderr)
+        return 2
+    if args.bridge_repeats < 5 or args.bridge_objects < bridge.PER_CALL:
+        print(
+            f"--bridge-repeats must be at least 5, --bridge-objects at least {bridge.PER_CALL}",
+            file=sys.stderr,
+        )
         return 2
 
     def echo(line: str) -> None:
@@ -97,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             failed = failed or outcome.failed
         if "emulator" in scenarios:
             outcome = emulator_scale.run(args, echo)
+            print(outcome.text)
+            extra += ["", *outcome.markdown]
+            failed = failed or outcome.failed
+        if "bridge" in scenarios:
+            outcome = bridge.run(args, echo)
             print(outcome.text)
             extra += ["", *outcome.markdown]
             failed = failed or outcome.failed

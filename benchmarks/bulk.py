@@ -85,16 +85,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _objects(count: int) -> list[Any]:
+def roadshow_objects(count: int, first: int = 1_000_000) -> list[Any]:
+    """``count`` new RoadShow objects, MKTOID from ``first`` on."""
     from mktows import CustomObject
 
     return [
         CustomObject(
-            keys={"MKTOID": str(1_000_000 + i), "rid": f"rid{i}"},
+            keys={"MKTOID": str(first + i), "rid": f"rid{i}"},
             attributes={"city": "San Mateo", "zip": "94404", "state": "CA"},
         )
         for i in range(count)
     ]
+
+
+def ceiling(rate_calls: int, rate_window: float, concurrency: int, latency: float, per_call: int) -> float:
+    """Objects per second the limits allow: min(rate, concurrency / latency) x objects per call."""
+    return min(rate_calls / rate_window, concurrency / latency) * per_call
 
 
 @dataclass(frozen=True)
@@ -119,8 +125,7 @@ def throughput(count: int, workdir: Path) -> Throughput:
     from mktows import Client, Limits
     from mktows.emulator import Emulator
 
-    ceiling = min(RATE_CALLS / RATE_WINDOW, CONCURRENT / LATENCY) * OBJECTS_PER_CALL
-    objects = _objects(count)
+    objects = roadshow_objects(count)
     emulator = Emulator(
         db_path=workdir / "throughput.sqlite3", limits=SCALED_LIMITS, settings={"latency": LATENCY}
     )
@@ -134,7 +139,8 @@ def throughput(count: int, workdir: Path) -> Throughput:
             seconds = time.perf_counter() - started
         faults = Counter(call.fault_code for call in emulator.calls if call.fault_code is not None)
     statuses = {status.value: n for status, n in report.counts.items()}
-    return Throughput(count, seconds, ceiling, statuses, {code: faults[code] for code in LIMIT_FAULTS})
+    top = ceiling(RATE_CALLS, RATE_WINDOW, CONCURRENT, LATENCY, OBJECTS_PER_CALL)
+    return Throughput(count, seconds, top, statuses, {code: faults[code] for code in LIMIT_FAULTS})
 
 
 @dataclass(frozen=True)
@@ -192,8 +198,19 @@ def streaming(rows: int, workdir: Path, echo: Callable[[str], None]) -> Streamin
     )
 
 
-def _mark(passed: bool) -> str:
+def mark(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
+
+
+def outcome(title: str, method: str, details: list[str], goals: list[tuple[bool, str]]) -> BulkOutcome:
+    """A scenario's printed lines and RESULTS section: its title, how it measured (``method``, Markdown only),
+    the measured ``details`` and each goal marked PASS or FAIL."""
+    marked = [f"{mark(ok)}  {line}" for ok, line in goals]
+    return BulkOutcome(
+        text="\n".join(["", f"{title}:", *details, *marked]),
+        markdown=[f"## {title}", "", method, "", *(f"- {line}" for line in [*details, *marked])],
+        failed=not all(ok for ok, _ in goals),
+    )
 
 
 def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
@@ -229,18 +246,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
     ]
     if not complete and stream.stderr_tail:
         details.append(f"CLI stderr: {stream.stderr_tail}")
-    text = "\n".join(
-        ["", "Bulk (PRODUCT.md section 7):", *details, *(f"{_mark(ok)}  {line}" for ok, line in goals)]
-    )
-    markdown = [
-        "## Bulk (PRODUCT.md section 7)",
-        "",
+    method = (
         "Throughput: `Client.sync_custom_objects` with 10 workers against the emulator with its limits scaled "
         "down, the client's limits set to match. Memory: `mktows sync-custom-objects` (with `--report`, 10 "
         "workers) in a child process streaming a CSV to the emulator; peak resident set size of that process. "
-        "The child runs with `--rate off` (no client-side call rate; 10 calls in flight), as the emulator's limits are off.",
-        "",
-        *(f"- {line}" for line in details),
-        *(f"- {_mark(ok)}  {line}" for ok, line in goals),
-    ]
-    return BulkOutcome(text=text, markdown=markdown, failed=not all(ok for ok, _ in goals))
+        "The child runs with `--rate off` (no client-side call rate; 10 calls in flight), as the emulator's limits are off."
+    )
+    return outcome("Bulk (PRODUCT.md section 7)", method, details, goals)

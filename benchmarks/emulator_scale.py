@@ -22,13 +22,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import random
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,14 +34,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bulk import BulkOutcome
+from benchmarks.bulk import BulkOutcome, outcome
+from benchmarks.served import LIMITS_OFF, Served
 
 PAGE_GOAL_S = 0.020
 RATIO_GOAL = 2.0
 SEED_CPU_BOUND_S = 90.0  # processor seconds per million objects
 PER_KEY = 200  # objects sharing one MKTOID
 STATES = ("CA", "NY", "TX", "WA", "OR")
-LIMITS_OFF = {"limits": {"rate_calls": None, "max_concurrent": None, "daily_quota": None}}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,40 +88,6 @@ def seed(db: Path, count: int) -> tuple[float, float]:
     finally:
         store.close()
     return time.perf_counter() - started, time.process_time() - cpu
-
-
-class Served:
-    """``python -m mktows.emulator`` on a database, in a child process, until ``close()``."""
-
-    def __init__(self, db: Path, workdir: Path) -> None:
-        config = workdir / "limits-off.json"
-        config.write_text(json.dumps(LIMITS_OFF), encoding="utf-8")
-        command = [sys.executable, "-m", "mktows.emulator", "--port", "0", "--db", str(db)]
-        command += ["--config", str(config)]
-        self.process = subprocess.Popen(
-            command,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        assert self.process.stderr is not None
-        line = self.process.stderr.readline().decode()
-        found = re.search(r"serving http://([\d.]+):(\d+)(/soap/mktows/\S+)", line)
-        if found is None:
-            self.close()
-            raise RuntimeError(f"the emulator did not start: {line.strip()}")
-        self.host, self.port, self.path = found.group(1), int(found.group(2)), found.group(3)
-
-    def connection(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(self.host, self.port, timeout=60)
-
-    def close(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(30)
 
 
 class Requests:
@@ -288,7 +250,8 @@ def measure(base: int, big: int, repeats: int, workdir: Path, echo: Callable[[st
         echo(f"emulator: seeding {count:,} RoadShow objects")
         seeded.append(seed(db, count))
         echo(f"emulator: seeded in {seeded[-1][0]:.1f} s ({seeded[-1][1]:.1f} s of processor time)")
-    servers = (Served(dbs[0], workdir), Served(dbs[1], workdir))
+    config = {"limits": LIMITS_OFF}
+    servers = (Served(dbs[0], workdir, config), Served(dbs[1], workdir, config))
     try:
         echo("emulator: both databases served from child processes; timing calls, alternating between them")
         build = Requests()
@@ -317,10 +280,6 @@ def measure(base: int, big: int, repeats: int, workdir: Path, echo: Callable[[st
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
-
-
-def _mark(passed: bool) -> str:
-    return "PASS" if passed else "FAIL"
 
 
 def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
@@ -357,23 +316,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
         f"({cpu:.1f} s of processor time; load average {os.getloadavg()[0]:.1f} at the end)",
         f"long page (getCustomObjects by state, ~{r.big // len(STATES):,} matches counted): {_ms(r.long_page_s)}",
     ]
-    text = "\n".join(
-        [
-            "",
-            "Emulator at scale (PRODUCT.md section 7):",
-            *details,
-            *(f"{_mark(ok)}  {line}" for ok, line in goals),
-        ]
-    )
-    markdown = [
-        "## Emulator at scale (PRODUCT.md section 7)",
-        "",
+    method = (
         "RoadShow objects seeded by `load_custom_objects` (what `mktows emulator seed` runs); both databases "
         "served by `python -m mktows.emulator` in child processes with their limits off; requests signed and "
         "encoded beforehand, sent over kept-alive connections, alternating between the two sizes (so both see "
-        f"the same machine load); medians of {args.scale_repeats} calls.",
-        "",
-        *(f"- {line}" for line in details),
-        *(f"- {_mark(ok)}  {line}" for ok, line in goals),
-    ]
-    return BulkOutcome(text=text, markdown=markdown, failed=not all(ok for ok, _ in goals))
+        f"the same machine load); medians of {args.scale_repeats} calls."
+    )
+    return outcome("Emulator at scale (PRODUCT.md section 7)", method, details, goals)

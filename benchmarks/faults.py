@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bulk import BulkOutcome, BulkUnavailable, missing_parts
+from benchmarks.served import Served
 
 KINDS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("SOAP fault 10001 (internal error)", "fault", {"code": 10001}),
@@ -99,7 +99,6 @@ def _sync(objects: list[Any], workdir: Path, name: str, injection: tuple[str, di
 SHARED_PROCESSES = 2
 SHARED_BATCH = 20
 MARKETO_RATE, MARKETO_WINDOW = 100, 20.0  # the emulator's default limits, as Marketo's
-_SERVING = re.compile(r"serving (http://\S+/soap/mktows/\S+) ")
 
 
 @dataclass(frozen=True)
@@ -119,26 +118,12 @@ class SharedOutcome:
         ) and not self.failed
 
 
-def _start_emulator(workdir: Path) -> tuple[subprocess.Popen[str], str]:
-    """The emulator in its own process on a free port, with its default (Marketo's) limits; its endpoint."""
-    command = [sys.executable, "-m", "mktows.emulator", "--port=0", f"--db={workdir / 'shared.sqlite3'}"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert server.stderr is not None
-    for line in server.stderr:  # the first line names the endpoint
-        match = _SERVING.search(line)
-        if match:
-            return server, match.group(1)
-        if server.poll() is not None:
-            break
-    server.kill()
-    raise BulkUnavailable("the emulator process did not start")
-
-
 def shared_limits(rows: int, workdir: Path) -> SharedOutcome:
     """Two CLI processes started together against one emulator process with Marketo's default limits."""
     from mktows.emulator import DEFAULT_ENCRYPTION_KEY, DEFAULT_USER_ID
 
-    server, endpoint = _start_emulator(workdir)
+    server = Served(workdir / "shared.sqlite3", workdir)
+    endpoint = server.endpoint
     env = {
         **os.environ,
         "MKTOWS_ENDPOINT": endpoint,
@@ -179,8 +164,7 @@ def shared_limits(rows: int, workdir: Path) -> SharedOutcome:
         errors = [child.communicate()[1] for child in children]
         seconds = time.perf_counter() - started
     finally:
-        server.terminate()
-        server.communicate(timeout=30)
+        server.close()
     statuses: list[list[str]] = []
     for report in reports:
         if not report.exists():

@@ -10,7 +10,8 @@ user_id = "ci_user_1"
 encryption_key = "ci-key-0001"           # blocked = true answers 20013 Access Denied
 
 [[custom_object_types]]        # replaces the default RoadShow type
-name = "Car"
+name = "Car"                   # the SOAP face's objTypeName
+api_name = "car_c"             # the REST face's API name (default: the same as name)
 dedupe_fields = ["vin"]
 fields = { vin = "string", km = "integer", sold = "boolean" }
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -82,12 +84,22 @@ class FieldDef:
 
 @dataclass(frozen=True)
 class CustomObjectType:
-    """A custom object type: its name, dedupe (key) fields in order, and every field with its type."""
+    """A custom object type: its name, dedupe (key) fields in order, and every field with its type.
+
+    ``name`` is the SOAP face's objTypeName; ``api_name``, when set, is the REST face's API name for it (REST
+    paths take a type's API name, which need not be its display name: custom-objects.md, List Types, shows
+    ``apiName`` "car_c" with ``displayName`` "Car")."""
 
     name: str
     dedupe_fields: tuple[str, ...]
     fields: Mapping[str, str]
     description: str = ""
+    api_name: str | None = None
+
+    @property
+    def rest_name(self) -> str:
+        """The name REST paths and REST metadata use for this type."""
+        return self.api_name or self.name
 
     @property
     def attribute_fields(self) -> tuple[str, ...]:
@@ -207,6 +219,11 @@ class EmulatorConfig:
         ``RoadShow``), or None."""
         wanted = name.strip().lower()
         return next((t for t in self.custom_object_types if t.name.lower() == wanted), None)
+
+    def custom_object_type_by_api_name(self, api_name: str) -> CustomObjectType | None:
+        """The custom object type whose REST API name is ``api_name`` (case-insensitive), or None."""
+        wanted = api_name.strip().lower()
+        return next((t for t in self.custom_object_types if t.rest_name.lower() == wanted), None)
 
     def lead_field(self, name: str) -> FieldDef | None:
         """The lead field with that API name, or None."""
@@ -372,12 +389,21 @@ def _custom_object_types(raw: Any) -> tuple[CustomObjectType, ...]:
                 dedupe_fields=tuple(dedupe),
                 fields=dict(type_fields),
                 description=str(entry.get("description", "")),
+                api_name=_api_name(entry, at) if "api_name" in entry else None,
             )
         )
-    lowered = [t.name.lower() for t in result]
-    if len(set(lowered)) != len(lowered):
-        raise ConfigError("custom_object_types: names must be unique (case-insensitively)")
+    for names in ([t.name.lower() for t in result], [t.rest_name.lower() for t in result]):
+        if len(set(names)) != len(names):
+            raise ConfigError("custom_object_types: names and API names must be unique (case-insensitively)")
     return tuple(result)
+
+
+def _api_name(entry: Mapping[str, Any], where: str) -> str:
+    """A REST API name: letters, digits and underscores (custom-objects.md, Custom Object Types)."""
+    value = _text(entry, "api_name", where)
+    if not re.fullmatch(r"[A-Za-z0-9_]+", value):
+        raise ConfigError(f"{where}: 'api_name' may hold only letters, digits and underscores, got {value!r}")
+    return value
 
 
 def _channels(raw: Any) -> dict[str, tuple[ProgressionStatus, ...]]:

@@ -31,9 +31,10 @@ STATUS = {
 
 
 def object_type(ctx: RestContext) -> CustomObjectType:
-    """The type named in the path; 1013 when there is none."""
+    """The type whose API name is in the path (custom-objects.md: the path parameter is the type's API name,
+    not its SOAP name when the two differ); 1013 when there is none."""
     name = ctx.arg("customObjectName")
-    co_type = ctx.config.custom_object_type(name)
+    co_type = ctx.config.custom_object_type_by_api_name(name)
     if co_type is None:
         raise RestError(1013, f"Object not found: no custom object type '{name}'")
     return co_type
@@ -227,8 +228,21 @@ def _criteria(
     if filter_type == "dedupeFields" and len(co_type.dedupe_fields) == 1:
         name = co_type.dedupe_fields[0]
     if name not in co_type.dedupe_fields:
-        raise RestError(1003, f"Invalid data: '{filter_type}' is not a searchable field of {co_type.name}")
+        raise RestError(1003, _not_searchable(co_type, filter_type))
     return [{name: value} for value in values]
+
+
+def _not_searchable(co_type: CustomObjectType, filter_type: str) -> str:
+    """Why a GET query's ``filterType`` is refused. ``dedupeFields`` is always a valid filter type, but a
+    compound key is queried by POST with ``_method=GET`` and an ``input`` list, not by ``filterValues``
+    (lead-database.md, Compound Keys)."""
+    if filter_type == "dedupeFields":
+        keys = ", ".join(co_type.dedupe_fields)
+        return (
+            f"Invalid data: the dedupe key of {co_type.rest_name} is compound ({keys}); query it by POST with "
+            "_method=GET and an input list of keys"
+        )
+    return f"Invalid data: '{filter_type}' is not a searchable field of {co_type.rest_name}"
 
 
 def _record_json(
@@ -253,12 +267,13 @@ def list_types(ctx: RestContext) -> Answer:
     """GET /rest/v1/customobjects.json (``names`` narrows the list)."""
     wanted = {name.lower() for name in ctx.request.values("names")}
     return Answer(
-        [metadata(t) for t in ctx.config.custom_object_types if not wanted or t.name.lower() in wanted]
+        [metadata(t) for t in ctx.config.custom_object_types if not wanted or t.rest_name.lower() in wanted]
     )
 
 
 def metadata(co_type: CustomObjectType) -> dict[str, Any]:
-    """The ObjectMetaData of a type."""
+    """The ObjectMetaData of a type: ``name`` and ``apiName`` its API name, ``displayName`` the name the SOAP
+    face knows it by (custom-objects.md, List Types: apiName "car_c", displayName "Car")."""
     stamp = "2010-01-01T00:00:00Z"
     fields = [
         {
@@ -284,8 +299,8 @@ def metadata(co_type: CustomObjectType) -> dict[str, Any]:
     if len(co_type.dedupe_fields) > 1:
         searchable += [[name] for name in co_type.dedupe_fields]
     return {
-        "name": co_type.name,
-        "apiName": co_type.name,
+        "name": co_type.rest_name,
+        "apiName": co_type.rest_name,
         "displayName": co_type.name,
         "pluralName": f"{co_type.name}s",
         "description": co_type.description,

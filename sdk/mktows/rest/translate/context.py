@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from mktows.errors import InvalidRequestError, ProtocolError
+from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError
 from mktows.rest._client import RestClient
 
 SYSTEM_FIELDS = frozenset({"marketoGUID", "createdAt", "updatedAt"})
@@ -22,24 +22,28 @@ SYSTEM_FIELDS = frozenset({"marketoGUID", "createdAt", "updatedAt"})
 
 @dataclass(frozen=True)
 class ObjectType:
-    """A custom object type as REST describes it."""
+    """A custom object type as REST describes it: ``name`` is its API name (REST paths), ``soap_name`` the
+    name a SOAP answer gives it (the described name, or the display name it was found by)."""
 
     name: str
     dedupe_fields: tuple[str, ...]
     searchable_fields: tuple[tuple[str, ...], ...]
     attribute_fields: tuple[str, ...]  # every other field, in the order described
+    soap_name: str = ""
 
     @classmethod
-    def from_describe(cls, data: Mapping[str, Any], operation: str) -> ObjectType:
+    def from_describe(cls, data: Mapping[str, Any], operation: str, soap_name: str = "") -> ObjectType:
         try:
             dedupe = tuple(str(name) for name in data["dedupeFields"])
             searchable = tuple(tuple(str(n) for n in group) for group in data.get("searchableFields", []))
             names = [str(f["name"]) for f in data.get("fields", [])]
+            name = str(data.get("name") or data["apiName"])  # Swagger's ObjectMetaData names it apiName
             return cls(
-                name=str(data["name"]),
+                name=name,
                 dedupe_fields=dedupe,
                 searchable_fields=searchable,
                 attribute_fields=tuple(n for n in names if n not in dedupe and n not in SYSTEM_FIELDS),
+                soap_name=soap_name or name,
             )
         except (KeyError, TypeError) as exc:
             raise ProtocolError(f"custom object describe answer lacks {exc}", operation=operation) from None
@@ -66,14 +70,54 @@ class TranslationContext:
             known = self._types.get(wanted)
         if known is not None:
             return known
-        path = f"/rest/v1/customobjects/{quote(name.strip(), safe='')}/describe.json"
-        answer = self.rest.get(path, operation=operation)
+        api_name, soap_name = name.strip(), ""
+        try:
+            answer = self.rest.get(_describe_path(api_name), operation=operation)
+        except NotFoundError:
+            found = self._api_name(name.strip(), operation)
+            if found is None:
+                raise
+            api_name, soap_name = found
+            answer = self.rest.get(_describe_path(api_name), operation=operation)
         if len(answer.result) != 1 or not isinstance(answer.result[0], Mapping):
             raise ProtocolError(
                 f"describe of custom object type {name!r} answered {len(answer.result)} records",
                 operation=operation,
             )
-        described = ObjectType.from_describe(answer.result[0], operation)
+        described = ObjectType.from_describe(answer.result[0], operation, soap_name)
         with self._lock:
             self._types[wanted] = described
         return described
+
+    def _api_name(self, name: str, operation: str) -> tuple[str, str] | None:
+        """(API name, SOAP name) of the type a SOAP objTypeName means when no type has it as API name: the
+        one type listed (``GET /rest/v1/customobjects.json``) whose display name is ``name``, else whose API
+        name is ``name`` with the ``_c`` suffix (custom-objects.md, List Types: apiName "car_c", displayName
+        "Car"); None when none is, InvalidRequestError when several are."""
+        listed = [t for t in self.rest.get(LIST_PATH, operation=operation).result if isinstance(t, Mapping)]
+
+        def api(entry: Mapping[str, Any]) -> str:
+            return str(entry.get("name") or entry.get("apiName") or "")
+
+        wanted = name.lower()
+        by_display = [t for t in listed if str(t.get("displayName", "")).lower() == wanted]
+        by_suffix = [t for t in listed if api(t).lower() == f"{wanted}_c"]
+        for matches in (by_display, by_suffix):
+            if len(matches) > 1:
+                raise InvalidRequestError(
+                    f"objTypeName {name!r} matches several REST custom object types: "
+                    f"{', '.join(sorted(api(t) for t in matches))}",
+                    operation=operation,
+                )
+            if matches:
+                return api(matches[0]), str(matches[0]["displayName"]) if matches is by_display else name
+        return None
+
+
+LIST_PATH = "/rest/v1/customobjects.json"
+"""List Custom Objects: every type with its API name and display name (custom-objects.md, List)."""
+
+
+def _describe_path(api_name: str) -> str:
+    """Describe Custom Objects of a type by API name (custom-objects.md, Describe)."""
+    return f"/rest/v1/customobjects/{quote(api_name, safe='')}/describe.json"

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from mktows import types as t
 from mktows.errors import InvalidRequestError, ProtocolError, StreamPositionError, UnsupportedOperationError
 from mktows.rest._envelope import RestResponse
+from mktows.rest.translate import _build as build
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 ACTIONS = {"INSERT": "createOnly", "UPDATE": "updateOnly", "UPSERT": "createOrUpdate"}
@@ -50,14 +51,16 @@ def _pairs(array: t.ArrayOfAttribute | None) -> list[t.Attribute]:
 
 
 def _copy(array: t.ArrayOfAttribute | None) -> t.ArrayOfAttribute:
-    return t.ArrayOfAttribute(
-        attribute=[t.Attribute(attr_name=p.attr_name, attr_value=p.attr_value) for p in _pairs(array)]
-    )
+    return build.attribute_list([build.attribute(p.attr_name, p.attr_value) for p in _pairs(array)])
 
 
-def _record(*arrays: t.ArrayOfAttribute | None) -> dict[str, Any]:
+def _record(keys: t.ArrayOfAttribute | None, values: t.ArrayOfAttribute | None = None) -> dict[str, Any]:
     """One REST input record: every field of the given attribute lists by name, values as SOAP sent them."""
-    return {pair.attr_name: pair.attr_value or "" for array in arrays for pair in _pairs(array)}
+    record = {pair.attr_name: pair.attr_value or "" for pair in keys.attribute} if keys is not None else {}
+    if values is not None:
+        for pair in values.attribute:
+            record[pair.attr_name] = pair.attr_value or ""
+    return record
 
 
 def _in_order(answer: RestResponse, sent: int, operation: str) -> list[Mapping[str, Any]]:
@@ -118,12 +121,7 @@ def sync_custom_objects(
         for obj, record in zip(objects, _in_order(answer, len(objects), op), strict=True):
             status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
             statuses.append(
-                t.SyncCustomObjStatus(
-                    obj_type_name=co_type.name,
-                    custom_obj_key_list=_copy(obj.custom_obj_key_list),
-                    status=status,
-                    error=error,
-                )
+                build.sync_status(co_type.soap_name, _copy(obj.custom_obj_key_list), status, error)
             )
     return t.ResultSyncCustomObjects(
         sync_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
@@ -147,11 +145,7 @@ def delete_custom_objects(
             status, error = _status(record, NOT_FOUND, deleted, op)
             if status is t.SyncStatusEnum.SKIPPED:
                 status = t.SyncStatusEnum.UNCHANGED
-            statuses.append(
-                t.SyncCustomObjStatus(
-                    obj_type_name=co_type.name, custom_obj_key_list=_copy(keys), status=status, error=error
-                )
-            )
+            statuses.append(build.sync_status(co_type.soap_name, _copy(keys), status, error))
     return t.ResultDeleteCustomObjects(
         delete_custom_obj_status_list=t.ArrayOfSyncCustomObjStatus(sync_custom_obj_status=statuses)
     )
@@ -205,7 +199,7 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
         return {}, {"filterType": "dedupeFields", "input": [dict(criteria)]}
     if comma:
         raise UnsupportedOperationError(
-            f"a value with a comma cannot be sent in REST's comma-separated filterValues; query {co_type.name} "
+            f"a value with a comma cannot be sent in REST's comma-separated filterValues; query {co_type.soap_name} "
             f"by its full dedupe key ({', '.join(co_type.dedupe_fields)}) instead (custom-objects.md, Query)",
             operation="getCustomObjects",
         )
@@ -213,7 +207,7 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
     asked = "+".join(names) or "no key (every object of the type)"
     raise UnsupportedOperationError(
         f"REST's Get Custom Objects filters only by a searchable field or the full dedupe key of "
-        f"{co_type.name} ({searchable}); {asked} cannot be queried (custom-objects.md, Query)",
+        f"{co_type.soap_name} ({searchable}); {asked} cannot be queried (custom-objects.md, Query)",
         operation="getCustomObjects",
     )
 
@@ -226,17 +220,12 @@ def _text(value: Any) -> str:
 
 
 def _custom_obj(co_type: ObjectType, record: Mapping[str, Any], attributes: Sequence[str]) -> t.CustomObj:
-    def present(names: Sequence[str]) -> list[t.Attribute]:
-        return [
-            t.Attribute(attr_name=n, attr_value=_text(record[n]))
-            for n in names
-            if record.get(n) is not None and record.get(n) != ""
-        ]
+    def present(names: Sequence[str]) -> t.ArrayOfAttribute:
+        return build.attribute_list(
+            [build.attribute(n, _text(v)) for n in names if (v := record.get(n)) is not None and v != ""]
+        )
 
-    return t.CustomObj(
-        custom_obj_key_list=t.ArrayOfAttribute(attribute=present(co_type.dedupe_fields)),
-        custom_obj_attribute_list=t.ArrayOfAttribute(attribute=present(attributes)),
-    )
+    return build.custom_obj(present(co_type.dedupe_fields), present(attributes))
 
 
 def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects) -> t.ResultGetCustomObjects:
@@ -281,7 +270,7 @@ def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects
         token = page.next_page_token if more else None
     objects = [_custom_obj(co_type, r, attributes) for r in records if isinstance(r, Mapping)]
     return t.ResultGetCustomObjects(
-        obj_type_name=co_type.name,
+        obj_type_name=co_type.soap_name,
         return_count=len(objects),
         remaining_count=1 if more else 0,
         new_stream_position=encode_position(identity, token, not more),

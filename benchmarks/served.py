@@ -1,0 +1,117 @@
+"""The emulator under test in its own process: ``python -m mktows.emulator`` on a database, until ``close()``.
+
+A benchmark's server runs apart from the process that measures it, so the two do not share one interpreter
+lock. The addresses come from the banner the emulator prints at start; its later output is read in a thread
+(so a full pipe never stalls it) and the last lines are kept for an error message.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from benchmarks.bulk import BulkUnavailable
+
+LIMITS_OFF: Mapping[str, Any] = {"rate_calls": None, "max_concurrent": None, "daily_quota": None}
+"""Service-side limits switched off (the ``limits`` section of a config file)."""
+
+_SOAP = re.compile(r"serving (http://\S+/soap/mktows/\S+) ")
+_REST = re.compile(r"REST: (http://\S+/rest) \(identity: (http://\S+/identity)\)")
+_ADMIN = re.compile(r"admin path: \S+ with 'Authorization: Bearer (\S+)'")
+_BANNER_END = "Ctrl-C stops it."
+START_TIMEOUT_S = 60.0
+
+
+class Served:
+    """``python -m mktows.emulator`` in a child process, configured by ``config`` (a config file's mapping);
+    ``admin=True`` turns the admin path on (``admin_get("calls")``)."""
+
+    def __init__(
+        self, db: Path, workdir: Path, config: Mapping[str, Any] | None = None, *, admin: bool = False
+    ) -> None:
+        command = [sys.executable, "-m", "mktows.emulator", "--port", "0", "--db", str(db)]
+        if config:
+            path = workdir / f"{db.stem}-config.json"
+            path.write_text(json.dumps(config), encoding="utf-8")
+            command += ["--config", str(path)]
+        if admin:
+            command.append("--admin")
+        self.process = subprocess.Popen(
+            command,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            text=True,
+        )
+        self.output: deque[str] = deque(maxlen=20)
+        self.endpoint = self.rest_endpoint = self.identity_endpoint = ""
+        self.admin_token: str | None = None
+        started = threading.Event()
+        self._reader = threading.Thread(target=self._read, args=(started,), daemon=True)
+        self._reader.start()
+        if not started.wait(START_TIMEOUT_S) or not self.endpoint:
+            self.close()
+            raise BulkUnavailable(f"the emulator did not start: {' | '.join(self.output)}")
+        address = urlsplit(self.endpoint)
+        self.host, self.port, self.path = address.hostname or "127.0.0.1", address.port or 80, address.path
+
+    def _read(self, started: threading.Event) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            if not _ADMIN.search(line):  # the admin token stays out of error messages
+                self.output.append(line.rstrip())
+            if not started.is_set():
+                if found := _SOAP.search(line):
+                    self.endpoint = found.group(1)
+                if found := _REST.search(line):
+                    self.rest_endpoint, self.identity_endpoint = found.group(1), found.group(2)
+                if found := _ADMIN.search(line):
+                    self.admin_token = found.group(1)
+                if _BANNER_END in line:
+                    started.set()
+        started.set()  # the process ended (before or after its banner)
+
+    def connection(self) -> http.client.HTTPConnection:
+        """A new kept-alive connection to the emulator."""
+        return http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def admin_get(self, route: str) -> Any:
+        """The JSON answer of ``GET /_admin/<route>`` (the emulator must run with ``admin=True``)."""
+        if self.admin_token is None:
+            raise RuntimeError("the emulator runs without its admin path")
+        conn = self.connection()
+        try:
+            conn.request("GET", f"/_admin/{route}", headers={"Authorization": f"Bearer {self.admin_token}"})
+            response = conn.getresponse()
+            data = response.read()
+        finally:
+            conn.close()
+        if response.status != 200:
+            raise RuntimeError(f"/_admin/{route} answered HTTP {response.status}: {data[:300]!r}")
+        return json.loads(data)
+
+    def close(self) -> None:
+        """Stop the emulator (SIGTERM, then SIGKILL after 30 s)."""
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(30)
+        self._reader.join(5)
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
