@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 
-from mktows.emulator.model import activities, campaigns, leads, lists, mobjects
+from mktows.emulator.model import campaigns, leads, lists, mobjects
 from mktows.emulator.model.lists import StaticList
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter, parameter_required
 from mktows.emulator.store import dumps
@@ -78,20 +78,11 @@ def list_operation(ctx: Context, params: ParamsListOperation) -> ResultListOpera
                 raise ServiceFault(20103, f"no lead with IDNUM {key.key_value!r}")
             ok = False
         elif operation is ListOperationType.ADDTOLIST:
-            if lists.add(ctx.conn, target.id, lead.id, ctx.now_us):
-                activities.record(
-                    ctx.conn, lead.id, activities.ADD_TO_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
+            lists.add_member(ctx.conn, target, lead.id, ctx.now_us)
             ok = True
         else:
-            ok = lists.remove(ctx.conn, target.id, lead.id)
-            if ok:
-                activities.record(
-                    ctx.conn, lead.id, activities.REMOVE_FROM_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
-            elif strict:
+            ok = lists.remove_member(ctx.conn, target, lead.id, ctx.now_us)
+            if not ok and strict:
                 raise bad_parameter(f"lead {lead.id} is not a member of {target.name!r}")
         statuses.append(
             LeadStatus(lead_key=LeadKey(key_type=key.key_type, key_value=key.key_value), status=ok)
@@ -174,12 +165,7 @@ def import_to_list(ctx: Context, params: ParamsImportToList) -> ResultImportToLi
             else:
                 ignored += 1
                 continue
-            if lists.add(ctx.conn, target.id, lead.id, ctx.now_us):
-                activities.record(
-                    ctx.conn, lead.id, activities.ADD_TO_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
-            else:
+            if not lists.add_member(ctx.conn, target, lead.id, ctx.now_us):
                 ignored += 1
                 continue
             if token_columns:

@@ -40,7 +40,8 @@ def create(ctx: RestContext) -> Answer:
         raise RestError(1003, "Invalid data: the emulator imports csv files")
     lookup = ctx.request.param("lookupField") or "email"
     list_id = ctx.request.int_param("listId")
-    if list_id is not None and lists.by_id(ctx.conn, list_id) is None:
+    target = lists.by_id(ctx.conn, list_id) if list_id is not None else None
+    if list_id is not None and target is None:
         raise RestError(1013, "Object not found: no list with that listId")
     reader = csv.reader(io.StringIO(upload.content.decode("utf-8-sig", "replace")))
     table = [row for row in reader if any(cell.strip() for cell in row)]
@@ -62,8 +63,8 @@ def create(ctx: RestContext) -> Answer:
                 name: value for name, value in zip(header, row, strict=True) if value != ""
             }
             outcome = leads.sync_record(ctx, "createOrUpdate", lookup, item)
-            if list_id is not None:
-                lists.add(ctx.conn, list_id, int(outcome["id"]), ctx.now_us)
+            if target is not None:
+                lists.add_member(ctx.conn, target, int(outcome["id"]), ctx.now_us)
             processed += 1
         except RecordFailure as failure:
             failed.append([*row, f"{failure.code}: {failure.message}"])
