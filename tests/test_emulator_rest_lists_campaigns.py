@@ -63,3 +63,18 @@ def test_a_campaign_without_web_service_api_source_cannot_be_triggered(
     )
     assert answer["success"] is False and answer["errors"][0]["code"] == "1003"
     assert not [r for r in mktows_emulator.state.campaign_runs() if r["campaign_id"] == SALES_ONLY["id"]]
+
+
+def test_a_bulk_import_writes_leads_as_a_list_import_does(mktows_emulator: EmulatorHandle) -> None:
+    """Bulk Import Leads is the REST successor of importToList (migration.md, Static Lists): its new and
+    changed leads carry the same "List import" source as the SOAP list import's."""
+    rest = Rest(mktows_emulator)
+    csv_file = "email,firstName\nfresh@example.com,Fay\nt@t.com,Tim\n"
+    answer = rest.json(
+        "POST", "/bulk/v1/leads.json", data={"format": "csv"}, files={"file": ("l.csv", csv_file, "text/csv")}
+    )
+    assert answer["success"] is True
+    created = [a for a in mktows_emulator.state.activities() if a["type"] == "New Lead"][-1]
+    assert created["attributes"]["Source Type"] == "List import"
+    changed = [a for a in mktows_emulator.state.activities(1090240) if a["type"] == "Change Data Value"][-1]
+    assert changed["attributes"]["Reason"] == "List import"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 
-from mktows.emulator.model import campaigns, leads, lists, mobjects
+from mktows.emulator.model import activities, campaigns, leads, lists, mobjects
 from mktows.emulator.model.lists import StaticList
 from mktows.emulator.operations.base import Context, ServiceFault, bad_parameter, parameter_required
 from mktows.emulator.store import dumps
@@ -159,9 +159,13 @@ def import_to_list(ctx: Context, params: ParamsImportToList) -> ResultImportToLi
             if existing:
                 lead = existing[0]
                 if params.import_list_mode is ImportToListModeEnum.UPSERTLEADS:
-                    leads.update(ctx.conn, ctx.config, lead, ctx.now_us, record, reason="List import")
+                    leads.update(
+                        ctx.conn, ctx.config, lead, ctx.now_us, record, reason=activities.LIST_IMPORT_SOURCE
+                    )
             elif params.import_list_mode is ImportToListModeEnum.UPSERTLEADS:
-                lead = leads.create(ctx.conn, ctx.config, ctx.now_us, attributes=record, source="List import")
+                lead = leads.create(
+                    ctx.conn, ctx.config, ctx.now_us, attributes=record, source=activities.LIST_IMPORT_SOURCE
+                )
             else:
                 ignored += 1
                 continue

@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from mktows.emulator.model import imports, lists
+from mktows.emulator.model import activities, imports, lists
 from mktows.emulator.rest import leads
 from mktows.emulator.rest.context import RestContext
 from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError
@@ -62,7 +62,7 @@ def create(ctx: RestContext) -> Answer:
             item: dict[str, Any] = {
                 name: value for name, value in zip(header, row, strict=True) if value != ""
             }
-            outcome = leads.sync_record(ctx, "createOrUpdate", lookup, item)
+            outcome = leads.sync_record(ctx, "createOrUpdate", lookup, item, activities.LIST_IMPORT_SOURCE)
             if target is not None:
                 lists.add_member(ctx.conn, target, int(outcome["id"]), ctx.now_us)
             processed += 1
