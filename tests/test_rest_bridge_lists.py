@@ -5,21 +5,22 @@ except the differences listed in ``DIFFERENCES``, each tested as listed below.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mktows import Client, Limits, codec, operations
+from mktows import Client, codec, operations
 from mktows import types as t
 from mktows.emulator import EmulatorConfig
 from mktows.emulator.defaults import DEFAULT_CONFIG
 from mktows.errors import MktowsError, NotFoundError, SoapFault, UnsupportedOperationError
 from mktows.pytest_plugin import EmulatorHandle
+from tests import test_rest_bridge_differential
 from tests.conftest import fixture_bytes, requires_shared
-from tests.test_rest_bridge import over_rest
 
 DIFFERENCES = {
     "no import history": "getImportToListStatus over REST reports only an import made through the same "
@@ -48,6 +49,9 @@ DIFFERENCES = {
 }
 """Every difference between the SOAP and the REST path for these operations that the documentation forces."""
 
+clients = test_rest_bridge_differential.clients
+"""The fixture of the (SOAP client, over_rest client) pair on one emulator."""
+
 PROGRAM = "Trav-Demo-Program"
 EXTRA_LISTS = [
     {"id": 2001, "name": "Newsletter", "members": [2, 15]},
@@ -67,14 +71,6 @@ def mktows_emulator_config() -> EmulatorConfig:
             "campaigns": [*DEFAULT_CONFIG["campaigns"], SALES_ONLY],
         }
     )
-
-
-@pytest.fixture
-def clients(mktows_emulator: EmulatorHandle) -> Iterator[tuple[Client, Client]]:
-    soap = mktows_emulator.client(limits=Limits(calls=None, concurrency=None))
-    rest = over_rest(mktows_emulator)
-    yield soap, rest
-    rest.close()
 
 
 # --- what is compared ----------------------------------------------------------------------------------
@@ -491,3 +487,41 @@ def test_drawn_list_calls_agree_over_soap_and_rest(
         ]
     if calls:
         assert_same(mktows_emulator, (soap, rest), calls)
+
+
+# --- names → ids ---------------------------------------------------------------------------------------
+
+
+def test_names_are_looked_up_once_per_client_and_unknown_names_each_time(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    _, rest = clients
+
+    def lookups() -> list[str | None]:
+        wanted = ("getListsUsingGET", "getCampaignsUsingGET")
+        return [c.operation for c in mktows_emulator.calls if c.operation in wanted]
+
+    for _ in range(3):
+        rest.ops.list_operation(list_op("ISMEMBEROFLIST", "newsletter", "2"))
+        rest.ops.request_campaign(
+            request("4001", campaign_id=None, name="Send Welcome Email", program=PROGRAM)
+        )
+    assert lookups() == ["getListsUsingGET", "getCampaignsUsingGET"]
+    for _ in range(2):
+        with pytest.raises(NotFoundError) as refused:
+            rest.ops.list_operation(list_op("ISMEMBEROFLIST", "Later List", "2"))
+        assert refused.value.code == 20111 and "Later List" in str(refused.value)
+    assert lookups().count("getListsUsingGET") == 3
+
+
+def test_concurrent_calls_share_one_cache(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    _, rest = clients
+    params = list_op("ISMEMBEROFLIST", "Newsletter", "2", "16")
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: rest.ops.list_operation(params), range(8)))
+    assert {tuple(s.status for s in a.status_list.lead_status) for a in answers} == {(True, False)}
+    again = len([c for c in mktows_emulator.calls if c.operation == "getListsUsingGET"])
+    rest.ops.list_operation(params)
+    assert len([c for c in mktows_emulator.calls if c.operation == "getListsUsingGET"]) == again <= 8
