@@ -35,6 +35,10 @@ DIFFERENCES = {
     "takes lead fields only (bulk-lead-import.md)",
     "clearList": "importToList's clearList removes the members through Remove from List, so each removal "
     "logs a Remove from List activity (migration.md, Static Lists: Remove From List is the successor)",
+    "empty cells": "an empty cell of an UPSERTLEADS row leaves the lead's field as it was over REST, where the "
+    "SOAP emulator blanks it: a CSV cell cannot ask for a blank, and the REST face's bulk import skips empty "
+    "values as Sync Leads skips absent fields (neither bulk-lead-import.md nor importtolist.md says which; "
+    "importtolist.md only warns that NULL values may log Change Data Value)",
     "schedule delay": "scheduleCampaign without campaignRunAt runs five minutes later, not at once: "
     "'Campaigns scheduled via this API always wait a minimum of five minutes before running' "
     "(smart-campaigns.md, Schedule)",
@@ -318,6 +322,17 @@ def test_clear_list_logs_remove_activities_over_rest(
     assert removals == [[], [1089946]]
 
 
+def test_empty_cells_leave_fields_as_they_were_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    names = []
+    for client in clients:
+        mktows_emulator.reset()
+        client.ops.import_to_list(import_rows(["t@t.com,"]))  # lead 1090240, First Name Tom
+        names.append(mktows_emulator.state.lead(1090240)["attributes"].get("FirstName"))  # type: ignore[index]
+    assert names == [None, "Tom"]
+
+
 def test_schedule_without_run_at_runs_five_minutes_later_over_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
 ) -> None:
@@ -382,6 +397,15 @@ EDGES = {
     "unknown program": [import_rows(["a@example.com,A"], program="No Program")],
     "unknown program list": [import_rows(["a@example.com,A"], list_name="Newsletter")],
     "unknown campaign": [import_rows(["a@example.com,A"], campaign="No Campaign")],
+    "bad email": [import_rows(["not-an-email,Ann"]), import_status()],
+    "bad score": [import_rows(["a@example.com,abc"], header="Email Address,Lead Score"), import_status()],
+    "quoted comma": [
+        import_rows(['"b@example.com","Smith, Jr"'], header="Email Address,Last Name"),
+        import_status(),
+    ],
+    "update by import": [import_rows(["t@t.com,Tommy"]), import_status()],
+    "SOAP names in header": [import_rows(["t@t.com,Tommy"], header="Email,FirstName"), import_status()],
+    "no rows": [import_rows([]), import_status()],
     "unknown column": [import_rows(["a@example.com,A"], header="Email Address,Shoe Size"), import_status()],
     "no email column": [import_rows(["A"], header="First Name"), import_status()],
     "list only": [
