@@ -393,6 +393,7 @@ EDGES = {
     "strict remove non-member": [list_op("REMOVEFROMLIST", "Newsletter", "2", "16", strict=True)],
     "strict remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", strict=True)],
     "remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", "x", "424242")],
+    "300 a call": [list_op("ADDTOLIST", "Newsletter", *[str(i) for i in range(1, 651)], "87710", "4001")],
     "too many leads": [list_op("ISMEMBEROFLIST", "Newsletter", *[str(i) for i in range(1001)])],
     "unknown program": [import_rows(["a@example.com,A"], program="No Program")],
     "unknown program list": [import_rows(["a@example.com,A"], list_name="Newsletter")],
@@ -486,6 +487,16 @@ def import_calls(draw: Callable[[Any], Any]) -> t.ParamsImportToList:
     return import_rows(rows, mode=draw(st.sampled_from(["UPSERTLEADS", "LISTONLY"])))
 
 
+@st.composite
+def campaign_calls(draw: Callable[[Any], Any]) -> t.ParamsRequestCampaign:
+    keys = draw(st.lists(st.one_of(LEAD_IDS, st.tuples(st.just("EMAIL"), EMAILS)), min_size=1, max_size=3))
+    tokens = draw(st.sampled_from([None, {"{{my.message}}": "Hi"}]))
+    if draw(st.booleans()):
+        return request(*keys, campaign_id=draw(st.sampled_from([4496, 3374, 4501])), tokens=tokens)
+    name = draw(st.sampled_from(["Send Welcome Email", "send welcome email", "Batch Campaign Example"]))
+    return request(*keys, campaign_id=None, name=name, program=PROGRAM, tokens=tokens)
+
+
 @settings(
     max_examples=30,
     deadline=None,
@@ -493,7 +504,14 @@ def import_calls(draw: Callable[[Any], Any]) -> t.ParamsImportToList:
 )
 @given(
     calls=st.lists(
-        st.one_of(list_calls(), list_calls(), list_calls(), import_calls(), st.just(import_status())),
+        st.one_of(
+            list_calls(),
+            list_calls(),
+            list_calls(),
+            import_calls(),
+            st.just(import_status()),
+            campaign_calls(),
+        ),
         min_size=1,
         max_size=6,
     )
