@@ -61,9 +61,18 @@ EXTRA_LISTS = [
     {"id": 2001, "name": "Newsletter", "members": [2, 15]},
     {"id": 2002, "name": "Webinar Invitees", "program": "Big Launch Webinar", "members": [16]},
     {"id": 2003, "name": "Sales Picks", "sales_user_id": "su-1", "members": [16]},
+    {"id": 2004, "name": "Leads, VIP", "program": "Big Launch Webinar", "members": [2]},
 ]
-LIST_NAMES = ["Trav-Test-List", "Newsletter", "Webinar Invitees", "Sales Picks"]
+LIST_NAMES = ["Trav-Test-List", "Newsletter", "Webinar Invitees", "Sales Picks", "Leads, VIP"]
 SALES_ONLY = {"id": 5001, "name": "Sales Only", "description": "", "type": "trigger", "sources": ["SALES"]}
+COMMA = {
+    "id": 5002,
+    "name": "Welcome, VIP",
+    "description": "",
+    "type": "trigger",
+    "sources": ["MKTOWS"],
+    "program": "Big Launch Webinar",
+}
 MAX_PAGES = 10
 
 
@@ -72,7 +81,7 @@ def mktows_emulator_config() -> EmulatorConfig:
     return EmulatorConfig.from_mapping(
         {
             "lists": [*DEFAULT_CONFIG["lists"], *EXTRA_LISTS],
-            "campaigns": [*DEFAULT_CONFIG["campaigns"], SALES_ONLY],
+            "campaigns": [*DEFAULT_CONFIG["campaigns"], SALES_ONLY, COMMA],
         }
     )
 
@@ -393,6 +402,14 @@ EDGES = {
     "strict remove non-member": [list_op("REMOVEFROMLIST", "Newsletter", "2", "16", strict=True)],
     "strict remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", strict=True)],
     "remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", "x", "424242")],
+    "names with commas": [
+        list_op("ADDTOLIST", "Leads, VIP", "16", "2"),
+        import_rows(["t@t.com,Tim"], list_name="Leads, VIP", program="Big Launch Webinar"),
+        request("4001", campaign_id=None, name="Welcome, VIP", program="Big Launch Webinar"),
+        t.ParamsGetCampaignsForSource(
+            source=t.ReqCampSourceType.MKTOWS, name="Welcome, VIP", exact_name=True
+        ),
+    ],
     "300 a call": [list_op("ADDTOLIST", "Newsletter", *[str(i) for i in range(1, 651)], "87710", "4001")],
     "too many leads": [list_op("ISMEMBEROFLIST", "Newsletter", *[str(i) for i in range(1001)])],
     "unknown program": [import_rows(["a@example.com,A"], program="No Program")],

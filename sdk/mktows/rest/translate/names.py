@@ -28,6 +28,13 @@ def fault(code: int, message: str, operation: str) -> SoapFault:
     return fault_for(code, f"{message} ({code})", operation=operation)
 
 
+def _sendable(text: str | None) -> str | None:
+    """A name as a REST filter value, or None (filter here instead) when it holds a comma: REST's ``name``
+    and ``programName`` are comma-separated lists (swagger-mapi.json getListsUsingGET, getCampaignsUsingGET)."""
+    text = (text or "").strip()
+    return text if text and "," not in text else None
+
+
 def _same(a: Any, b: str | None) -> bool:
     return isinstance(a, str) and b is not None and a.strip().casefold() == b.strip().casefold()
 
@@ -38,7 +45,7 @@ def list_id(ctx: TranslationContext, name: str, program: str | None, operation: 
     Not Found when none matches."""
 
     def look_up() -> int | None:
-        params = {"name": name.strip(), "programName": program.strip() if program else None}
+        params = {"name": _sendable(name), "programName": _sendable(program)}
         ids = [
             int(record["id"])
             for record in iter_records(ctx.rest, "/rest/v1/lists.json", params, operation=operation)
@@ -83,6 +90,7 @@ class CampaignRef:
     name: str
     type: str
     description: str
+    program: str
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> CampaignRef:
@@ -91,6 +99,7 @@ class CampaignRef:
             name=str(record.get("name", "")),
             type=str(record.get("type", "")),
             description=str(record.get("description") or ""),
+            program=str(record.get("programName") or ""),
         )
 
 
@@ -123,11 +132,15 @@ def campaign(
         if campaign_id is not None:
             params["id"] = campaign_id
         else:
-            params.update(name=(name or "").strip(), programName=(program or "").strip() or None)
+            params.update(name=_sendable(name), programName=_sendable(program))
         found = [
             c
             for c in campaigns(ctx, params, operation)
-            if (c.id == campaign_id if campaign_id is not None else _same(c.name, name))
+            if (
+                c.id == campaign_id
+                if campaign_id is not None
+                else _same(c.name, name) and _same(c.program, program)
+            )
         ]
         return min(found, key=lambda c: c.id) if found else None
 
