@@ -35,6 +35,10 @@ DIFFERENCES = {
     "takes lead fields only (bulk-lead-import.md)",
     "clearList": "importToList's clearList removes the members through Remove from List, so each removal "
     "logs a Remove from List activity (migration.md, Static Lists: Remove From List is the successor)",
+    "at once": "a LISTONLY import (Get Leads by Filter Type and Add to List) and an import refused for its "
+    "header are COMPLETE or FAILED at once over REST, where SOAP reports PROCESSING until the job has run: "
+    "those REST calls are synchronous (list-membership.md); an UPSERTLEADS import follows the bulk batch's "
+    "Queued / Importing (bulk-lead-import.md)",
     "empty cells": "an empty cell of an UPSERTLEADS row leaves the lead's field as it was over REST, where the "
     "SOAP emulator blanks it: a CSV cell cannot ask for a blank, and the REST face's bulk import skips empty "
     "values as Sync Leads skips absent fields (neither bulk-lead-import.md nor importtolist.md says which; "
@@ -76,14 +80,17 @@ COMMA = {
 MAX_PAGES = 10
 
 
+SEED = {
+    "lists": [*DEFAULT_CONFIG["lists"], *EXTRA_LISTS],
+    "campaigns": [*DEFAULT_CONFIG["campaigns"], SALES_ONLY, COMMA],
+}
+"""The documented seed with more lists (one in another program, one keyed by a sales user, one with a comma
+in its name) and campaigns (one for Sales Insight only, one with a comma in its name)."""
+
+
 @pytest.fixture
 def mktows_emulator_config() -> EmulatorConfig:
-    return EmulatorConfig.from_mapping(
-        {
-            "lists": [*DEFAULT_CONFIG["lists"], *EXTRA_LISTS],
-            "campaigns": [*DEFAULT_CONFIG["campaigns"], SALES_ONLY, COMMA],
-        }
-    )
+    return EmulatorConfig.from_mapping(SEED)
 
 
 # --- what is compared ----------------------------------------------------------------------------------
@@ -331,6 +338,32 @@ def test_clear_list_logs_remove_activities_over_rest(
     assert removals == [[], [1089946]]
 
 
+SLOW_IMPORTS = EmulatorConfig.from_mapping({**SEED, "settings": {"import_duration": 600.0}})
+
+
+@pytest.mark.parametrize("mktows_emulator_config", [SLOW_IMPORTS], ids=["10-minute imports"])
+def test_list_only_imports_are_complete_at_once_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    calls = {
+        "LISTONLY": import_rows(["t@t.com,x"], mode="LISTONLY"),
+        "bad header": import_rows(["t@t.com,x"], header="Email Address,Shoe Size"),
+        "UPSERTLEADS": import_rows(["t@t.com,x"]),
+    }
+    seen: dict[str, list[str]] = {}
+    for client in clients:
+        for name, params in calls.items():
+            mktows_emulator.reset()
+            client.ops.import_to_list(params)
+            status = client.ops.get_import_to_list_status(import_status()).status.value
+            seen.setdefault(name, []).append(status)
+    assert seen == {
+        "LISTONLY": ["PROCESSING", "COMPLETE"],
+        "bad header": ["PROCESSING", "FAILED"],
+        "UPSERTLEADS": ["PROCESSING", "PROCESSING"],
+    }
+
+
 def test_empty_cells_leave_fields_as_they_were_over_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
 ) -> None:
@@ -401,6 +434,7 @@ EDGES = {
     "strict non-IDNUM": [list_op("ADDTOLIST", "Newsletter", "2", ("EMAIL", "t@t.com"), strict=True)],
     "strict remove non-member": [list_op("REMOVEFROMLIST", "Newsletter", "2", "16", strict=True)],
     "strict remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", strict=True)],
+    "leading zeros": [list_op("ADDTOLIST", "Newsletter", "0016", " 87710 ", "+2", "-5")],
     "remove twice": [list_op("REMOVEFROMLIST", "Newsletter", "2", "2", "x", "424242")],
     "names with commas": [
         list_op("ADDTOLIST", "Leads, VIP", "16", "2"),
@@ -448,6 +482,7 @@ EDGES = {
     "request bad token": [request("4001", tokens={"my.message": "Hi"})],
     "request batch campaign": [request("4001", campaign_id=4501)],
     "request sales-only campaign": [request("4001", campaign_id=5001)],
+    "request leading zeros": [request("0004001", ("IDNUM", " 4002 "), ("IDNUM", "+2"))],
     "request no such lead": [request("424242", ("EMAIL", "nobody@example.com"))],
     "request empty key": [request(("EMAIL", " "))],
     "request owner key": [request(("LEADOWNEREMAIL", "nobody@example.com"))],

@@ -44,7 +44,7 @@ def _matches(record: Mapping[str, Any], field: str, key_type: str, value: str) -
     if found is None:
         return False
     if key_type == "IDNUM":
-        return str(found) == value.lstrip("+")
+        return str(found).lstrip("-").isdigit() and int(found) == int(value)  # "007" is lead 7
     if key_type in CASELESS:
         return str(found).casefold() == value.casefold()
     return str(found) == value
