@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xsdata.models.datatype import XmlDateTime
 
 from mktows import Client, codec, operations
 from mktows import types as t
@@ -486,6 +487,14 @@ EDGES = {
     "request no such lead": [request("424242", ("EMAIL", "nobody@example.com"))],
     "request empty key": [request(("EMAIL", " "))],
     "request owner key": [request(("LEADOWNEREMAIL", "nobody@example.com"))],
+    "schedule at times": [
+        t.ParamsScheduleCampaign(
+            program_name=PROGRAM,
+            campaign_name="Batch Campaign Example",
+            campaign_run_at=XmlDateTime.from_string(at),
+        )
+        for at in ("2030-01-01T10:00:00", "2030-01-01T10:00:00.250Z", "2030-06-30T23:59:59+05:30")
+    ],
     "schedule unknown program": [t.ParamsScheduleCampaign(program_name="No Program", campaign_name="X")],
     "schedule trigger campaign": [
         t.ParamsScheduleCampaign(program_name=PROGRAM, campaign_name="Send Welcome Email")
