@@ -95,7 +95,7 @@ def lead_field_names(ctx: TranslationContext, op: str) -> dict[str, str]:
 
     def look_up() -> dict[str, str]:
         names: dict[str, str] = {}
-        fields = [f for f in ctx.rest.get("/rest/v1/leads/describe.json", operation=op).result]
+        fields = list(ctx.rest.get("/rest/v1/leads/describe.json", operation=op).result)
         for described in fields:
             if not isinstance(described, Mapping) or not isinstance(described.get("rest"), Mapping):
                 continue
