@@ -46,6 +46,7 @@ REMOVE_FROM_LIST = "Remove from List"
 MERGE_LEADS = "Merge Leads"
 REQUEST_CAMPAIGN = "Request Campaign"
 API_SOURCE = "Web service API"
+LIST_IMPORT_SOURCE = "List import"  # importToList and its REST successor, Bulk Import Leads (migration.md)
 
 
 def type_key(name: str) -> str:

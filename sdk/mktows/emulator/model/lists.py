@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from mktows.emulator.model import activities
+
 
 @dataclass(frozen=True)
 class StaticList:
@@ -97,3 +99,31 @@ def remove(conn: sqlite3.Connection, list_id: int, lead_id: int) -> bool:
 def clear(conn: sqlite3.Connection, list_id: int) -> None:
     """Empty a list (importToList's clearList)."""
     conn.execute("DELETE FROM list_members WHERE list_id = ?", (list_id,))
+
+
+def _log(conn: sqlite3.Connection, target: StaticList, lead_id: int, activity: str, now_us: int) -> None:
+    activities.record(
+        conn,
+        lead_id,
+        activity,
+        now_us,
+        asset=target.name,
+        attributes={"List Name": target.name, "Lead ID": str(lead_id)},
+    )
+
+
+def add_member(conn: sqlite3.Connection, target: StaticList, lead_id: int, now_us: int) -> bool:
+    """Add a lead to a list and log its "Add to List" activity (SOAP listOperation and importToList, REST
+    Add to List and bulk import alike); False, and nothing logged, when it already was a member."""
+    added = add(conn, target.id, lead_id, now_us)
+    if added:
+        _log(conn, target, lead_id, activities.ADD_TO_LIST, now_us)
+    return added
+
+
+def remove_member(conn: sqlite3.Connection, target: StaticList, lead_id: int, now_us: int) -> bool:
+    """Remove a lead from a list and log its "Remove from List" activity; False when it was not a member."""
+    removed = remove(conn, target.id, lead_id)
+    if removed:
+        _log(conn, target, lead_id, activities.REMOVE_FROM_LIST, now_us)
+    return removed

@@ -78,20 +78,11 @@ def list_operation(ctx: Context, params: ParamsListOperation) -> ResultListOpera
                 raise ServiceFault(20103, f"no lead with IDNUM {key.key_value!r}")
             ok = False
         elif operation is ListOperationType.ADDTOLIST:
-            if lists.add(ctx.conn, target.id, lead.id, ctx.now_us):
-                activities.record(
-                    ctx.conn, lead.id, activities.ADD_TO_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
+            lists.add_member(ctx.conn, target, lead.id, ctx.now_us)
             ok = True
         else:
-            ok = lists.remove(ctx.conn, target.id, lead.id)
-            if ok:
-                activities.record(
-                    ctx.conn, lead.id, activities.REMOVE_FROM_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
-            elif strict:
+            ok = lists.remove_member(ctx.conn, target, lead.id, ctx.now_us)
+            if not ok and strict:
                 raise bad_parameter(f"lead {lead.id} is not a member of {target.name!r}")
         statuses.append(
             LeadStatus(lead_key=LeadKey(key_type=key.key_type, key_value=key.key_value), status=ok)
@@ -168,18 +159,17 @@ def import_to_list(ctx: Context, params: ParamsImportToList) -> ResultImportToLi
             if existing:
                 lead = existing[0]
                 if params.import_list_mode is ImportToListModeEnum.UPSERTLEADS:
-                    leads.update(ctx.conn, ctx.config, lead, ctx.now_us, record, reason="List import")
+                    leads.update(
+                        ctx.conn, ctx.config, lead, ctx.now_us, record, reason=activities.LIST_IMPORT_SOURCE
+                    )
             elif params.import_list_mode is ImportToListModeEnum.UPSERTLEADS:
-                lead = leads.create(ctx.conn, ctx.config, ctx.now_us, attributes=record, source="List import")
+                lead = leads.create(
+                    ctx.conn, ctx.config, ctx.now_us, attributes=record, source=activities.LIST_IMPORT_SOURCE
+                )
             else:
                 ignored += 1
                 continue
-            if lists.add(ctx.conn, target.id, lead.id, ctx.now_us):
-                activities.record(
-                    ctx.conn, lead.id, activities.ADD_TO_LIST, ctx.now_us, asset=target.name,
-                    attributes={"List Name": target.name, "Lead ID": str(lead.id)},
-                )  # fmt: skip
-            else:
+            if not lists.add_member(ctx.conn, target, lead.id, ctx.now_us):
                 ignored += 1
                 continue
             if token_columns:

@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from mktows.emulator.model import imports, lists
+from mktows.emulator.model import activities, imports, lists
 from mktows.emulator.rest import leads
 from mktows.emulator.rest.context import RestContext
 from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError
@@ -40,7 +40,8 @@ def create(ctx: RestContext) -> Answer:
         raise RestError(1003, "Invalid data: the emulator imports csv files")
     lookup = ctx.request.param("lookupField") or "email"
     list_id = ctx.request.int_param("listId")
-    if list_id is not None and lists.by_id(ctx.conn, list_id) is None:
+    target = lists.by_id(ctx.conn, list_id) if list_id is not None else None
+    if list_id is not None and target is None:
         raise RestError(1013, "Object not found: no list with that listId")
     reader = csv.reader(io.StringIO(upload.content.decode("utf-8-sig", "replace")))
     table = [row for row in reader if any(cell.strip() for cell in row)]
@@ -61,9 +62,9 @@ def create(ctx: RestContext) -> Answer:
             item: dict[str, Any] = {
                 name: value for name, value in zip(header, row, strict=True) if value != ""
             }
-            outcome = leads.sync_record(ctx, "createOrUpdate", lookup, item)
-            if list_id is not None:
-                lists.add(ctx.conn, list_id, int(outcome["id"]), ctx.now_us)
+            outcome = leads.sync_record(ctx, "createOrUpdate", lookup, item, activities.LIST_IMPORT_SOURCE)
+            if target is not None:
+                lists.add_member(ctx.conn, target, int(outcome["id"]), ctx.now_us)
             processed += 1
         except RecordFailure as failure:
             failed.append([*row, f"{failure.code}: {failure.message}"])

@@ -13,6 +13,7 @@ from mktows.emulator.rest.values import instant
 from mktows.emulator.timeutil import parse_us
 
 STAMP = instant(0)
+WEB_SERVICE_API = "MKTOWS"  # the request source SOAP calls MKTOWS (SALES is Sales Insight)
 # smart-campaigns.md:393: cloning "is limited to 20 calls per day"; swagger ScheduleCampaignData.runAt: "If
 # unset, the campaign will be run five minutes after the call is made".
 CLONE_CALLS_PER_DAY = 20
@@ -22,6 +23,12 @@ DEFAULT_DELAY_US = 5 * 60 * 1_000_000
 def _program_id(ctx: RestContext, name: str | None) -> int | None:
     program = mobjects.program_by_name(ctx.conn, name) if name else None
     return None if program is None else program.id
+
+
+def _requestable(campaign: Campaign) -> bool:
+    """Whether Request Campaign may run it: a "Campaign is Requested" trigger whose source is Web Service API
+    (smart-campaigns.md, Request; the isTriggerable filter of swagger-mapi.json getCampaignsUsingGET)."""
+    return campaign.type == campaigns.TRIGGER and WEB_SERVICE_API in campaign.sources
 
 
 def campaign_json(ctx: RestContext, campaign: Campaign) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def list_campaigns(ctx: RestContext) -> Answer:
             continue
         if programs and (campaign.program or "").casefold() not in programs:
             continue
-        if triggerable == "true" and campaign.type != campaigns.TRIGGER:
+        if triggerable == "true" and not _requestable(campaign):
             continue
         found.append(campaign_json(ctx, campaign))
     return Answer(found)
@@ -85,7 +92,7 @@ def _tokens(data: Any) -> dict[str, str]:
 def trigger(ctx: RestContext) -> Answer:
     """POST /rest/v1/campaigns/{campaignId}/trigger.json: leads (up to 100) through a trigger campaign."""
     campaign = _campaign_of_path(ctx)
-    if campaign.type != campaigns.TRIGGER:
+    if not _requestable(campaign):
         raise RestError(1003, "Invalid data: the campaign is not a requestable trigger campaign")
     data = ctx.request.json_object().get("input")
     if not isinstance(data, dict) or not isinstance(data.get("leads"), list) or not data["leads"]:
@@ -145,7 +152,7 @@ def smart_campaign_json(ctx: RestContext, campaign: Campaign) -> dict[str, Any]:
         "type": campaign.type,
         "isSystem": False,
         "isActive": campaign.type == campaigns.TRIGGER,
-        "isRequestable": campaign.type == campaigns.TRIGGER,
+        "isRequestable": _requestable(campaign),
         "recurrence": {"weekdayOnly": False},
         "qualificationRuleType": "once",
         "qualificationRuleInterval": 0,

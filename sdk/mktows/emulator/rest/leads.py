@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from mktows.emulator.config import EmulatorConfig
-from mktows.emulator.model import leads
+from mktows.emulator.model import activities, leads
 from mktows.emulator.model.leads import Lead
 from mktows.emulator.rest.context import RestContext
 from mktows.emulator.rest.custom_objects import MAX_RECORDS, batch_size, decode_token, encode_token
@@ -134,9 +134,11 @@ def sync(ctx: RestContext) -> Answer:
     return Answer(each_record(items, lambda item: sync_record(ctx, action, lookup, item), numbered=False))
 
 
-def sync_record(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]) -> dict[str, Any]:
-    """Create or update one lead (a Sync Leads input record or a bulk import row): its id and status;
-    RecordFailure with the documented code otherwise."""
+def sync_record(
+    ctx: RestContext, action: str, lookup: str, item: dict[str, Any], source: str = activities.API_SOURCE
+) -> dict[str, Any]:
+    """Create or update one lead (a Sync Leads input record or a bulk import row, whose ``source`` is a list
+    import's): its id and status; RecordFailure with the documented code otherwise."""
     changes = _changes(ctx, item)
     if action == "createOnly" and "id" in item:
         raise RecordFailure(1003, "Invalid data: id cannot be given to createOnly")
@@ -149,11 +151,11 @@ def sync_record(ctx: RestContext, action: str, lookup: str, item: dict[str, Any]
     if matches:
         if action == "createOnly":
             raise RecordFailure(1005, "Lead already exists")
-        leads.update(ctx.conn, ctx.config, matches[0], ctx.now_us, changes)
+        leads.update(ctx.conn, ctx.config, matches[0], ctx.now_us, changes, reason=source)
         return {"id": matches[0].id, "status": "updated"}
     if action == "updateOnly" or lookup == "id":
         raise RecordFailure(1004, "Lead not found")
-    created = leads.create(ctx.conn, ctx.config, ctx.now_us, attributes=changes)
+    created = leads.create(ctx.conn, ctx.config, ctx.now_us, attributes=changes, source=source)
     return {"id": created.id, "status": "created"}
 
 

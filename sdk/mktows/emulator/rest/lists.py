@@ -88,22 +88,22 @@ def _lead_ids(ctx: RestContext) -> list[int]:
         raise RestError(1001, "Invalid value for 'id'. Required of type 'Integer'") from None
 
 
-def _each(ctx: RestContext, act: Callable[[int, int], dict[str, Any]]) -> Answer:
+def _each(ctx: RestContext, act: Callable[[StaticList, int], dict[str, Any]]) -> Answer:
     found = _list_of_path(ctx)
     result: list[dict[str, Any]] = []
     for lead_id in _lead_ids(ctx):
         if leads.by_id(ctx.conn, lead_id) is None:
             result.append({"id": lead_id, "status": "skipped", "reasons": [reason(1004, "Lead not found")]})
         else:
-            result.append({"id": lead_id, **act(found.id, lead_id)})
+            result.append({"id": lead_id, **act(found, lead_id)})
     return Answer(result)
 
 
 def add(ctx: RestContext) -> Answer:
     """POST /rest/v1/lists/{listId}/leads.json."""
 
-    def one(list_id: int, lead_id: int) -> dict[str, Any]:
-        lists.add(ctx.conn, list_id, lead_id, ctx.now_us)
+    def one(target: StaticList, lead_id: int) -> dict[str, Any]:
+        lists.add_member(ctx.conn, target, lead_id, ctx.now_us)
         return {"status": "added"}
 
     return _each(ctx, one)
@@ -112,8 +112,8 @@ def add(ctx: RestContext) -> Answer:
 def remove(ctx: RestContext) -> Answer:
     """DELETE /rest/v1/lists/{listId}/leads.json."""
 
-    def one(list_id: int, lead_id: int) -> dict[str, Any]:
-        if lists.remove(ctx.conn, list_id, lead_id):
+    def one(target: StaticList, lead_id: int) -> dict[str, Any]:
+        if lists.remove_member(ctx.conn, target, lead_id, ctx.now_us):
             return {"status": "removed"}
         return {"status": "skipped", "reasons": [reason(1015, "Lead not in list")]}
 
@@ -123,7 +123,7 @@ def remove(ctx: RestContext) -> Answer:
 def is_member(ctx: RestContext) -> Answer:
     """GET /rest/v1/lists/{listId}/leads/ismember.json."""
 
-    def one(list_id: int, lead_id: int) -> dict[str, Any]:
-        return {"status": "memberof" if lists.is_member(ctx.conn, list_id, lead_id) else "notmemberof"}
+    def one(target: StaticList, lead_id: int) -> dict[str, Any]:
+        return {"status": "memberof" if lists.is_member(ctx.conn, target.id, lead_id) else "notmemberof"}
 
     return _each(ctx, one)

@@ -15,7 +15,7 @@ from typing import Any
 from mktows import operations
 from mktows.errors import UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
-from mktows.rest.translate import custom_objects
+from mktows.rest.translate import campaigns, custom_objects, imports, lists
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 Translation = Callable[[TranslationContext, Any], Any]
@@ -25,6 +25,12 @@ TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
         "syncCustomObjects": custom_objects.sync_custom_objects,
         "getCustomObjects": custom_objects.get_custom_objects,
         "deleteCustomObjects": custom_objects.delete_custom_objects,
+        "listOperation": lists.list_operation,
+        "importToList": imports.import_to_list,
+        "getImportToListStatus": imports.get_import_to_list_status,
+        "requestCampaign": campaigns.request_campaign,
+        "scheduleCampaign": campaigns.schedule_campaign,
+        "getCampaignsForSource": campaigns.get_campaigns_for_source,
     }
 )
 """WSDL operation name -> the function serving it over REST."""

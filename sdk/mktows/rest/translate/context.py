@@ -8,13 +8,15 @@ lists as attributes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError
 from mktows.rest._client import RestClient
+
+T = TypeVar("T")
 
 SYSTEM_FIELDS = frozenset({"marketoGUID", "createdAt", "updatedAt"})
 """Fields Marketo manages itself (custom-objects.md "Describe"); SOAP never listed them as attributes."""
@@ -60,6 +62,8 @@ class TranslationContext:
         self.rest = rest
         self._types: dict[str, ObjectType] = {}
         self._lock = threading.Lock()
+        self._looked_up: dict[tuple[str, ...], Any] = {}
+        self._remembered: dict[tuple[str, ...], Any] = {}
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -112,6 +116,28 @@ class TranslationContext:
             if matches:
                 return api(matches[0]), str(matches[0]["displayName"]) if matches is by_display else name
         return None
+
+    def cached(self, key: tuple[str, ...], look_up: Callable[[], T | None]) -> T | None:
+        """``look_up()`` for ``key`` (a name → id look-up, a description), asked once per client: a found
+        value is kept; None (nothing found) and errors are not, so a record made later is found then."""
+        with self._lock:
+            if key in self._looked_up:
+                return self._looked_up[key]  # type: ignore[no-any-return]
+        value = look_up()
+        if value is None:
+            return None
+        with self._lock:
+            return self._looked_up.setdefault(key, value)  # type: ignore[no-any-return]
+
+    def remember(self, key: tuple[str, ...], value: Any) -> None:
+        """Keep what a later call of this client needs (an import's batch id for its status)."""
+        with self._lock:
+            self._remembered[key] = value
+
+    def recalled(self, key: tuple[str, ...]) -> Any:
+        """What ``remember`` kept for ``key``, or None."""
+        with self._lock:
+            return self._remembered.get(key)
 
 
 LIST_PATH = "/rest/v1/customobjects.json"
