@@ -168,6 +168,17 @@ def test_get_custom_objects_over_rest_prints_what_soap_prints(
     assert out["rest"] == out["soap"] and len(out["rest"]) >= 2
 
 
+def test_get_custom_objects_refuses_a_batch_size_past_its_limit_in_one_line(
+    rest_env: EmulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["get-custom-objects", "--protocol", "rest", "--type", "RoadShow", "--key", "MKTOID=1090177"]
+    assert main([*args, "--batch-size", "500"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        last_line(err) == "mktows: --batch-size must be between 1 and 100, not 500" and "Traceback" not in err
+    )
+
+
 # --- batches of 300 ---------------------------------------------------------------------------------------
 
 
@@ -375,7 +386,14 @@ def test_missing_rest_credentials_are_one_line_naming_the_flag_and_the_variable(
             "https://123-ABC-456.mktorest.com/rest, got 'https://123-ABC-456.mktorest.com/api'",
         ),
         (
-            ["--protocol", "rest", "--identity-endpoint", "nowhere"],
+            [
+                "--protocol",
+                "rest",
+                "--rest-endpoint",
+                "http://127.0.0.1:1/rest",
+                "--identity-endpoint",
+                "nowhere",
+            ],
             "--identity-endpoint: endpoint must be an http(s) URL such as "
             "https://123-ABC-456.mktorest.com/identity, got 'nowhere'",
         ),
@@ -395,6 +413,41 @@ def test_connection_flags_that_cannot_apply_are_one_line(
     err = capsys.readouterr().err
     assert last_line(err) == f"mktows: {message}" and "Traceback" not in err
     assert not rest_env.calls
+
+
+@pytest.mark.parametrize(
+    ("flags", "variables", "named"),
+    [
+        (["--client-id", "someone"], {}, "--client-id"),
+        ([], {"MKTOWS_CLIENT_SECRET": WRONG_SECRET}, "MKTOWS_CLIENT_SECRET"),
+        (["--identity-endpoint", "http://127.0.0.1:1/identity"], {}, "--identity-endpoint"),
+    ],
+    ids=["client-id-flag", "secret-variable", "identity-flag"],
+)
+def test_rest_credentials_without_a_rest_endpoint_are_refused_not_sent_to_the_embedded_emulator(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
+    variables: dict[str, str],
+    named: str,
+) -> None:
+    """A misspelt or forgotten endpoint setting must not turn a run meant for an instance into one against
+    the embedded emulator."""
+    for name in ("MKTOWS_REST_ENDPOINT", "MKTOWS_CLIENT_ID", "MKTOWS_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = write_csv(tmp_path / "in.csv", 5)
+    assert main(sync(source, *flags)) == 1
+    err = capsys.readouterr().err
+    assert last_line(err) == (
+        f"mktows: {named} is set but no REST endpoint (--rest-endpoint or MKTOWS_REST_ENDPOINT); set one, or "
+        f"drop {named} to use the embedded emulator"
+    )
+    assert "embedded emulator's REST face at" not in err and WRONG_SECRET not in err
+    assert not (tmp_path / "cache").exists()
 
 
 # --- operations REST cannot serve -------------------------------------------------------------------------

@@ -493,6 +493,10 @@ def _parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_get_custom_objects(args: argparse.Namespace) -> int:
+    if args.batch_size is not None and not 1 <= args.batch_size <= MAX_CUSTOM_OBJECTS_PER_CALL:
+        raise UsageError(
+            f"--batch-size must be between 1 and {MAX_CUSTOM_OBJECTS_PER_CALL}, not {args.batch_size}"
+        )
     keys = _parse_pairs(args.key or [])
     include = [name.strip() for name in args.include.split(",") if name.strip()] if args.include else []
     out: TextIO = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
@@ -705,11 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--key", action="append", metavar="NAME=VALUE", help="select by a key field (repeatable)"
     )
     get.add_argument("--include", help="comma-separated fields to return (default: all)")
-    get.add_argument(
-        "--batch-size",
-        type=int,
-        help=f"objects per call (max {MAX_CUSTOM_OBJECTS_PER_CALL} over SOAP, {REST_MAX_RECORDS_PER_CALL} over REST)",
-    )
+    get.add_argument("--batch-size", type=int, help=f"objects per call (max {MAX_CUSTOM_OBJECTS_PER_CALL})")
     get.add_argument("--stream-position", help="resume from a stream position printed by an earlier run")
     get.add_argument("--out", help="output file (default: standard output)")
     _add_connection_options(get)

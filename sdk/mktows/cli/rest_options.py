@@ -65,8 +65,9 @@ class RestSettings:
 
 
 def read_rest_settings(args: argparse.Namespace) -> RestSettings | None:
-    """The REST settings from flags or the environment; None when no REST endpoint is set. UsageError (naming
-    the flag or variable at fault) for a malformed endpoint or a missing client id or secret."""
+    """The REST settings from flags or the environment; None when none is set. UsageError (naming the flag or
+    variable at fault) for a malformed endpoint, a missing client id or secret, or credentials without an
+    endpoint."""
     from mktows._transport import check_endpoint
 
     settings = RestSettings(
@@ -76,9 +77,15 @@ def read_rest_settings(args: argparse.Namespace) -> RestSettings | None:
         identity_endpoint=Setting.of(args.identity_endpoint, "--identity-endpoint", None),
     )
     if not settings.endpoint.value:
-        if settings.identity_endpoint.value:
+        stray = [
+            s.source
+            for s in (settings.client_id, settings.client_secret, settings.identity_endpoint)
+            if s.value
+        ]
+        if stray:  # credentials meant for an endpoint whose setting is missing or misspelt
             raise UsageError(
-                f"--identity-endpoint is set but no REST endpoint (--rest-endpoint or {ENV_REST_ENDPOINT})"
+                f"{stray[0]} is set but no REST endpoint (--rest-endpoint or {ENV_REST_ENDPOINT}); set one, "
+                f"or drop {stray[0]} to use the embedded emulator"
             )
         return None
     for setting, example in (
