@@ -23,6 +23,7 @@ from tests.test_cli_runs import (
     kill_when,
     read_report,
     records_done,
+    resumable,
     start,
     write_csv,
 )
@@ -206,8 +207,7 @@ def test_a_run_over_rest_killed_with_sigkill_resumes_with_every_row_once(
     total = 1200
     source = write_csv(tmp_path / "in.csv", total)
     report, checkpoint = tmp_path / "report.csv", tmp_path / "run.ckpt"
-    cmd = [sys.executable, "-m", "mktows.cli", *sync(source, "--batch-size", "10", "--workers", "3",
-           "--report", str(report), "--checkpoint", str(checkpoint))]  # fmt: skip
+    cmd = [*resumable(source, report, checkpoint, batch_size=10, workers=3), "--protocol", "rest"]
     kill_when(start(cmd), checkpoint, at_least=300)
     done_before = records_done(checkpoint)
     assert 300 <= done_before < total
