@@ -746,9 +746,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, InputFileError, CheckpointError, ReportFileError) as exc:
         _stderr(str(exc))
         return EXIT_FATAL
-    except UnsupportedOperationError as exc:
-        over = " with --protocol rest" if getattr(args, "protocol", None) == "rest" else ""
-        _stderr(f"not available{over}: {exc}")
+    except UnsupportedOperationError as exc:  # over REST: no translation (yet), or one REST cannot serve
+        over_rest = getattr(args, "protocol", None) == "rest"
+        _stderr(f"not available with --protocol rest: {exc}" if over_rest else f"{type(exc).__name__}: {exc}")
         return EXIT_FATAL
     except RepeatedFailureError as exc:
         _stderr(
