@@ -371,6 +371,19 @@ def test_an_operation_not_translated_yet_is_one_line_exit_1(
     assert len(err.strip().splitlines()) == 1 and not rest_env.calls
 
 
+def test_an_unsupported_operation_fault_over_soap_keeps_its_usual_line(
+    rest_env: EmulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rest_env.inject("getCustomObjects", "fault", code=20019)
+    params = str(REPO_ROOT / "examples" / "params" / "getCustomObjects.json")
+    soap = ["--endpoint", rest_env.endpoint, "--user-id", rest_env.user_id]
+    soap += ["--encryption-key", rest_env.encryption_key]
+    assert main(["call", "getCustomObjects", "--params", params, *soap]) == 1
+    line = last_line(capsys.readouterr().err)
+    assert line.startswith("mktows: UnsupportedOperationError: ") and "20019" in line, line
+    assert "--protocol rest" not in line
+
+
 def test_call_over_rest_prints_the_typed_result(
     rest_env: EmulatorHandle, capsys: pytest.CaptureFixture[str]
 ) -> None:
