@@ -410,6 +410,7 @@ def test_every_command_that_talks_to_marketo_takes_the_protocol_and_the_rest_opt
             options
         ), name
         assert sub.parse_args(_minimal(name)).protocol == "soap", name
+        assert sub.parse_args([*_minimal(name), "--protocol", "REST"]).protocol == "rest", name
 
 
 def _minimal(command: str) -> list[str]:

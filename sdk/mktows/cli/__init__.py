@@ -632,6 +632,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--protocol",
+        type=str.lower,
         choices=PROTOCOLS,
         default="soap",
         help="talk to Marketo's SOAP API (the default) or, with its typed calls translated, its REST API",
