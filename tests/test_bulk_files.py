@@ -152,6 +152,21 @@ def test_checkpoint_round_trip_and_refuses_another_run(tmp_path: Path) -> None:
         checkpoint.load(BOUNDS)
 
 
+def test_a_checkpoint_keeps_the_protocol_of_the_run_that_saved_it(tmp_path: Path) -> None:
+    """A run resumed over the other protocol is told so; checkpoints from before REST runs are SOAP's."""
+    source = write(tmp_path, "in.csv", "MKTOID,rid\n1,a\n2,b\n3,c\n")
+    checkpoint = Checkpoint(tmp_path / "cp.json", identity_of(source))
+    checkpoint.save(Progress(0, 0, protocol="rest"))
+    bounds = Bounds(records=3, report_header_bytes=None)
+    loaded = checkpoint.load(bounds)
+    assert loaded is not None and loaded.protocol == "rest"
+    data = json.loads(checkpoint.path.read_text(encoding="utf-8"))
+    del data["protocol"]
+    checkpoint.path.write_text(json.dumps(data), encoding="utf-8")
+    older = checkpoint.load(bounds)
+    assert older is not None and older.protocol == "soap"
+
+
 def test_the_whole_input_names_the_run(tmp_path: Path) -> None:
     head = "MKTOID,rid,city\n" + "".join(f"{i},r{i},{'x' * 100}\n" for i in range(12_000))  # past 1 MiB
     source = write(tmp_path, "in.csv", head + "99999,last,Paris\n")
@@ -182,6 +197,7 @@ def test_the_whole_input_names_the_run(tmp_path: Path) -> None:
         ({"tally": {"counts": {"FAILED": 2}, "reasons": {}, "failed_rows": []}}, "reasons do not add up"),
         ({"tally": {"counts": {"CREATED": -2}, "reasons": {}, "failed_rows": []}}, "not a count"),
         ({"run": []}, "belongs to another run"),
+        ({"protocol": "smtp"}, "protocol 'smtp' is neither soap nor rest"),
     ],
 )
 def test_a_damaged_checkpoint_is_refused_with_one_line(

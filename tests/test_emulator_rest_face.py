@@ -125,6 +125,14 @@ def test_fault_injection_reaches_rest_calls(mktows_emulator):
     assert rest.call("GET", "/rest/v1/leads/describe.json").status_code == 502
 
 
+def test_an_injected_rest_fault_is_in_the_call_log_with_its_rest_code(mktows_emulator):
+    rest = Rest(mktows_emulator)
+    mktows_emulator.inject("getListsUsingGET", "fault", code=20023)
+    assert rest.json("GET", "/rest/v1/lists.json")["errors"][0]["code"] == "606"
+    logged = [(c.operation, c.fault_code, c.injected) for c in mktows_emulator.calls]
+    assert ("getListsUsingGET", 606, "fault") in logged
+
+
 def test_injection_over_the_admin_path_names_a_rest_operation(mktows_emulator):
     answer = requests.post(
         f"{mktows_emulator.admin_url}inject",

@@ -1,9 +1,10 @@
 """The ``mktows`` command: bulk-sync custom objects from CSV/JSONL, read them back, make one raw call, or
 run the emulator. The only package that draws on the terminal; its modules (records, checkpoint,
-report_file, tally) serve the command alone.
+report_file, tally, settings, rest_options) serve the command alone.
 
-Endpoint and credentials come from flags or MKTOWS_ENDPOINT, MKTOWS_USER_ID, MKTOWS_ENCRYPTION_KEY; with none
-set, commands run against an embedded emulator whose state lives in the user's cache folder.
+Endpoint and credentials come from flags or MKTOWS_ENDPOINT, MKTOWS_USER_ID, MKTOWS_ENCRYPTION_KEY; with
+``--protocol rest``, from the REST options (``rest_options``). With none set, commands run against an embedded
+emulator whose state lives in the user's cache folder (over REST, against its REST face).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,13 +29,28 @@ from mktows.batching import CustomObject
 from mktows.cli.checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
 from mktows.cli.records import InputFileError, RecordReader, detect_format, validate
 from mktows.cli.report_file import ReportFile, ReportFileError
+from mktows.cli.rest_options import (
+    ENV_REST_ENDPOINT,
+    RestSettings,
+    add_rest_options,
+    read_rest_settings,
+    rest_flags_given,
+)
+from mktows.cli.settings import Setting, UsageError
 from mktows.cli.tally import Tally
-from mktows.errors import AuthenticationError, Disposition, MktowsError, RepeatedFailureError
+from mktows.errors import (
+    AuthenticationError,
+    Disposition,
+    MktowsError,
+    RepeatedFailureError,
+    UnsupportedOperationError,
+)
 from mktows.marketo_limits import (
     CALLS_PER_WINDOW,
     MAX_CONCURRENT_CALLS,
     MAX_CUSTOM_OBJECTS_PER_CALL,
     RATE_WINDOW,
+    REST_MAX_RECORDS_PER_CALL,
 )
 from mktows.reports import ObjectStatus
 
@@ -43,16 +58,15 @@ ENV_ENDPOINT = "MKTOWS_ENDPOINT"
 ENV_USER_ID = "MKTOWS_USER_ID"
 ENV_KEY = "MKTOWS_ENCRYPTION_KEY"
 
+PROTOCOLS = ("soap", "rest")
+SOAP_FLAGS = {"endpoint": "--endpoint", "user_id": "--user-id", "encryption_key": "--encryption-key"}
+
 EXIT_OK = 0
 EXIT_FATAL = 1
 EXIT_SOME_FAILED = 2
 
 CHECKPOINT_INTERVAL_SECONDS = 1.0
 DEFAULT_DEADLINE_SECONDS = 6 * 3600.0
-
-
-class UsageError(Exception):
-    """A problem with the command line or the environment, reported as one line and exit code 1."""
 
 
 class CredentialsRejected(UsageError):
@@ -63,29 +77,29 @@ def _stderr(message: str) -> None:
     print(f"mktows: {message}", file=sys.stderr, flush=True)
 
 
-@dataclass(frozen=True)
-class _Setting:
-    """One connection setting and where it came from (a flag or an environment variable), for messages."""
-
-    value: str | None
-    source: str
-
-    @classmethod
-    def of(cls, flag_value: str | None, flag: str, env: str) -> _Setting:
-        if flag_value:
-            return cls(flag_value, flag)
-        return cls(os.environ.get(env) or None, env)
+def _check_protocol_flags(args: argparse.Namespace) -> None:
+    """Refuse connection flags of the other protocol: they would be silently ignored."""
+    if args.protocol == "rest":
+        given = [flag for dest, flag in SOAP_FLAGS.items() if getattr(args, dest, None)]
+        if given:
+            raise UsageError(
+                f"{given[0]} is a SOAP option; with --protocol rest give --rest-endpoint, --client-id and "
+                "--client-secret instead"
+            )
+    else:
+        given = rest_flags_given(args)
+        if given:
+            raise UsageError(f"{given[0]} is a REST option: add --protocol rest to connect over REST")
 
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
-    """A Client for the configured endpoint, or for an embedded emulator when none is configured."""
+    """A Client for the configured endpoint (over SOAP, or over REST with ``--protocol rest``), or for an
+    embedded emulator when none is configured."""
     from mktows._transport import check_endpoint
     from mktows.client import Client
 
-    endpoint = _Setting.of(args.endpoint, "--endpoint", ENV_ENDPOINT)
-    user_id = _Setting.of(args.user_id, "--user-id", ENV_USER_ID)
-    key = _Setting.of(args.encryption_key, "--encryption-key", ENV_KEY)
+    _check_protocol_flags(args)
     if args.timeout is not None:
         if not 0 < args.timeout < float("inf"):
             raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout!r}")
@@ -97,8 +111,15 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
             raise UsageError(f"--max-in-flight must be at least 1, not {args.max_in_flight}")
         calls, period = _parse_rate(args.rate) if args.rate is not None else (CALLS_PER_WINDOW, RATE_WINDOW)
         client_options["limits"] = Limits(calls, period, args.max_in_flight or MAX_CONCURRENT_CALLS)
+    if args.protocol == "rest":
+        with _connect_rest(read_rest_settings(args), client_options) as client:
+            yield client
+        return
+    endpoint = Setting.of(args.endpoint, "--endpoint", ENV_ENDPOINT)
+    user_id = Setting.of(args.user_id, "--user-id", ENV_USER_ID)
+    key = Setting.of(args.encryption_key, "--encryption-key", ENV_KEY)
     if not endpoint.value:
-        with _embedded_emulator() as emulator:
+        with _embedded_emulator("soap") as emulator:
             client = Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, **client_options)
             with _closing(client, "the embedded emulator's user"):
                 yield client
@@ -121,7 +142,40 @@ def connect(args: argparse.Namespace, **client_options: Any) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _embedded_emulator() -> Iterator[Any]:
+def _connect_rest(settings: RestSettings | None, client_options: dict[str, Any]) -> Iterator[Any]:
+    """A Client over REST for ``settings``, or for the embedded emulator's REST face when they are None."""
+    from mktows.client import Client
+
+    if settings is None:
+        with _embedded_emulator("rest") as emulator:
+            rest = emulator.config.rest
+            client = Client.over_rest(
+                _emulator_rest_endpoint(emulator), rest.client_id, rest.client_secret, **client_options
+            )
+            with _closing(client, "the embedded emulator's REST client credentials"):
+                yield client
+        return
+    try:
+        client = Client.over_rest(
+            str(settings.endpoint.value),
+            str(settings.client_id.value),
+            str(settings.client_secret.value),
+            identity_endpoint=settings.identity_endpoint.value,
+            **client_options,
+        )
+    except ValueError as exc:  # the endpoints' form was checked: what is left is the REST endpoint's path
+        raise UsageError(f"{settings.endpoint.source}: {exc}") from None
+    with _closing(client, settings.credentials):
+        yield client
+
+
+def _emulator_rest_endpoint(emulator: Any) -> str:
+    """The embedded emulator's REST endpoint, as Marketo would show it (its identity endpoint is the default)."""
+    return f"{emulator.base_url}/rest"
+
+
+@contextlib.contextmanager
+def _embedded_emulator(protocol: str) -> Iterator[Any]:
     from mktows.emulator import Emulator, default_db_path
 
     db_path = default_db_path()
@@ -129,10 +183,16 @@ def _embedded_emulator() -> Iterator[Any]:
     emulator = Emulator(db_path=db_path)
     emulator.start()
     try:
-        _stderr(
-            f"no endpoint configured (--endpoint or {ENV_ENDPOINT}); using the embedded emulator at "
-            f"{emulator.endpoint} with its state in {db_path}"
-        )
+        if protocol == "rest":
+            _stderr(
+                f"no REST endpoint configured (--rest-endpoint or {ENV_REST_ENDPOINT}); using the embedded "
+                f"emulator's REST face at {_emulator_rest_endpoint(emulator)} with its state in {db_path}"
+            )
+        else:
+            _stderr(
+                f"no endpoint configured (--endpoint or {ENV_ENDPOINT}); using the embedded emulator at "
+                f"{emulator.endpoint} with its state in {db_path}"
+            )
         yield emulator
     finally:
         emulator.stop()
@@ -144,8 +204,9 @@ def _closing(client: Any, credentials: str) -> Iterator[None]:
     try:
         yield
     except AuthenticationError as exc:
+        code = f" {exc.code}" if exc.code is not None else ""  # REST's identity service gives no code
         raise CredentialsRejected(
-            f"{type(exc).__name__} {exc.code}: the service did not accept {credentials}"
+            f"{type(exc).__name__}{code}: the service did not accept {credentials}"
         ) from None
     finally:
         client.close()
@@ -244,16 +305,21 @@ def _sync_options(args: argparse.Namespace) -> tuple[str, list[str]]:
         operation = sync_operation(args.operation)
     except ValueError:
         raise UsageError(f"--operation must be INSERT, UPDATE or UPSERT, not {args.operation!r}") from None
-    if not 1 <= args.batch_size <= MAX_CUSTOM_OBJECTS_PER_CALL:
-        raise UsageError(
-            f"--batch-size must be between 1 and {MAX_CUSTOM_OBJECTS_PER_CALL}, not {args.batch_size}"
-        )
+    limit = _objects_per_call(args.protocol)
+    if args.batch_size is not None and not 1 <= args.batch_size <= limit:
+        over = " over REST" if args.protocol == "rest" else ""
+        raise UsageError(f"--batch-size must be between 1 and {limit}{over}, not {args.batch_size}")
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
     if not 0 < args.deadline < float("inf"):
         raise UsageError(f"--deadline must be a positive number of seconds, not {args.deadline!r}")
     key_fields = [key.strip() for key in args.keys.split(",") if key.strip()] if args.keys else []
     return operation, key_fields
+
+
+def _objects_per_call(protocol: str) -> int:
+    """The most custom objects one sync call takes: SOAP's 100, REST's 300 (the default --batch-size)."""
+    return REST_MAX_RECORDS_PER_CALL if protocol == "rest" else MAX_CUSTOM_OBJECTS_PER_CALL
 
 
 def cmd_sync_custom_objects(args: argparse.Namespace) -> int:
@@ -291,6 +357,8 @@ def _sync(
     done, tally = progress.records_done, progress.tally
     if saved and checkpoint:
         _stderr(f"resuming from {checkpoint.path}: {done} of {total} objects already reported")
+        if saved.protocol != args.protocol:
+            _stderr(_protocol_change(saved.protocol, args.protocol))
     if report:
         report.open(saved.report_bytes if saved else None)
     this_run = 0
@@ -306,7 +374,7 @@ def _sync(
                 return
             report_bytes = report.sync() if report else 0
             if checkpoint:
-                checkpoint.save(Progress(done, report_bytes, tally))
+                checkpoint.save(Progress(done, report_bytes, tally, args.protocol))
             saved_done = done
 
     deadline = started + args.deadline
@@ -366,6 +434,17 @@ def _sync(
     return _exit_status(tally, this_run, done, total, report)
 
 
+def _protocol_change(before: str, now: str) -> str:
+    """The line saying that a resumed run continues over the other protocol (allowed: the checkpoint counts
+    input records, not calls, and both protocols bring an object to the state its input row asks for)."""
+    names = {"soap": "SOAP", "rest": "REST"}
+    return (
+        f"the reported rows were sent over {names[before]}; this run sends the rest over {names[now]} "
+        f"({_objects_per_call(now)} objects per call by default; REST reports UPDATED where SOAP said "
+        "UNCHANGED)"
+    )
+
+
 def _exit_status(tally: Tally, this_run: int, done: int, total: int, report: ReportFile | None) -> int:
     _summary(tally, this_run, done, total, report)
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
@@ -414,6 +493,10 @@ def _parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_get_custom_objects(args: argparse.Namespace) -> int:
+    if args.batch_size is not None and not 1 <= args.batch_size <= MAX_CUSTOM_OBJECTS_PER_CALL:
+        raise UsageError(
+            f"--batch-size must be between 1 and {MAX_CUSTOM_OBJECTS_PER_CALL}, not {args.batch_size}"
+        )
     keys = _parse_pairs(args.key or [])
     include = [name.strip() for name in args.include.split(",") if name.strip()] if args.include else []
     out: TextIO = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
@@ -518,7 +601,8 @@ def cmd_call(args: argparse.Namespace) -> int:
         ) from None
     params = _load_params(op, args.params)
     with connect(args) as client:
-        success = op.success_of(client.call(op, params).envelope)
+        # the success element rebuilt from the result: a call over REST has no SOAP envelope to take it from
+        success = op.success_of(op.response(client.call(op, params).result))
     if args.json:
         from xsdata.formats.dataclass.serializers import DictEncoder
 
@@ -546,8 +630,16 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--protocol",
+        type=str.lower,
+        choices=PROTOCOLS,
+        default="soap",
+        help="talk to Marketo's SOAP API (the default) or, with its typed calls translated, its REST API",
+    )
     group = parser.add_argument_group(
-        "connection (default: $MKTOWS_ENDPOINT etc., else the embedded emulator)"
+        "connection (SOAP: $MKTOWS_ENDPOINT etc., else the embedded emulator; --timeout, --rate and "
+        "--max-in-flight apply over REST too)"
     )
     group.add_argument(
         "--endpoint",
@@ -566,6 +658,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         "--max-in-flight",
         type=int,
         help=f"calls in flight at most (default {MAX_CONCURRENT_CALLS}, Marketo's limit)",
+    )
+    add_rest_options(
+        parser,
+        f"REST connection, with --protocol rest (default: ${ENV_REST_ENDPOINT} etc., else the embedded "
+        "emulator's REST face)",
     )
 
 
@@ -591,8 +688,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument(
         "--batch-size",
         type=int,
-        default=MAX_CUSTOM_OBJECTS_PER_CALL,
-        help=f"objects per call (max {MAX_CUSTOM_OBJECTS_PER_CALL})",
+        help=f"objects per call (default and max: {MAX_CUSTOM_OBJECTS_PER_CALL} over SOAP, "
+        f"{REST_MAX_RECORDS_PER_CALL} over REST)",
     )
     sync.add_argument(
         "--workers", type=int, default=1, help="calls in flight at once (the client limits apply)"
@@ -649,6 +746,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (UsageError, InputFileError, CheckpointError, ReportFileError) as exc:
         _stderr(str(exc))
+        return EXIT_FATAL
+    except UnsupportedOperationError as exc:  # over REST: no translation (yet), or one REST cannot serve
+        over_rest = getattr(args, "protocol", None) == "rest"
+        _stderr(f"not available with --protocol rest: {exc}" if over_rest else f"{type(exc).__name__}: {exc}")
         return EXIT_FATAL
     except RepeatedFailureError as exc:
         _stderr(

@@ -64,13 +64,18 @@ class RunIdentity:
         )
 
 
+PROTOCOLS = ("soap", "rest")
+
+
 @dataclass(frozen=True)
 class Progress:
-    """``records_done`` input records are reported in the first ``report_bytes`` bytes of the report."""
+    """``records_done`` input records are reported in the first ``report_bytes`` bytes of the report; the
+    last run that saved it sent its objects over ``protocol`` (a run may resume over the other one)."""
 
     records_done: int
     report_bytes: int
     tally: Tally = field(default_factory=Tally)
+    protocol: str = "soap"
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class Checkpoint:
             "records_done": progress.records_done,
             "report_bytes": progress.report_bytes,
             "tally": progress.tally.to_json(),
+            "protocol": progress.protocol,
         }
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -200,4 +206,7 @@ def _progress(data: dict[str, Any], bounds: Bounds) -> Progress:
     tally = Tally.from_json(data.get("tally"))
     if tally.reported != records_done:
         raise ValueError(f"the counts add up to {tally.reported}, not records_done {records_done}")
-    return Progress(records_done, report_bytes, tally)
+    protocol = data.get("protocol", "soap")  # checkpoints written before REST runs existed are SOAP's
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol {protocol!r} is neither soap nor rest")
+    return Progress(records_done, report_bytes, tally, protocol)

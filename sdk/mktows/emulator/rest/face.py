@@ -108,7 +108,8 @@ class RestFace:
                     assert injection is not None  # only an injection answers early
                     if injection.kind == "fault" and rest_code(injection.code) in UNCOUNTED:
                         admission.refund()
-                    self._log(route, early, "injected", injection, now)
+                    code = rest_code(injection.code) if injection.kind == "fault" else None
+                    self._log(route, early, "injected", injection, now, code)
                     return early, None
                 if self.app.config.settings.latency:
                     time.sleep(self.app.config.settings.latency)
