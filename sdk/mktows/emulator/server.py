@@ -151,6 +151,11 @@ class _DisconnectOnDrop:
             raise ClientDisconnected("dropped by fault injection") from None
 
 
+def base_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 class Serving:
     """A SOAP front (the emulator's app, the gateway's) served by waitress from a thread: bounded request
     bodies and receive times, and a stop that lets the calls in flight finish and their answers go out.
@@ -316,8 +321,7 @@ class Emulator:
     @property
     def base_url(self) -> str:
         """``http://host:port``."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return base_url(self.host, self.port)
 
     @property
     def endpoint(self) -> str:
