@@ -407,15 +407,7 @@ def fault_for(
     ``rest_code`` keeps the REST code of a REST error that this SOAP fault stands for."""
     info = FAULT_CODES.get(code) if code is not None else None
     cls = info.error_class if info else SoapFault
-    return cls(
-        message,
-        code=code,
-        name=name,
-        faultcode=faultcode,
-        faultstring=faultstring,
-        operation=operation,
-        rest_code=rest_code,
-    )
+    return _rebuild_fault(cls, message, code, name, faultcode, faultstring, operation, "soap", rest_code)
 
 
 REST_ERROR_CODES: dict[int, FaultCode] = {

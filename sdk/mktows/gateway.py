@@ -23,7 +23,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from types import TracebackType
 from typing import Any
 
 from mktows._limits import Limits
@@ -34,8 +33,7 @@ from mktows.emulator.config import EmulatorConfig
 from mktows.emulator.failures import ServiceFault
 from mktows.emulator.front import SoapCall, SoapFront, utc_now
 from mktows.emulator.limits import Limiter
-from mktows.emulator.server import Serving, base_url
-from mktows.emulator.wsdl import VERSION
+from mktows.emulator.server import LocalEndpoint, Serving
 from mktows.errors import MktowsError
 from mktows.operations import Operation
 from mktows.rest import RestClient
@@ -78,7 +76,7 @@ class GatewayApp(SoapFront):
         self.rest = rest
 
 
-class Gateway:
+class Gateway(LocalEndpoint):
     """A running (after ``start()``) gateway on ``host:port`` forwarding to one Marketo instance's REST API.
 
     ``config``: the ``EmulatorConfig`` whose ``users``, ``settings`` (freshness window) and ``limits`` the SOAP
@@ -153,24 +151,6 @@ class Gateway:
             self._serving.stop(timeout)
             self._serving = None
         self.rest.close()
-
-    def __enter__(self) -> Gateway:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port``."""
-        return base_url(self.host, self.port)
-
-    @property
-    def endpoint(self) -> str:
-        """The SOAP endpoint legacy clients call: ``http://host:port/soap/mktows/<version>``."""
-        return f"{self.base_url}/soap/mktows/{VERSION}"
 
     def __repr__(self) -> str:
         where = self.endpoint if self.running else "stopped"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from mktows.emulator import admin
 from mktows.emulator.app import EmulatorApp
@@ -215,7 +215,40 @@ class Serving:
         self._server = self._thread = None
 
 
-class Emulator:
+class LocalEndpoint:
+    """A SOAP endpoint served on this machine (the emulator, the gateway): its address once started, and
+    ``with`` starting and stopping it."""
+
+    host: str
+    port: int
+    version: str = DEFAULT_VERSION
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self, timeout: float = 10.0) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``."""
+        return base_url(self.host, self.port)
+
+    @property
+    def endpoint(self) -> str:
+        """The SOAP endpoint: ``http://host:port/soap/mktows/<version>``."""
+        return f"{self.base_url}/soap/mktows/{self.version}"
+
+
+class Emulator(LocalEndpoint):
     """A running (after ``start()``) mktows emulator on ``host:port``.
 
     ``config``: an ``EmulatorConfig`` (default: the documented defaults); ``db_path``: the SQLite file (None
@@ -308,25 +341,7 @@ class Emulator:
         self._admin_token = None
         self._store = None
 
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     # --- addresses and credentials -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port``."""
-        return base_url(self.host, self.port)
-
-    @property
-    def endpoint(self) -> str:
-        """The SOAP endpoint: ``http://host:port/soap/mktows/<version>``."""
-        return f"{self.base_url}/soap/mktows/{self.version}"
 
     @property
     def user_id(self) -> str:
