@@ -470,3 +470,23 @@ def test_the_gateway_opens_no_store(mktows_emulator: EmulatorHandle, monkeypatch
             )
         )
     assert found.return_count == 1
+
+
+def test_the_gateway_accepts_the_users_of_its_config(mktows_emulator: EmulatorHandle, tmp_path: Path) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text(
+        '[[users]]\nuser_id = "legacy_app_1"\nencryption_key = "legacy-key-0001"\n', encoding="utf-8"
+    )
+    process = start_gateway(mktows_emulator, tmp_path, "--config", str(config))
+    endpoint = process.wait_started()
+    params = t.ParamsDeleteCustomObjects(obj_type_name=ROADSHOW, custom_obj_key_lists=t.ArrayOfKeyList())
+    try:
+        configured = Client(endpoint, "legacy_app_1", "legacy-key-0001", limits=NO_LIMITS)
+        with configured:
+            configured.ops.delete_custom_objects(params)
+        demo = soap_client(mktows_emulator, endpoint, retry=RetryPolicy(max_attempts=1))
+        with demo, pytest.raises(AuthenticationError):  # the demo user is not in this config
+            demo.ops.delete_custom_objects(params)
+    finally:
+        out, err = process.stop()
+    assert "legacy_app_1" in err and "legacy-key-0001" not in out + err
