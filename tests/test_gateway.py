@@ -33,7 +33,7 @@ from mktows.operations import MKTOWS_NS
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.rest.translate import NO_REST_SUCCESSOR, TRANSLATIONS
 from tests.conftest import PREREQUISITES, fixture_bytes, requires_shared
-from tests.emulator_support import auth_header
+from tests.emulator_support import auth_header, request_bytes
 from tests.test_rest_bridge import over_rest
 from tests.test_rest_bridge_differential import ROADSHOW, delete_calls, get_calls, outcome, sync_calls
 
@@ -490,3 +490,23 @@ def test_the_gateway_accepts_the_users_of_its_config(mktows_emulator: EmulatorHa
     finally:
         out, err = process.stop()
     assert "legacy_app_1" in err and "legacy-key-0001" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("rest_code", "soap_code"), [(603, 20013), (609, 20012), (610, 20019), (1003, 20110)]
+)
+def test_a_rest_refusal_is_answered_as_the_soap_fault_of_the_same_case(
+    mktows_emulator: EmulatorHandle, gateway: RunningGateway, rest_code: int, soap_code: int
+) -> None:
+    mktows_emulator.inject("deleteCustomObjectsUsingPOST", "fault", code=rest_code, count=None)
+    keys = t.ArrayOfKeyList(
+        key_list=[t.ArrayOfAttribute(attribute=[t.Attribute(attr_name="rid", attr_value="a")])]
+    )
+    params = t.ParamsDeleteCustomObjects(obj_type_name=ROADSHOW, custom_obj_key_lists=keys)
+    client = soap_client(mktows_emulator, gateway.endpoint, retry=RetryPolicy(max_attempts=1))
+    with client, pytest.raises(SoapFault) as refused:
+        client.ops.delete_custom_objects(params)
+    assert refused.value.code == soap_code
+    answer = _post(gateway.endpoint, request_bytes(mktows_emulator.emulator, "deleteCustomObjects", params))
+    assert f"<faultstring>{soap_code} - " in answer.text
+    assert f"(REST {rest_code})" in answer.headers.get(REASON_HEADER, "")  # the REST code, for the log
