@@ -66,6 +66,7 @@ class GatewayApp(SoapFront):
     """The gateway's WSGI application: the SOAP front over ``RestBackend`` (thread-safe)."""
 
     service = "gateway"
+    logger = LOGGER
 
     def __init__(
         self, config: EmulatorConfig, rest: RestClient, clock: Callable[[], datetime] | None = None

@@ -42,8 +42,6 @@ from mktows.emulator.wsdl import VERSION, derived_wsdl
 from mktows.errors import ProtocolError
 from mktows.operations import XSI_NS, Operation
 
-LOGGER = logging.getLogger("mktows.emulator")
-
 SOAP_PATH = re.compile(r"^/soap/mktows/(?P<version>\d+_\d+)/?$")
 
 StartResponse = Callable[..., Any]
@@ -86,11 +84,12 @@ def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> N
 class SoapFront:
     """The WSGI callable of a SOAP endpoint. Thread-safe: the server calls it from many threads at once.
 
-    ``service`` names what answers in logs and faults ("emulator", "gateway"). Subclasses add routes with
-    ``route_other`` (the emulator's admin path and REST face).
+    ``service`` names what answers in faults and ``logger``'s messages ("emulator", "gateway"). Subclasses
+    add routes with ``route_other`` (the emulator's admin path and REST face).
     """
 
     service = "SOAP front"
+    logger = logging.getLogger("mktows.emulator")
 
     def __init__(
         self,
@@ -130,7 +129,7 @@ class SoapFront:
         except DropConnection:
             raise
         except Exception:  # never a traceback on the wire
-            LOGGER.exception("%s: unexpected error answering %s", self.service, environ.get("PATH_INFO"))
+            self.logger.exception("%s: unexpected error answering %s", self.service, environ.get("PATH_INFO"))
             response = soap.fault_response(
                 None, ServiceFault(20011, f"unexpected error in the {self.service} (see its log)")
             )
@@ -259,7 +258,7 @@ class SoapFront:
         except ServiceFault:
             raise
         except Exception:
-            LOGGER.exception("%s: %s failed unexpectedly", self.service, op.name)
+            self.logger.exception("%s: %s failed unexpectedly", self.service, op.name)
             raise ServiceFault(20011, f"{op.name} failed inside the {self.service} (see its log)") from None
 
     # --- injected failures ---------------------------------------------------------------------------------
@@ -353,7 +352,7 @@ class SoapFront:
             )
         )
         if fault_code is not None:
-            LOGGER.info("%s: %s -> fault %s (%s)", self.service, operation or "-", fault_code, reason)
+            self.logger.info("%s: %s -> fault %s (%s)", self.service, operation or "-", fault_code, reason)
 
 
 def _own_url(environ: dict[str, Any]) -> str:
