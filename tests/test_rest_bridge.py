@@ -192,12 +192,15 @@ def test_unknown_include_attributes_are_a_local_invalid_request(bridged: Client)
         bridged.ops.get_custom_objects(params)
 
 
-def test_whole_call_errors_keep_rest_codes(bridged: Client) -> None:
+def test_whole_call_errors_are_soaps_fault_with_the_rest_code_kept(bridged: Client) -> None:
     params = sync_params("UPSERT", SEEDED)
     params.obj_type_name = "NoSuchType"
-    with pytest.raises(NotFoundError) as raised:
+    with pytest.raises(InvalidRequestError) as raised:
         bridged.ops.sync_custom_objects(params)
-    assert (raised.value.code, raised.value.protocol) == (1013, "rest")
+    error = raised.value
+    assert (error.code, error.protocol, error.rest_code) == (20110, "soap", 1013)  # SOAP answered 20110
+    assert isinstance(error.__cause__, NotFoundError) and error.__cause__.code == 1013
+    assert "(REST 1013)" in str(error)
 
 
 CAR = {

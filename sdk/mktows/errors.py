@@ -127,7 +127,8 @@ class SoapFault(MktowsError):
     exception name in the detail, e.g. ``mktServiceException``; for the REST identity service the OAuth
     ``error``), ``message`` (the detail's message), ``faultcode`` (e.g. ``SOAP-ENV:Client``),
     ``faultstring``, ``title`` (the documented name of the code), ``protocol`` (``"soap"`` or ``"rest"``:
-    which table ``code`` belongs to) and ``retryable``.
+    which table ``code`` belongs to), ``rest_code`` (for a SOAP fault that a REST error became over
+    ``Client.over_rest`` or the gateway: REST's own code, e.g. 1013; else None) and ``retryable``.
     """
 
     def __init__(
@@ -140,6 +141,7 @@ class SoapFault(MktowsError):
         faultstring: str = "",
         operation: str | None = None,
         protocol: str = "soap",
+        rest_code: int | None = None,
     ) -> None:
         super().__init__(message, operation=operation)
         if protocol not in PROTOCOLS:
@@ -149,6 +151,7 @@ class SoapFault(MktowsError):
         self.faultcode = faultcode
         self.faultstring = faultstring
         self.protocol = protocol
+        self.rest_code = rest_code
         info = PROTOCOLS[protocol].get(code) if code is not None else None
         self.title = info.title if info else ""
 
@@ -170,6 +173,7 @@ class SoapFault(MktowsError):
                 self.faultstring,
                 self.operation,
                 self.protocol,
+                self.rest_code,
             ),
         )
 
@@ -183,6 +187,7 @@ def _rebuild_fault(
     faultstring: str,
     operation: str | None,
     protocol: str = "soap",
+    rest_code: int | None = None,
 ) -> SoapFault:
     return cls(
         message,
@@ -192,6 +197,7 @@ def _rebuild_fault(
         faultstring=faultstring,
         operation=operation,
         protocol=protocol,
+        rest_code=rest_code,
     )
 
 
@@ -395,13 +401,13 @@ def fault_for(
     faultcode: str = "",
     faultstring: str = "",
     operation: str | None = None,
+    rest_code: int | None = None,
 ) -> SoapFault:
-    """Build the exception of the right family for a fault code (``SoapFault`` itself for unknown codes)."""
+    """Build the exception of the right family for a fault code (``SoapFault`` itself for unknown codes);
+    ``rest_code`` keeps the REST code of a REST error that this SOAP fault stands for."""
     info = FAULT_CODES.get(code) if code is not None else None
     cls = info.error_class if info else SoapFault
-    return cls(
-        message, code=code, name=name, faultcode=faultcode, faultstring=faultstring, operation=operation
-    )
+    return _rebuild_fault(cls, message, code, name, faultcode, faultstring, operation, "soap", rest_code)
 
 
 REST_ERROR_CODES: dict[int, FaultCode] = {

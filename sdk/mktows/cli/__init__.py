@@ -26,6 +26,7 @@ from mktows._convenience import sync_operation
 from mktows._limits import Pause
 from mktows._retry import classify
 from mktows.batching import CustomObject
+from mktows.cli import gateway
 from mktows.cli.checkpoint import Bounds, Checkpoint, CheckpointError, Progress, RunIdentity
 from mktows.cli.records import InputFileError, RecordReader, detect_format, validate
 from mktows.cli.report_file import ReportFile, ReportFileError
@@ -731,6 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:  # pragma: no cover - the emulator ships with the package
         pass
     emu.set_defaults(func=cmd_emulator)
+    gateway.add_parser(sub)
     return parser
 
 

@@ -1,44 +1,29 @@
-"""The emulator's WSGI application: ``POST /soap/mktows/<version>`` answers SOAP 1.1 like Marketo,
-``GET /soap/mktows/<version>?WSDL`` serves the WSDL derived from the generated types (``wsdl``), ``/_admin/...``
-drives fault injection (only when the app has an admin token, and then only for the requests
-``admin.check_request`` lets through); ``/identity/...``, ``/rest/...`` and ``/bulk/...`` go to the REST face
+"""The emulator's WSGI application: the SOAP front (``front.SoapFront``: ``POST /soap/mktows/<version>``
+answered like Marketo, ``GET ...?WSDL``) with the operations served from SQLite (``StoreOperations``), plus
+``/_admin/...`` for fault injection (only when the app has an admin token, and then only for the requests
+``admin.check_request`` lets through) and ``/identity/...``, ``/rest/...``, ``/bulk/...`` for the REST face
 (``rest.face``), over the same store, limits, injections and call log.
 
-A SOAP call goes: bounded body read (413 over the cap) → safe XML parse (20012 for malformed XML, a DTD or an
-entity) → SOAP 1.1 envelope (VersionMismatch for another envelope namespace) → operation from the body
-element (20019 when unknown) → authentication (20014/20016) → limits (20024/20023/20015) → injected failure,
-if any → latency → decode (a typed codec error becomes its fault: ``failures.decode_fault``) → the handler,
-in one database transaction, a read-only one for the operations that only read (a documented fault; 10001 when
-storage fails, 20011 for any other unexpected error: never a traceback) → encode. Where each code is raised:
-the table in ``failures``.
+Each SOAP operation runs its handler in one database transaction, a read-only one for the operations that only
+read; 10001 when storage fails (the rest of the call's path, and where each code is raised: ``front`` and the
+table in ``failures``).
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import json
 import logging
-import re
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, quote
 
-from lxml import etree
-
-from mktows import codec, operations
 from mktows.emulator import admin, soap
-from mktows.emulator.auth import authenticate, read_credentials
 from mktows.emulator.body import RequestTooLarge, read_body
-from mktows.emulator.calls import CallLog, CallRecord
 from mktows.emulator.config import EmulatorConfig
-from mktows.emulator.failures import ServiceFault, decode_fault
-from mktows.emulator.faults import DropConnection, Injection, Injector, injection_from_json, truncated
+from mktows.emulator.failures import ServiceFault
+from mktows.emulator.faults import injection_from_json
+from mktows.emulator.front import SoapCall, SoapFront, StartResponse, utc_now
 from mktows.emulator.limits import Limiter
 from mktows.emulator.operations import HANDLERS, READ_ONLY, Context
 from mktows.emulator.rest.face import RestFace, is_rest_path
@@ -47,33 +32,44 @@ from mktows.emulator.soap import Response
 from mktows.emulator.store import Store
 from mktows.emulator.timeutil import to_us
 from mktows.emulator.upkeep import bring_up_to_date
-from mktows.emulator.wsdl import VERSION, derived_wsdl
-from mktows.errors import ProtocolError
-from mktows.operations import XSI_NS, Operation
+from mktows.operations import Operation
 
 LOGGER = logging.getLogger("mktows.emulator")
 
-SOAP_PATH = re.compile(r"^/soap/mktows/(?P<version>\d+_\d+)/?$")
 ADMIN_PREFIX = "/_admin/"
 
-StartResponse = Callable[..., Any]
+__all__ = ["ADMIN_PREFIX", "EmulatorApp", "RequestTooLarge", "StartResponse", "StoreOperations", "read_body"]
 
 
-def nil_for_absent_nillables(op: Operation, params_element: etree._Element) -> None:
-    """Add ``xsi:nil`` for required-but-nillable children of the params element that a request leaves out
-    (importToList's ``campaignName``: nillable with minOccurs 1 in the WSDL, "Optional" in importtolist.md, and
-    left out by encoders that skip None), so the request decodes with that value as None."""
-    present = {etree.QName(child).localname for child in params_element if isinstance(child.tag, str)}
-    for field in dataclasses.fields(op.params):
-        name = field.metadata.get("name", field.name)
-        no_default = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-        if no_default and field.metadata.get("nillable") and name not in present:
-            missing = etree.SubElement(params_element, name)
-            missing.set(f"{{{XSI_NS}}}nil", "true")
+class StoreOperations:
+    """The emulator's operations (``operations.HANDLERS``) over its SQLite store: the SOAP front's backend."""
+
+    def __init__(self, store: Store, config: EmulatorConfig) -> None:
+        self.store = store
+        self.config = config
+
+    def run(self, op: Operation, params: Any, call: SoapCall) -> Any:
+        """The handler's Result, in one transaction (read-only for reads); 10001 when the database fails."""
+        try:
+            scope = self.store.read() if op.name in READ_ONLY else self.store.transaction()
+            with scope as conn:
+                ctx = Context(
+                    conn=conn,
+                    config=self.config,
+                    now=call.now,
+                    params_element=call.params_element,
+                    header=call.header,
+                )
+                return HANDLERS[op.name](ctx, params)
+        except sqlite3.Error:
+            LOGGER.exception("emulator: %s: the database failed", op.name)
+            raise ServiceFault(10001, f"{op.name}: the emulator's database failed (see its log)") from None
 
 
-class EmulatorApp:
+class EmulatorApp(SoapFront):
     """The WSGI callable. Thread-safe: the server calls it from many threads at once."""
+
+    service = "emulator"
 
     def __init__(
         self,
@@ -83,21 +79,13 @@ class EmulatorApp:
         *,
         admin_token: str | None = None,
     ) -> None:
-        self.config = config
+        clock = clock or utc_now
+        super().__init__(config, StoreOperations(store, config), Limiter(config.limits, store, clock), clock)
         self.admin_token = admin_token
         self.store = store
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        self.injector = Injector()
-        self.limiter = Limiter(config.limits, store, self.clock)
-        self.calls = CallLog()
         self.rest = RestFace(self)
-        self._active = 0
-        self._idle = threading.Condition()
-        self.closing = False
         bring_up_to_date(store, config)
         seed(store, config, to_us(self.clock()))
-
-    # --- state ---------------------------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Forget every record and counter and seed the database again; injections and the call log go too."""
@@ -107,223 +95,16 @@ class EmulatorApp:
         self.calls.clear()
         self.rest.tokens.clear()
 
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until no request is being answered (True) or the timeout passes (False)."""
-        deadline = time.monotonic() + timeout
-        with self._idle:
-            while self._active:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._idle.wait(left)
-        return True
-
-    # --- WSGI ----------------------------------------------------------------------------------------------
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        with self._idle:
-            self._active += 1
-        try:
-            return self._serve(environ, start_response)
-        except DropConnection:
-            raise
-        except Exception:  # never a traceback on the wire
-            LOGGER.exception("emulator: unexpected error answering %s", environ.get("PATH_INFO"))
-            response = soap.fault_response(
-                None, ServiceFault(20011, "unexpected error in the emulator (see its log)")
-            )
-            return self._send(start_response, response, self.clock())
-        finally:
-            with self._idle:
-                self._active -= 1
-                self._idle.notify_all()
-
-    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        now = self.clock()
-        if self.closing:
-            response = soap.html_response(503, "Service Unavailable", "The emulator is stopping.")
-            return self._send(start_response, response, now)
-        path = environ.get("PATH_INFO", "") or "/"
-        method = environ.get("REQUEST_METHOD", "GET").upper()
+    def route_other(
+        self, environ: dict[str, Any], start_response: StartResponse, path: str, method: str, now: datetime
+    ) -> Iterable[bytes] | None:
+        """The admin path (with a token) and the REST face."""
         if path.startswith(ADMIN_PREFIX) and self.admin_token is not None:
-            return self._send(start_response, self._admin(environ, path[len(ADMIN_PREFIX) :], method), now)
+            return self.send(start_response, self._admin(environ, path[len(ADMIN_PREFIX) :], method), now)
         if is_rest_path(path):
             response, injection = self.rest.serve(environ, path, method, now)
-            return self._inject_after(start_response, response, injection, now)
-        match = SOAP_PATH.match(path)
-        if match is None:
-            response = soap.html_response(
-                404, "Not Found", f"No SOAP endpoint at {path}; use /soap/mktows/<version>."
-            )
-            return self._send(start_response, response, now)
-        if method == "GET":
-            return self._send(start_response, self._wsdl(environ, match["version"]), now)
-        if method != "POST":
-            response = soap.html_response(
-                405, "Method Not Allowed", "Use POST for SOAP calls.", [("Allow", "GET, POST")]
-            )
-            return self._send(start_response, response, now)
-        try:
-            body = read_body(environ, self.config.limits.max_body_bytes)
-        except RequestTooLarge as exc:
-            response = soap.html_response(413, "Request Entity Too Large", str(exc))
-            self._log(None, response, str(exc), None, now)
-            return self._send(start_response, response, now)
-        return self._soap_call(start_response, body, now)
-
-    def _send(
-        self, start_response: StartResponse, response: Response, now: datetime, body: bytes | None = None
-    ) -> list[bytes]:
-        payload = response.body if body is None else body
-        headers = [h for h in response.headers if h[0].lower() != "content-length"]
-        headers.append(("Content-Length", str(len(payload))))
-        headers.append(("Date", format_datetime(now.astimezone(UTC), usegmt=True)))
-        start_response(response.status, headers)
-        return [payload]
-
-    # --- the SOAP call ---------------------------------------------------------------------------------------
-
-    def _soap_call(self, start_response: StartResponse, body: bytes, now: datetime) -> Iterable[bytes]:
-        op: Operation | None = None
-        injection: Injection | None = None
-        try:
-            root = self._envelope(body)
-            op = self._operation(root)
-            authenticate(read_credentials(root), self.config, now)
-            with self.limiter.admit():
-                injection = self.injector.take(op.name)
-                early = self.inject_before(op, injection, now)
-                if early is not None:
-                    self._log(op, early, "injected", injection, now)
-                    return self._send(start_response, early, now)
-                if self.config.settings.latency:
-                    time.sleep(self.config.settings.latency)
-                response = soap.success_response(op, self._run(op, root, now))
-        except ServiceFault as failure:
-            response = soap.fault_response(op, failure)
-            self._log(op, response, failure.reason, injection, now)
-            return self._send(start_response, response, now)
-        self._log(op, response, "", injection, now)
-        return self._inject_after(start_response, response, injection, now)
-
-    def _envelope(self, body: bytes) -> etree._Element:
-        try:
-            root = codec.parse_xml(body)
-        except ProtocolError as exc:
-            raise ServiceFault(20012, str(exc)) from None
-        if root.tag != codec.ENVELOPE_TAG:
-            qname = etree.QName(root)
-            if qname.localname == "Envelope":
-                raise ServiceFault(
-                    20012,
-                    f"SOAP 1.1 envelope expected, got namespace {qname.namespace!r}",
-                    faultcode=soap.VERSION_MISMATCH,
-                )
-            raise ServiceFault(20012, f"expected a SOAP Envelope, got <{qname.localname}>")
-        return root
-
-    def _operation(self, root: etree._Element) -> Operation:
-        body = root.find(codec.BODY_TAG)
-        if body is None:
-            raise ServiceFault(20012, "the SOAP Envelope has no Body")
-        children = [child for child in body if isinstance(child.tag, str)]
-        if len(children) != 1:
-            raise ServiceFault(20012, f"the SOAP Body must hold one element, holds {len(children)}")
-        op = operations.BY_PARAMS_QNAME.get(str(children[0].tag))
-        if op is None:
-            raise ServiceFault(20019, f"no operation takes {etree.QName(children[0]).text}")
-        return op
-
-    def _run(self, op: Operation, root: etree._Element, now: datetime) -> Any:
-        body = root.find(codec.BODY_TAG)
-        assert body is not None  # checked by _operation
-        original = next(child for child in body if isinstance(child.tag, str))
-        nil_for_absent_nillables(op, original)
-        # a copy: the handler may read elements the WSDL lacks, and decoding may consume the tree
-        params_element = copy.deepcopy(original)
-        try:
-            envelope = codec.decode_request(op, root)
-            params = op.params_of(envelope)
-            codec.check_enumerations(params, etree.QName(op.params_qname).localname, f"{op.name} request")
-        except ProtocolError as exc:
-            raise decode_fault(op.name, exc) from None
-        try:
-            scope = self.store.read() if op.name in READ_ONLY else self.store.transaction()
-            with scope as conn:
-                ctx = Context(
-                    conn=conn,
-                    config=self.config,
-                    now=now,
-                    params_element=params_element,
-                    header=envelope.header,
-                )
-                return HANDLERS[op.name](ctx, params)
-        except ServiceFault:
-            raise
-        except sqlite3.Error:
-            LOGGER.exception("emulator: %s: the database failed", op.name)
-            raise ServiceFault(10001, f"{op.name}: the emulator's database failed (see its log)") from None
-        except Exception:
-            LOGGER.exception("emulator: %s failed unexpectedly", op.name)
-            raise ServiceFault(20011, f"{op.name} failed inside the emulator (see its log)") from None
-
-    # --- injected failures ---------------------------------------------------------------------------------
-
-    def inject_before(
-        self, op: Operation | None, injection: Injection | None, now: datetime
-    ) -> Response | None:
-        """The answer an injection gives before the call runs (None: run it); sleeps for a delay."""
-        if injection is None:
-            return None
-        if injection.kind == "fault":
-            return soap.fault_response(op, ServiceFault(injection.code, "injected fault"))
-        if injection.kind == "http":
-            response = soap.html_response(
-                injection.status, _reason(injection.status), "Injected by the mktows emulator."
-            )
-            if injection.body is not None:
-                response.body = injection.body.encode("utf-8")
-            return response
-        if injection.kind == "drop" and not injection.after_processing:
-            self.record_call(op.name if op else None, 0, None, "injected: connection dropped", injection, now)
-            raise DropConnection()
-        if injection.kind == "delay":
-            time.sleep(float(injection.seconds))
+            return self.inject_after(start_response, response, injection, now)
         return None
-
-    def _inject_after(
-        self, start_response: StartResponse, response: Response, injection: Injection | None, now: datetime
-    ) -> Iterable[bytes]:
-        if injection is None:
-            return self._send(start_response, response, now)
-        if injection.kind == "drop":
-            raise DropConnection()  # logged with the response it withholds
-        if injection.kind != "truncate":
-            return self._send(start_response, response, now)
-        part = truncated(response.body, float(injection.at))
-        if not injection.keep_length:
-            return self._send(start_response, response, now, body=part)
-        self._send(start_response, response, now)  # headers announce the full length
-        return _cut_short(part)
-
-    # --- other routes --------------------------------------------------------------------------------------
-
-    def _wsdl(self, environ: dict[str, Any], version: str) -> Response:
-        query = environ.get("QUERY_STRING", "")
-        if query.strip().lower() not in ("wsdl", "wsdl=") and "wsdl" not in {
-            k.lower() for k in parse_qs(query, keep_blank_values=True)
-        }:
-            return soap.html_response(
-                405,
-                "Method Not Allowed",
-                "GET serves only ?WSDL; use POST for SOAP calls.",
-                [("Allow", "GET, POST")],
-            )
-        if version != VERSION:
-            return soap.text_response(
-                404, "Not Found", f"this emulator serves WSDL {VERSION} only, not {version}\n"
-            )
-        return Response("200 OK", [("Content-Type", soap.SOAP_CONTENT_TYPE)], derived_wsdl(_own_url(environ)))
 
     def _admin(self, environ: dict[str, Any], route: str, method: str) -> Response:
         def answer(status: int, reason: str, data: Any) -> Response:
@@ -356,70 +137,3 @@ class EmulatorApp:
             self.reset()
             return answer(200, "OK", {"reset": True})
         return answer(404, "Not Found", {"error": f"no admin route {method} /_admin/{route}"})
-
-    def _log(
-        self,
-        op: Operation | None,
-        response: Response,
-        reason: str,
-        injection: Injection | None,
-        now: datetime,
-    ) -> None:
-        status = int(response.status.split(" ", 1)[0])
-        self.record_call(op.name if op else None, status, response.fault_code, reason, injection, now)
-
-    def record_call(
-        self,
-        operation: str | None,
-        status: int,
-        fault_code: int | None,
-        reason: str,
-        injection: Injection | None,
-        now: datetime,
-    ) -> None:
-        self.calls.add(
-            CallRecord(
-                operation=operation,
-                http_status=status,
-                fault_code=fault_code,
-                reason=reason,
-                injected=injection.kind if injection else None,
-                at=now.isoformat(),
-            )
-        )
-        if fault_code is not None:
-            LOGGER.info("emulator: %s -> fault %s (%s)", operation or "-", fault_code, reason)
-
-
-def _own_url(environ: dict[str, Any]) -> str:
-    """The URL this request came to, without its query: the ``soap:address`` of the WSDL served."""
-    scheme = environ.get("wsgi.url_scheme", "http")
-    host = (
-        environ.get("HTTP_HOST")
-        or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
-    )
-    return f"{scheme}://{host}{quote(environ.get('SCRIPT_NAME', '') + environ.get('PATH_INFO', ''))}"
-
-
-def _cut_short(part: bytes) -> Iterator[bytes]:
-    if part:
-        yield part
-    raise DropConnection()
-
-
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    408: "Request Timeout",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
-
-
-def _reason(status: int) -> str:
-    return _REASONS.get(status, "Error")

@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -153,11 +154,6 @@ def _serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError, OSError, ValueError) as exc:
         print(f"mktows emulator: {exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    previous: dict[signal.Signals, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda *_: stop.set())
     lines = [
         f"mktows emulator: serving {emulator.endpoint} (WSDL: {emulator.endpoint}?WSDL)",
         f"  user id: {emulator.user_id} (encryption key: the configured one; not shown)",
@@ -172,15 +168,25 @@ def _serve(args: argparse.Namespace) -> int:
         f" client id: {emulator.config.rest.client_id} (client secret: the configured one; not shown)"
     )
     print("\n".join([*lines, "  Ctrl-C stops it."]), file=sys.stderr, flush=True)
+    serve_until_signalled(lambda: emulator.running, emulator.stop)
+    print("mktows emulator: stopped", file=sys.stderr)
+    return 0
+
+
+def serve_until_signalled(running: Callable[[], bool], stop: Callable[[], None]) -> None:
+    """Wait while ``running()`` until Ctrl-C or SIGTERM (handled only in the main thread), then ``stop()``."""
+    signalled = threading.Event()
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: signalled.set())
     try:
-        while not stop.wait(0.5):
-            if not emulator.running:
+        while not signalled.wait(0.5):
+            if not running():
                 break
     except KeyboardInterrupt:
         pass
     finally:
-        emulator.stop()
+        stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    print("mktows emulator: stopped", file=sys.stderr)
-    return 0

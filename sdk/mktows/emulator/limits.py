@@ -2,7 +2,8 @@
 20024, more than ``rate_calls`` calls in ``rate_window`` seconds is 20023, more than ``daily_quota`` calls in
 a day (starting 12:00 AM CST) is 20015. Only admitted calls count; the quota survives restarts (SQLite). A call
 admitted and then answered with an error the service does not count (REST's response-level 6xx/7xx codes,
-error-codes.md) is taken back from the rate window and the quota with ``Admission.refund``."""
+error-codes.md) is taken back from the rate window and the quota with ``Admission.refund``. A limiter without a
+usage store (the gateway's: the daily quota is the REST instance's) counts no quota."""
 
 from __future__ import annotations
 
@@ -13,13 +14,23 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Protocol
 
 from mktows.emulator.config import ServiceLimits
 from mktows.emulator.failures import ServiceFault
-from mktows.emulator.store import Store
 from mktows.emulator.timeutil import quota_day
 
 QUOTA_COUNTER = "calls"
+
+
+class UsageStore(Protocol):
+    """Where the daily quota is counted so that it survives restarts (the emulator's ``Store``)."""
+
+    def count_usage(self, day: str, counter: str, limit: int | None) -> bool: ...
+
+    def uncount_usage(self, day: str, counter: str) -> None: ...
+
+    def usage(self, day: str, counter: str) -> int: ...
 
 
 class Admission:
@@ -42,10 +53,12 @@ class Limiter:
     def __init__(
         self,
         limits: ServiceLimits,
-        store: Store,
+        store: UsageStore | None,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if store is None and limits.daily_quota is not None:
+            raise ValueError("a daily quota needs a usage store to count it in")
         self.limits = limits
         self._store = store
         self._clock = clock
@@ -87,7 +100,7 @@ class Limiter:
         if stamp is not None:
             with self._lock, contextlib.suppress(ValueError):  # ValueError: already out of the window
                 self._recent.remove(stamp)
-        if day is not None:
+        if day is not None and self._store is not None:
             self._store.uncount_usage(day, QUOTA_COUNTER)
 
     @contextmanager
@@ -95,14 +108,20 @@ class Limiter:
         """Admit one call for the duration of the block, or raise the limit's ServiceFault."""
         stamp = self._take_slot()
         try:
-            day = quota_day(self._clock())
-            if not self._store.count_usage(day, QUOTA_COUNTER, self.limits.daily_quota):
-                self._refund(stamp, None)  # refused calls do not count
-                raise ServiceFault(20015, f"the daily quota of {self.limits.daily_quota} calls is used up")
+            day: str | None = None
+            if self._store is not None:  # a quota needs a usage store (checked at construction)
+                day = quota_day(self._clock())
+                if not self._store.count_usage(day, QUOTA_COUNTER, self.limits.daily_quota):
+                    self._refund(stamp, None)  # refused calls do not count
+                    raise ServiceFault(
+                        20015, f"the daily quota of {self.limits.daily_quota} calls is used up"
+                    )
             yield Admission(self, stamp, day)
         finally:
             self._release()
 
     def calls_today(self) -> int:
-        """Calls counted against today's quota."""
+        """Calls counted against today's quota (0 without a usage store)."""
+        if self._store is None:
+            return 0
         return self._store.usage(quota_day(self._clock()), QUOTA_COUNTER)

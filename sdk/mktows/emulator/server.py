@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from mktows.emulator import admin
-from mktows.emulator.app import EmulatorApp, StartResponse
+from mktows.emulator.app import EmulatorApp
 from mktows.emulator.calls import CallRecord
 from mktows.emulator.config import EmulatorConfig, Settings
 from mktows.emulator.faults import DropConnection, Injection, make_injection
+from mktows.emulator.front import SoapFront, StartResponse
 from mktows.emulator.state import StateView
 from mktows.emulator.store import Store
 from mktows.emulator.wsdl import VERSION as DEFAULT_VERSION
@@ -132,7 +133,7 @@ class _DisconnectOnDrop:
     """WSGI middleware turning the application's DropConnection into waitress' disconnect signal, so the
     connection is closed with no (or no complete) HTTP response instead of a 500 page."""
 
-    def __init__(self, app: EmulatorApp) -> None:
+    def __init__(self, app: SoapFront) -> None:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -150,7 +151,104 @@ class _DisconnectOnDrop:
             raise ClientDisconnected("dropped by fault injection") from None
 
 
-class Emulator:
+def base_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class Serving:
+    """A SOAP front (the emulator's app, the gateway's) served by waitress from a thread: bounded request
+    bodies and receive times, and a stop that lets the calls in flight finish and their answers go out.
+
+    ``threads``: waitress worker threads; ``ident``: the server name waitress gives in its answers.
+    """
+
+    def __init__(self, app: SoapFront, host: str, port: int, threads: int, ident: str) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.ident = ident
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> Serving:
+        """Listen (``port`` 0: a free port, then set here) and serve from a daemon thread; returns self."""
+        limits = self.app.config.limits
+        server = _waitress_server.create_server(
+            _DisconnectOnDrop(self.app),
+            host=self.host,
+            port=self.port,
+            threads=self.threads,
+            connection_limit=max(1000, self.threads * 4),  # slow clients are cut at receive_timeout
+            channel_timeout=60,
+            max_request_body_size=limits.max_body_bytes + 1,
+            asyncore_use_poll=True,
+            expose_tracebacks=False,
+            ident=self.ident,
+        )
+        _bound_receive_time(server, limits.receive_timeout)
+        self._server = server
+        self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
+        self._thread = threading.Thread(target=server.run, name=f"{self.ident}-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting calls, let the ones in flight finish (up to ``timeout``) and close every
+        connection. Idempotent."""
+        app, server, thread = self.app, self._server, self._thread
+        if server is None:
+            return
+        app.closing = True
+        if not app.wait_idle(timeout) or not _wait_answers_sent(server, timeout):
+            LOGGER.warning("%s: calls still running after %.1f s; closing anyway", self.ident, timeout)
+        _close_server(server, timeout)
+        if thread is not None:
+            thread.join(timeout)
+        server.task_dispatcher.shutdown(timeout=timeout)
+        self._server = self._thread = None
+
+
+class LocalEndpoint:
+    """A SOAP endpoint served on this machine (the emulator, the gateway): its address once started, and
+    ``with`` starting and stopping it."""
+
+    host: str
+    port: int
+    version: str = DEFAULT_VERSION
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self, timeout: float = 10.0) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``."""
+        return base_url(self.host, self.port)
+
+    @property
+    def endpoint(self) -> str:
+        """The SOAP endpoint: ``http://host:port/soap/mktows/<version>``."""
+        return f"{self.base_url}/soap/mktows/{self.version}"
+
+
+class Emulator(LocalEndpoint):
     """A running (after ``start()``) mktows emulator on ``host:port``.
 
     ``config``: an ``EmulatorConfig`` (default: the documented defaults); ``db_path``: the SQLite file (None
@@ -193,8 +291,7 @@ class Emulator:
         self.threads = threads or max(16, concurrent + 8)
         self._store: Store | None = None
         self._app: EmulatorApp | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
 
     def __repr__(self) -> str:
         where = self.endpoint if self.running else "stopped"
@@ -205,7 +302,7 @@ class Emulator:
     @property
     def running(self) -> bool:
         """Whether the server thread is serving."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._serving is not None and self._serving.running
 
     def start(self) -> Emulator:
         """Open the database (seeding it when new) and start serving; returns self."""
@@ -221,76 +318,30 @@ class Emulator:
         store = Store(self.db_path)
         try:
             app = EmulatorApp(self.config, store, self._clock, admin_token=token)
+            serving = Serving(app, self.host, self._requested_port, self.threads, "mktows-emulator").start()
         except BaseException:
             store.close()
             raise
-        try:
-            server = _waitress_server.create_server(
-                _DisconnectOnDrop(app),
-                host=self.host,
-                port=self._requested_port,
-                threads=self.threads,
-                connection_limit=max(1000, self.threads * 4),  # slow clients are cut at receive_timeout
-                channel_timeout=60,
-                max_request_body_size=self.config.limits.max_body_bytes + 1,
-                asyncore_use_poll=True,
-                expose_tracebacks=False,
-                ident="mktows-emulator",
-            )
-        except BaseException:
-            store.close()
-            raise
-        _bound_receive_time(server, self.config.limits.receive_timeout)
-        self._store, self._app, self._server = store, app, server
+        self._store, self._app, self._serving = store, app, serving
         self._admin_token = token
-        self.port = int(getattr(server, "effective_port", 0) or server.effective_listen[0][1])
-        self._thread = threading.Thread(
-            target=self._server.run, name=f"mktows-emulator-{self.port}", daemon=True
-        )
-        self._thread.start()
+        self.port = serving.port
         LOGGER.info("mktows emulator serving %s", self.endpoint)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop accepting calls, let the ones in flight finish (up to ``timeout``), close every connection
         and the database. Idempotent."""
-        app, server, thread = self._app, self._server, self._thread
-        if server is None or app is None:
+        if self._serving is None:
             return
-        app.closing = True
-        if not app.wait_idle(timeout) or not _wait_answers_sent(server, timeout):
-            LOGGER.warning("mktows emulator: calls still running after %.1f s; closing anyway", timeout)
-        _close_server(server, timeout)
-        if thread is not None:
-            thread.join(timeout)
-        server.task_dispatcher.shutdown(timeout=timeout)
+        self._serving.stop(timeout)
         if self._store is not None:
             self._store.close()
-        self._server = self._thread = None
+        self._serving = None
         self._app = None
         self._admin_token = None
         self._store = None
 
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     # --- addresses and credentials -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port``."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def endpoint(self) -> str:
-        """The SOAP endpoint: ``http://host:port/soap/mktows/<version>``."""
-        return f"{self.base_url}/soap/mktows/{self.version}"
 
     @property
     def user_id(self) -> str:

@@ -3,7 +3,8 @@
 ``translate(ctx, operation, params)`` serves one typed SOAP call (``Params…`` in, ``Result…`` out) by REST
 calls. Each translation lives in one module of this package and cites the documentation of its mapping.
 An operation without a REST successor raises ``UnsupportedOperationError`` with the documented reason; one
-not translated yet says so.
+not translated yet says so. A whole-call REST error a translation lets through is raised as the SOAP fault
+the SOAP docs give for the same case (``faults``), with REST's code kept as ``rest_code``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from types import MappingProxyType
 from typing import Any
 
 from mktows import operations
-from mktows.errors import UnsupportedOperationError
+from mktows.errors import SoapFault, UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
 from mktows.rest.translate import campaigns, custom_objects, imports, lists
 from mktows.rest.translate.context import ObjectType, TranslationContext
+from mktows.rest.translate.faults import as_soap_fault
 
 Translation = Callable[[TranslationContext, Any], Any]
 
@@ -52,7 +54,12 @@ def translate(ctx: TranslationContext, operation: str, params: Any) -> Any:
     name = operations.get(operation).name
     translation = TRANSLATIONS.get(name)
     if translation is not None:
-        return translation(ctx, params)
+        try:
+            return translation(ctx, params)
+        except SoapFault as error:
+            if error.protocol != "rest":
+                raise
+            raise as_soap_fault(error) from error
     reason = NO_REST_SUCCESSOR.get(name)
     if reason is not None:
         raise UnsupportedOperationError(f"{name} has no REST successor: {reason}", operation=name)
