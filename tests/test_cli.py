@@ -268,6 +268,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"mktows {mktows.__version__}"
 
 
+@pytest.mark.parametrize("module", ["mktows", "mktows.cli"])
+def test_the_command_runs_as_a_module(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"mktows {mktows.__version__}")
+
+
 @pytest.mark.parametrize(
     ("options", "environment", "message"),
     [
