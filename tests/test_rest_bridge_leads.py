@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xsdata.models.datatype import XmlDateTime
 
 from mktows import Client, Limits, codec, operations
 from mktows import types as t
@@ -17,7 +18,6 @@ from mktows.errors import (
     InvalidRequestError,
     MktowsError,
     NotFoundError,
-    SoapFault,
     StreamPositionError,
     UnsupportedOperationError,
 )
@@ -111,10 +111,18 @@ def outcome(client: Client, params: Any) -> Any:
         if isinstance(params, t.ParamsSyncLead):
             synced = client.ops.sync_lead(params)
             status = synced.sync_status
-            return (synced.lead_id, status.lead_id, status.status.value, status.error, _record(synced.lead_record))
+            return (
+                synced.lead_id,
+                status.lead_id,
+                status.status.value,
+                status.error,
+                _record(synced.lead_record),
+            )
         if isinstance(params, t.ParamsSyncMultipleLeads):
             many = client.ops.sync_multiple_leads(params)
-            return [(s.lead_id, s.status.value, s.error is not None) for s in many.sync_status_list.sync_status]
+            return [
+                (s.lead_id, s.status.value, s.error is not None) for s in many.sync_status_list.sync_status
+            ]
         if isinstance(params, t.ParamsMergeLeads):
             merged = client.ops.merge_leads(params).merge_status
             losers = merged.losing_lead_id_list.integer_item if merged.losing_lead_id_list else None
@@ -179,7 +187,9 @@ def run_both(
     for client in (soap, rest):
         emulator.reset()
         outcomes = [outcome(client, params) for params in calls]
-        runs.append((outcomes, (lead_state(emulator, client is soap), emulator.state.list_members(LIST_NAME))))
+        runs.append(
+            (outcomes, (lead_state(emulator, client is soap), emulator.state.list_members(LIST_NAME)))
+        )
     return runs[0], runs[1]
 
 
@@ -275,7 +285,9 @@ def get_multiple_calls(draw: Callable[[Any], Any]) -> t.ParamsGetMultipleLeads:
         selector = t.StaticListSelector(static_list_name=draw(st.sampled_from([LIST_NAME, "no-such-list"])))
     else:
         selector = t.StaticListSelector(static_list_id=draw(st.sampled_from([1001, 4242])))
-    include = draw(st.lists(st.sampled_from(["FirstName", "Company", "LeadScore", "Nope"]), unique=True, max_size=2))
+    include = draw(
+        st.lists(st.sampled_from(["FirstName", "Company", "LeadScore", "Nope"]), unique=True, max_size=2)
+    )
     return t.ParamsGetMultipleLeads(
         lead_selector=selector,
         batch_size=draw(st.sampled_from([None, 1, 2])),
@@ -371,3 +383,278 @@ def test_documented_requests_agree_over_soap_and_rest(
         return
     assert rest_outcomes == soap_outcomes
     assert rest_state == soap_state
+
+
+# --- the listed differences, each as listed ------------------------------------------------------------
+
+
+def sync(record: t.LeadRecord, cookie: str | None = None, return_lead: bool = True) -> t.ParamsSyncLead:
+    return t.ParamsSyncLead(lead_record=record, return_lead=return_lead, marketo_cookie=cookie)
+
+
+def attrs(**values: str) -> t.ArrayOfAttribute:
+    return t.ArrayOfAttribute(attribute=[t.Attribute(attr_name=k, attr_value=v) for k, v in values.items()])
+
+
+def get_by(key_type: t.LeadKeyRef, value: str) -> t.ParamsGetLead:
+    return t.ParamsGetLead(lead_key=t.LeadKey(key_type=key_type, key_value=value))
+
+
+def test_foreign_sys_person_id_is_the_configured_field(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    _, rest = clients
+    record = t.LeadRecord(email="new1@example.com", foreign_sys_person_id="F9")
+    synced = rest.ops.sync_lead(sync(record))
+    assert synced.lead_record is not None and synced.lead_record.foreign_sys_person_id == "F9"
+    assert mktows_emulator.state.lead(synced.lead_id)["attributes"][FSP_FIELD] == "F9"  # type: ignore[index]
+    again = rest.ops.sync_lead(
+        sync(t.LeadRecord(foreign_sys_person_id="F9", lead_attribute_list=attrs(City="Oslo")))
+    )
+    assert (again.lead_id, again.sync_status.status) == (synced.lead_id, t.LeadSyncStatus.UPDATED)
+    found = rest.ops.get_lead(get_by(t.LeadKeyRef.IDNUM, str(synced.lead_id)))
+    [lead] = found.lead_record_list.lead_record  # type: ignore[union-attr]
+    assert (FSP_FIELD, "F9") in [(a.attr_name, a.attr_value) for a in lead.lead_attribute_list.attribute]  # type: ignore[union-attr]
+    without = over_rest(mktows_emulator)
+    with pytest.raises(
+        UnsupportedOperationError,
+        match=r"foreign_sys_person_id_field.*migration\.md|migration\.md.*foreign_sys_person_id_field",
+    ):
+        without.ops.sync_lead(sync(record))
+    many = t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=[record]))
+    with pytest.raises(UnsupportedOperationError):
+        without.ops.sync_multiple_leads(many)
+    misnamed = over_rest(mktows_emulator, foreign_sys_person_id_field="NoSuchField")
+    with pytest.raises(UnsupportedOperationError, match="NoSuchField"):
+        misnamed.ops.sync_lead(sync(record))
+    without.close()
+    misnamed.close()
+
+
+def test_foreign_sys_type_is_not_kept(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    record = t.LeadRecord(
+        email="new1@example.com", foreign_sys_person_id="F9", foreign_sys_type=t.ForeignSysType.SFDC
+    )
+    returned = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        lead = client.ops.sync_lead(sync(record)).lead_record
+        assert lead is not None
+        returned.append(lead.foreign_sys_type)
+    assert returned == [t.ForeignSysType.SFDC, None]
+
+
+def test_an_unmatched_foreign_id_creates_a_lead_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    record = t.LeadRecord(email="t@t.com", foreign_sys_person_id="F-new")
+    statuses = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        statuses.append(client.ops.sync_lead(sync(record)).sync_status)
+    assert (statuses[0].lead_id, statuses[0].status) == (1090240, t.LeadSyncStatus.UPDATED)  # by Email
+    assert statuses[1].status is t.LeadSyncStatus.CREATED and statuses[1].lead_id != 1090240
+
+
+def test_a_merge_fills_the_winners_foreign_id_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    merge = t.ParamsMergeLeads(
+        winning_lead_key_list=attrs(IDNUM="2"),
+        losing_lead_key_lists=t.ArrayOfKeyList(key_list=[attrs(IDNUM="6")]),
+    )
+    winners = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        assert client.ops.merge_leads(merge).merge_status.status is t.LeadMergeStatusEnum.MERGED
+        winners.append(client.ops.get_lead(get_by(t.LeadKeyRef.IDNUM, "2")).lead_record_list.lead_record[0])  # type: ignore[union-attr]
+    assert [w.foreign_sys_person_id for w in winners] == [None, "12346"]
+
+
+def test_marketo_cookie_is_associated_not_looked_up(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    cookie = "id:123-ABC-456&token:_mch-owned"
+    by_email = sync(t.LeadRecord(email="t@t.com"), cookie)
+    updated = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        client.ops.sync_lead(sync(t.LeadRecord(id=2), cookie))  # the cookie now belongs to lead 2
+        updated.append(client.ops.sync_lead(by_email).lead_id)
+        assert mktows_emulator.state.lead(updated[-1])["cookie"] == cookie  # type: ignore[index]
+    assert updated == [2, 1090240]  # SOAP found the cookie's lead; REST the Email's, then associated
+    with pytest.raises(UnsupportedOperationError, match="Munchkin cookie"):
+        rest.ops.sync_lead(sync(t.LeadRecord(), cookie))
+    with pytest.raises(InvalidRequestError) as refused:
+        rest.ops.sync_lead(sync(t.LeadRecord(email="t@t.com"), "not-a-munchkin-cookie"))
+    assert (refused.value.code, refused.value.protocol) == (1012, "rest")
+    mktows_emulator.reset()
+    assert soap.ops.sync_lead(sync(t.LeadRecord(email="t@t.com"), "not-a-munchkin-cookie")).lead_id == 1090240
+
+
+def test_last_update_selectors_and_lead_owner_email_have_no_rest_query(
+    clients: tuple[Client, Client],
+) -> None:
+    _, rest = clients
+    since = XmlDateTime.from_string("2014-02-12T11:51:08-08:00")
+    for params in (
+        t.ParamsGetMultipleLeads(lead_selector=t.LastUpdateAtSelector(oldest_updated_at=since)),
+        t.ParamsGetMultipleLeads(last_updated_at=since),
+    ):
+        with pytest.raises(UnsupportedOperationError, match="Bulk Lead Export"):
+            rest.ops.get_multiple_leads(params)
+    with pytest.raises(UnsupportedOperationError, match="LEADOWNEREMAIL"):
+        rest.ops.get_lead(get_by(t.LeadKeyRef.LEADOWNEREMAIL, "owner@company.com"))
+
+
+def key_selector(*values: str, batch: int) -> t.ParamsGetMultipleLeads:
+    return t.ParamsGetMultipleLeads(
+        lead_selector=t.LeadKeySelector(
+            key_type=t.LeadKeyRef.IDNUM, key_values=t.ArrayOfString(string_item=list(values))
+        ),
+        batch_size=batch,
+    )
+
+
+def test_remaining_count_and_stream_position(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    counts: dict[str, list[tuple[int, int, bool]]] = {}
+    for name, client in (("soap", soap), ("rest", rest)):
+        position = None
+        counts[name] = []
+        for _ in range(4):
+            page = client.ops.get_multiple_leads(
+                t.ParamsGetMultipleLeads(
+                    lead_selector=key_selector("2", "15", "16", batch=1).lead_selector,
+                    batch_size=1,
+                    stream_position=position,
+                )
+            )
+            counts[name].append((page.return_count, page.remaining_count, page.new_stream_position == ""))
+            if page.remaining_count == 0:
+                break
+            position = page.new_stream_position
+    assert counts["soap"] == [(1, 2, False), (1, 1, False), (1, 0, True)]
+    assert counts["rest"] == [(1, 1, False), (1, 1, False), (1, 0, True)]
+    with pytest.raises(StreamPositionError):
+        rest.ops.get_multiple_leads(
+            t.ParamsGetMultipleLeads(
+                lead_selector=key_selector("2", batch=1).lead_selector, stream_position="id:2:os:1:rc:2"
+            )
+        )
+    first = rest.ops.get_multiple_leads(key_selector("2", "15", batch=1))
+    with pytest.raises(StreamPositionError, match="different query"):
+        rest.ops.get_multiple_leads(
+            t.ParamsGetMultipleLeads(
+                lead_selector=key_selector("16", batch=1).lead_selector,
+                stream_position=first.new_stream_position,
+            )
+        )
+
+
+def test_an_email_shared_by_several_leads_fails_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    duplicate = t.ParamsSyncMultipleLeads(
+        lead_record_list=t.ArrayOfLeadRecord(lead_record=[t.LeadRecord(email="t@t.com")]), dedup_enabled=False
+    )
+    again = sync(t.LeadRecord(email="t@t.com", lead_attribute_list=attrs(City="Oslo")))
+    outcomes = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        [created] = client.ops.sync_multiple_leads(duplicate).sync_status_list.sync_status
+        assert created.status is t.LeadSyncStatus.CREATED  # dedupEnabled false: createDuplicate over REST
+        outcomes.append(outcome(client, again))
+    assert outcomes[0][2] == "UPDATED"
+    assert outcomes[1][:2] == ("error", "SyncFailedError") and outcomes[1][2] == 20106
+
+
+def test_failed_leads_carry_rests_reason(clients: tuple[Client, Client]) -> None:
+    soap, rest = clients
+    records = [
+        t.LeadRecord(email="t@t.com", lead_attribute_list=attrs(Colour="red")),
+        t.LeadRecord(id=999999),
+        t.LeadRecord(),
+    ]
+    params = t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=records))
+    [colour, missing, keyless] = rest.ops.sync_multiple_leads(params).sync_status_list.sync_status
+    assert colour.error is not None and "Colour" in colour.error and colour.error.endswith("(1006)")
+    assert missing.error is not None and missing.error.endswith("(1004)") and missing.lead_id == 999999
+    assert keyless.status is t.LeadSyncStatus.FAILED and keyless.error
+    soap_errors = [s.error for s in soap.ops.sync_multiple_leads(params).sync_status_list.sync_status]
+    assert all(soap_errors) and soap_errors[0] != colour.error
+    with pytest.raises(InvalidRequestError) as bad_name:
+        rest.ops.sync_lead(sync(records[0]))
+    assert bad_name.value.code == 20105
+    with pytest.raises(NotFoundError) as unknown:
+        rest.ops.sync_lead(sync(records[1]))
+    assert unknown.value.code == 20103
+
+
+def test_values_read_back_as_rests_typed_values(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    soap, rest = clients
+    record = t.LeadRecord(email="t@t.com", lead_attribute_list=attrs(AnnualRevenue="1000", Unsubscribed="1"))
+    read = []
+    for client in (soap, rest):
+        mktows_emulator.reset()
+        lead = client.ops.sync_lead(sync(record)).lead_record
+        assert lead is not None and lead.lead_attribute_list is not None
+        values = {a.attr_name: a.attr_value for a in lead.lead_attribute_list.attribute}
+        read.append((values["AnnualRevenue"], values["Unsubscribed"]))
+    assert read == [("1000", "1"), ("1000.0", "true")]
+
+
+def test_get_lead_of_an_unknown_lead_is_the_documented_fault(clients: tuple[Client, Client]) -> None:
+    for client in clients:
+        for params in (
+            get_by(t.LeadKeyRef.IDNUM, "999999"),
+            get_by(t.LeadKeyRef.EMAIL, "nobody@example.com"),
+        ):
+            with pytest.raises(NotFoundError) as missing:
+                client.ops.get_lead(params)
+            assert (missing.value.code, missing.value.protocol) == (20103, "soap")
+        with pytest.raises(InvalidRequestError) as empty:
+            client.ops.get_lead(get_by(t.LeadKeyRef.EMAIL, " "))
+        assert empty.value.code == 20101
+
+
+def test_soap_faults_of_merge_and_list_selectors_match(clients: tuple[Client, Client]) -> None:
+    calls = [
+        t.ParamsMergeLeads(
+            winning_lead_key_list=attrs(IDNUM="999999"),
+            losing_lead_key_lists=t.ArrayOfKeyList(key_list=[attrs(IDNUM="15")]),
+        ),
+        t.ParamsMergeLeads(
+            winning_lead_key_list=attrs(COOKIE="x"),
+            losing_lead_key_lists=t.ArrayOfKeyList(key_list=[attrs(IDNUM="15")]),
+        ),
+        t.ParamsMergeLeads(
+            winning_lead_key_list=attrs(IDNUM="2"),
+            losing_lead_key_lists=t.ArrayOfKeyList(key_list=[attrs(IDNUM="2")]),
+        ),
+        t.ParamsGetMultipleLeads(lead_selector=t.StaticListSelector(static_list_name="no-such-list")),
+        t.ParamsGetMultipleLeads(
+            lead_selector=t.StaticListSelector(static_list_id=1001, static_list_name="other")
+        ),
+        t.ParamsGetMultipleLeads(lead_selector=t.StaticListSelector()),
+        t.ParamsGetMultipleLeads(),
+        key_selector("2", batch=0),
+        t.ParamsGetMultipleLeads(
+            lead_selector=t.LeadKeySelector(key_type=t.LeadKeyRef.IDNUM, key_values=t.ArrayOfString())
+        ),
+    ]
+    soap, rest = clients
+    expected = [outcome(soap, params) for params in calls]
+    assert all(is_error(o) or o[2] == "FAILED" for o in expected)
+    assert [outcome(rest, params) for params in calls] == expected

@@ -1,0 +1,154 @@
+"""The lead translations against the REST stub: what they send (page sizes, runs of lookup fields, merge
+chunks) and how they treat answers the emulator does not give."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from mktows import Client, Limits
+from mktows import types as t
+from mktows.errors import InvalidRequestError, ProtocolError
+from tests.rest_stub import CLIENT_ID, CLIENT_SECRET, RestStub, ok
+from tests.stub_server import Received
+
+DESCRIBE = ok(
+    [
+        {"id": 1, "dataType": "email", "rest": {"name": "email"}, "soap": {"name": "Email"}},
+        {"id": 2, "dataType": "string", "rest": {"name": "firstName"}, "soap": {"name": "FirstName"}},
+        {"id": 3, "dataType": "string", "rest": {"name": "restOnly"}},
+    ]
+)
+
+
+def bridged(stub: RestStub) -> Client:
+    return Client.over_rest(
+        stub.rest_endpoint, CLIENT_ID, CLIENT_SECRET, limits=Limits(calls=None, concurrency=None)
+    )
+
+
+def query(received: Received) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(received.path).query)
+
+
+def body(received: Received) -> Any:
+    return json.loads(received.body)
+
+
+@pytest.mark.parametrize(("batch", "sent"), [(None, "300"), (1000, "300"), (2, "2")])
+def test_a_get_multiple_leads_page_asks_for_at_most_300(batch: int | None, sent: str) -> None:
+    params = t.ParamsGetMultipleLeads(
+        lead_selector=t.LeadKeySelector(
+            key_type=t.LeadKeyRef.EMAIL, key_values=t.ArrayOfString(string_item=["a@b.c"])
+        ),
+        batch_size=batch,
+    )
+    with RestStub(DESCRIBE, ok([{"id": 7, "email": "a@b.c", "firstName": "Al", "restOnly": "x"}])) as stub:
+        client = bridged(stub)
+        page = client.ops.get_multiple_leads(params)
+        client.close()
+        sent_query = query(stub.calls[1])
+    assert sent_query["batchSize"] == [sent]
+    assert sent_query["fields"] == ["id,email,firstName"]  # a field without a SOAP name is not asked for
+    [lead] = page.lead_record_list.lead_record  # type: ignore[union-attr]
+    assert (lead.id, lead.email) == (7, "a@b.c")
+    assert [(a.attr_name, a.attr_value) for a in lead.lead_attribute_list.attribute] == [("FirstName", "Al")]  # type: ignore[union-attr]
+
+
+def test_records_are_sent_in_runs_of_one_lookup_field_in_their_order() -> None:
+    records = [
+        t.LeadRecord(email="a@b.c"),
+        t.LeadRecord(
+            email="d@e.f",
+            lead_attribute_list=t.ArrayOfAttribute(
+                attribute=[t.Attribute(attr_name="FirstName", attr_value="Di")]
+            ),
+        ),
+        t.LeadRecord(id=5, email="g@h.i"),
+        t.LeadRecord(email="j@k.l"),
+    ]
+    replies = [
+        DESCRIBE,
+        ok([{"id": 1, "status": "created"}, {"id": 2, "status": "updated"}]),
+        ok([{"status": "skipped", "reasons": [{"code": "1004", "message": "Lead not found"}]}]),
+        ok([{"id": 3, "status": "created"}]),
+    ]
+    params = t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=records))
+    with RestStub(*replies) as stub:
+        client = bridged(stub)
+        result = client.ops.sync_multiple_leads(params)
+        client.close()
+        sent = [body(c) for c in stub.calls[1:]]
+    assert [(b["action"], b["lookupField"], b["input"]) for b in sent] == [
+        ("createOrUpdate", "email", [{"email": "a@b.c"}, {"email": "d@e.f", "firstName": "Di"}]),
+        ("updateOnly", "id", [{"id": 5}]),  # syncMultipleLeads leaves Email alone when the Id keys the lead
+        ("createOrUpdate", "email", [{"email": "j@k.l"}]),
+    ]
+    assert [(s.lead_id, s.status.value, s.error) for s in result.sync_status_list.sync_status] == [
+        (1, "CREATED", None),
+        (2, "UPDATED", None),
+        (5, "FAILED", "Lead not found (1004)"),
+        (3, "CREATED", None),
+    ]
+
+
+def test_more_than_300_records_are_refused_before_any_call() -> None:
+    records = [t.LeadRecord(email=f"{n}@example.com") for n in range(301)]
+    with RestStub() as stub:
+        client = bridged(stub)
+        with pytest.raises(InvalidRequestError) as refused:
+            client.ops.sync_multiple_leads(
+                t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=records))
+            )
+        client.close()
+        assert stub.calls == []
+    assert refused.value.code == 20110
+
+
+def test_a_sync_answer_without_a_result_per_record_is_a_protocol_error() -> None:
+    params = t.ParamsSyncMultipleLeads(
+        lead_record_list=t.ArrayOfLeadRecord(
+            lead_record=[t.LeadRecord(email="a@b.c"), t.LeadRecord(email="d@e.f")]
+        )
+    )
+    with RestStub(DESCRIBE, ok([{"id": 1, "status": "created"}])) as stub:
+        client = bridged(stub)
+        with pytest.raises(ProtocolError, match="1 results for 2 records"):
+            client.ops.sync_multiple_leads(params)
+        client.close()
+
+
+def test_losers_are_merged_25_per_call() -> None:
+    def keys(value: str) -> t.ArrayOfAttribute:
+        return t.ArrayOfAttribute(attribute=[t.Attribute(attr_name="IDNUM", attr_value=value)])
+
+    losers = [str(n) for n in range(100, 130)]
+    params = t.ParamsMergeLeads(
+        winning_lead_key_list=keys("1"),
+        losing_lead_key_lists=t.ArrayOfKeyList(key_list=[keys(n) for n in losers]),
+        merge_in_sales=True,
+    )
+    replies = [ok([{"id": 1}]), *[ok([{"id": int(n)}]) for n in losers], ok(), ok()]
+    with RestStub(*replies) as stub:
+        client = bridged(stub)
+        status = client.ops.merge_leads(params).merge_status
+        client.close()
+        merges = [c for c in stub.calls if c.method == "POST"]
+    assert [urlsplit(m.path).path for m in merges] == ["/rest/v1/leads/1/merge.json"] * 2
+    assert [query(m)["leadIds"][0].split(",") for m in merges] == [losers[:25], losers[25:]]
+    assert all(query(m)["mergeInCRM"] == ["true"] for m in merges)
+    assert status.status is t.LeadMergeStatusEnum.MERGED
+    assert status.losing_lead_id_list.integer_item == [int(n) for n in losers]  # type: ignore[union-attr]
+
+
+def test_a_key_value_with_a_comma_cannot_be_sent() -> None:
+    with RestStub(DESCRIBE) as stub:
+        client = bridged(stub)
+        with pytest.raises(InvalidRequestError, match="comma"):
+            client.ops.get_lead(
+                t.ParamsGetLead(lead_key=t.LeadKey(key_type=t.LeadKeyRef.EMAIL, key_value="a,b"))
+            )
+        client.close()
