@@ -23,6 +23,7 @@ from mktows.errors import (
 )
 from mktows.pytest_plugin import EmulatorHandle
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
+from tests.rest_support import Rest
 
 FSP_FIELD = "FSPID"
 """The seed's custom lead field for the blog's foreign id (emulator defaults), named as the bridge's
@@ -43,7 +44,8 @@ DIFFERENCES = {
     "marketoCookie": "syncLead's marketoCookie is not a lookup key over REST: the lead is found by Id, "
     "ForeignSysPersonId or Email and the cookie is then associated with it (migration.md, Leads: Sync Leads "
     "followed by Associate Lead); a record with only a cookie raises UnsupportedOperationError; a cookie "
-    "Associate Lead refuses (not id:...&token:...) raises its REST error 1012 (error-codes.md)",
+    "that is not id:...&token:... raises REST's 1012 from Associate Lead (syncLead) and from Get Leads by "
+    "Filter Type (getLead by COOKIE) where SOAP stored it or answered 20103 (error-codes.md, 1012)",
     "LastUpdateAtSelector": "getMultipleLeads by LastUpdateAtSelector (or the deprecated lastUpdatedAt) raises "
     "UnsupportedOperationError: REST filters leads by id, email, cookies, SFDC ids and custom fields only; "
     "migration.md names Bulk Lead Export (swagger-mapi.json, getLeadsByFilterUsingGET)",
@@ -496,6 +498,11 @@ def test_marketo_cookie_is_associated_not_looked_up(
     assert (refused.value.code, refused.value.protocol) == (1012, "rest")
     mktows_emulator.reset()
     assert soap.ops.sync_lead(sync(t.LeadRecord(email="t@t.com"), "not-a-munchkin-cookie")).lead_id == 1090240
+    with pytest.raises(InvalidRequestError) as lookup:
+        rest.ops.get_lead(get_by(t.LeadKeyRef.COOKIE, "not-a-munchkin-cookie"))
+    assert (lookup.value.code, lookup.value.protocol) == (1012, "rest")
+    stored = soap.ops.get_lead(get_by(t.LeadKeyRef.COOKIE, "not-a-munchkin-cookie"))  # SOAP kept the text
+    assert [lead.id for lead in stored.lead_record_list.lead_record] == [1090240]  # type: ignore[union-attr]
 
 
 def test_last_update_selectors_and_lead_owner_email_have_no_rest_query(
@@ -658,3 +665,28 @@ def test_soap_faults_of_merge_and_list_selectors_match(clients: tuple[Client, Cl
     expected = [outcome(soap, params) for params in calls]
     assert all(is_error(o) or o[2] == "FAILED" for o in expected)
     assert [outcome(rest, params) for params in calls] == expected
+
+
+# --- the emulator's REST face ----------------------------------------------------------------------------
+
+
+def test_rest_face_refuses_more_than_25_losers_per_merge(mktows_emulator: EmulatorHandle) -> None:
+    """leads.md, Merge: more than 25 ids in leadIds is error 1080 and the call is skipped."""
+    rest = Rest(mktows_emulator)
+    ids = ",".join(["15", "16", *[str(n) for n in range(90000, 90024)]])
+    answer = rest.json("POST", "/rest/v1/leads/2/merge.json", params={"leadIds": ids})
+    assert answer["success"] is False and answer["errors"][0]["code"] == "1080"
+    assert mktows_emulator.state.lead(15) is not None
+
+
+def test_rest_face_refuses_a_cookie_filter_value_that_is_no_munchkin_cookie(
+    mktows_emulator: EmulatorHandle,
+) -> None:
+    """error-codes.md, 1012: also for Get Leads by Filter Type with filterType=cookies and an invalid value."""
+    rest = Rest(mktows_emulator)
+    params = {"filterType": "cookies", "filterValues": "not-a-cookie"}
+    answer = rest.json("GET", "/rest/v1/leads.json", params=params)
+    assert answer["success"] is False and answer["errors"][0]["code"] == "1012"
+    params["filterValues"] = "id:123-ABC-456&token:_mch-none"
+    found = rest.json("GET", "/rest/v1/leads.json", params=params)
+    assert found["success"] is True and found["result"] == []
