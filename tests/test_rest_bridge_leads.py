@@ -690,3 +690,27 @@ def test_rest_face_refuses_a_cookie_filter_value_that_is_no_munchkin_cookie(
     params["filterValues"] = "id:123-ABC-456&token:_mch-none"
     found = rest.json("GET", "/rest/v1/leads.json", params=params)
     assert found["success"] is True and found["result"] == []
+
+
+def test_the_lead_helpers_work_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    """``sync_multiple_leads`` and the ``get_multiple_leads`` paginator, resumed from a saved position."""
+    _, rest = clients
+    emails = [f"bulk{n}@example.com" for n in range(5)]
+    report = rest.sync_multiple_leads([t.LeadRecord(email=e) for e in emails])
+    assert [r.status.value for r in report.results] == ["CREATED"] * 5
+    params = t.ParamsGetMultipleLeads(
+        lead_selector=t.LeadKeySelector(
+            key_type=t.LeadKeyRef.EMAIL, key_values=t.ArrayOfString(string_item=emails)
+        ),
+        batch_size=2,
+    )
+    paginator = rest.get_multiple_leads(params)
+    pages = paginator.pages()
+    first = next(pages)
+    next(pages)  # the paginator moves past the first page
+    saved = paginator.position
+    rest_of_them = [lead.email for lead in rest.get_multiple_leads(params, resume_from=saved)]
+    assert [lead.email for lead in first.records] + rest_of_them == emails
+    assert [lead.email for lead in rest.get_multiple_leads(params)] == emails
