@@ -4,6 +4,7 @@ and leave equal leads, except the differences listed in ``DIFFERENCES`` (each te
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from mktows.errors import (
 from mktows.pytest_plugin import EmulatorHandle
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
 from tests.rest_support import Rest
+from tests.test_rest_bridge import over_rest
 
 FSP_FIELD = "FSPID"
 """The seed's custom lead field for the blog's foreign id (emulator defaults), named as the bridge's
@@ -65,17 +67,6 @@ DIFFERENCES = {
     "boolean as true/false) (leads.md, Query; field-types.md)",
 }
 """Every difference between the SOAP and the REST path for leads that the documentation forces."""
-
-
-def over_rest(emulator: EmulatorHandle, **options: Any) -> Client:
-    return Client.over_rest(
-        emulator.rest_endpoint,
-        emulator.client_id,
-        emulator.client_secret,
-        identity_endpoint=emulator.identity_endpoint,
-        limits=Limits(calls=None, concurrency=None),
-        **options,
-    )
 
 
 @pytest.fixture
@@ -142,15 +133,7 @@ def _pages(client: Client, params: t.ParamsGetMultipleLeads) -> list[Any]:
     pages = []
     position = params.stream_position
     for _ in range(MAX_PAGES):
-        page = client.ops.get_multiple_leads(
-            t.ParamsGetMultipleLeads(
-                lead_selector=params.lead_selector,
-                last_updated_at=params.last_updated_at,
-                stream_position=position,
-                batch_size=params.batch_size,
-                include_attributes=params.include_attributes,
-            )
-        )
+        page = client.ops.get_multiple_leads(dataclasses.replace(params, stream_position=position))
         pages.append((page.return_count, page.remaining_count > 0, _records(page.lead_record_list)))
         if page.remaining_count == 0:
             assert page.new_stream_position == ""
@@ -196,6 +179,15 @@ def run_both(
 
 
 LIST_NAME = "Trav-Test-List"
+
+
+def assert_agree(emulator: EmulatorHandle, clients: tuple[Client, Client], calls: list[Any]) -> list[Any]:
+    """Both paths give the same outcomes and leave the same leads; the outcomes."""
+    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(emulator, *clients, calls)
+    assert rest_outcomes == soap_outcomes
+    assert rest_state == soap_state
+    return soap_outcomes
+
 
 # --- drawn sequences -----------------------------------------------------------------------------------
 
@@ -334,10 +326,7 @@ def call_sequences(draw: Callable[[Any], Any]) -> list[Any]:
 def test_drawn_lead_calls_agree_over_soap_and_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client], calls: list[Any]
 ) -> None:
-    soap, rest = clients
-    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(mktows_emulator, soap, rest, calls)
-    assert rest_outcomes == soap_outcomes
-    assert rest_state == soap_state
+    assert_agree(mktows_emulator, clients, calls)
 
 
 # --- the documented requests ---------------------------------------------------------------------------
@@ -376,15 +365,15 @@ def test_documented_requests_agree_over_soap_and_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client], relative: str
 ) -> None:
     params = documented_params(relative)
-    soap, rest = clients
-    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(mktows_emulator, soap, rest, [params])
-    assert not is_error(soap_outcomes[0])  # the documented call succeeds over SOAP
-    if relative in UNSUPPORTED_DOCUMENTED:
-        assert UNSUPPORTED_DOCUMENTED[relative] in DIFFERENCES
-        assert rest_outcomes == [("error", "UnsupportedOperationError", None)]
+    if relative not in UNSUPPORTED_DOCUMENTED:
+        [soap_outcome] = assert_agree(mktows_emulator, clients, [params])
+        assert not is_error(soap_outcome)  # the documented call succeeds
         return
-    assert rest_outcomes == soap_outcomes
-    assert rest_state == soap_state
+    assert UNSUPPORTED_DOCUMENTED[relative] in DIFFERENCES
+    soap, rest = clients
+    (soap_outcomes, _), (rest_outcomes, _) = run_both(mktows_emulator, soap, rest, [params])
+    assert not is_error(soap_outcomes[0])
+    assert rest_outcomes == [("error", "UnsupportedOperationError", None)]
 
 
 # --- the listed differences, each as listed ------------------------------------------------------------
