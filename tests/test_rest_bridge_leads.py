@@ -656,6 +656,27 @@ def test_soap_faults_of_merge_and_list_selectors_match(clients: tuple[Client, Cl
     assert [outcome(rest, params) for params in calls] == expected
 
 
+def test_odd_key_values_of_get_multiple_leads_agree(clients: tuple[Client, Client]) -> None:
+    """Ids that are no integers match nothing; an empty key value is 20101; keys beyond 100 are ignored."""
+    calls = [
+        key_selector("abc", "2", batch=5),
+        key_selector("abc", "x1", batch=5),
+        key_selector("2", " ", batch=5),
+        key_selector(*[str(n) for n in range(100, 200)], "2", batch=5),
+        key_selector(" 15 ", batch=5),
+    ]
+    soap, rest = clients
+    expected = [outcome(soap, params) for params in calls]
+    assert [len(o[0][2]) if not is_error(o) else o for o in expected] == [
+        1,
+        0,
+        ("error", "InvalidRequestError", 20101),
+        0,
+        1,
+    ]
+    assert [outcome(rest, params) for params in calls] == expected
+
+
 # --- the emulator's REST face ----------------------------------------------------------------------------
 
 

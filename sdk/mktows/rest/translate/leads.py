@@ -194,7 +194,7 @@ class _LeadQuery:
     """One REST query serving a getMultipleLeads selector: its path, its filter, and the identity its stream
     positions carry."""
 
-    path: str
+    path: str | None  # None: no lead can match
     params: Mapping[str, Any]
     identity: str
 
@@ -211,13 +211,18 @@ def _selector_query(ctx: TranslationContext, params: t.ParamsGetMultipleLeads, o
         )
     if isinstance(selector, t.LeadKeySelector):
         # getmultipleleads.md: up to 100 keys, additional keys are ignored
-        values = [v for v in (selector.key_values.string_item if selector.key_values else [])]
-        values = values[:MAX_LEAD_KEYS_PER_CALL]
-        if not values:
-            raise fault_for(20101, "LeadKeySelector without keyValues", operation=op)
+        sent = selector.key_values.string_item if selector.key_values else []
+        values = [(v or "").strip() for v in sent[:MAX_LEAD_KEYS_PER_CALL]]
+        if not values or not all(values):
+            raise fault_for(20101, "LeadKeySelector without keyValues or with an empty one", operation=op)
         filter_type = _filter_type(selector.key_type, op)
+        if selector.key_type is t.LeadKeyRef.IDNUM:  # an id that is no integer names no lead
+            values = [v for v in values if v.lstrip("-").isdigit()]
+        identity = json.dumps(["keys", filter_type, values])
+        if not values:
+            return _LeadQuery(None, {}, identity)
         query = {"filterType": filter_type, "filterValues": _filter_values(values, op)}
-        return _LeadQuery(LEADS_PATH, query, json.dumps(["keys", filter_type, values]))
+        return _LeadQuery(LEADS_PATH, query, identity)
     if isinstance(selector, t.StaticListSelector):
         list_id = _static_list_id(ctx, selector, op)
         return _LeadQuery(f"/rest/v1/lists/{list_id}/leads.json", {}, json.dumps(["list", list_id]))
@@ -258,6 +263,8 @@ def get_multiple_leads(ctx: TranslationContext, params: t.ParamsGetMultipleLeads
     if params.include_attributes is not None and params.include_attributes.string_item:
         include = list(params.include_attributes.string_item)
     token, _ = decode_position(params.stream_position, query.identity, op)
+    if query.path is None:
+        return t.ResultGetMultipleLeads(return_count=0, remaining_count=0, new_stream_position="")
     page = ctx.rest.get(
         query.path,
         {
