@@ -39,8 +39,6 @@ DIFFERENCES = {
     "listed among the attributes; without the option a record with one raises UnsupportedOperationError",
     "foreignSysType": "ForeignSysType is not stored and reads back as nil: REST's lead has no such field "
     "(leads.md, Describe; migration.md names only the custom field for the foreign id)",
-    "foreign id fallback": "a record keyed by a ForeignSysPersonId that matches no lead creates a lead even when "
-    "its Email matches one: Sync Leads dedupes by one lookupField per call (leads.md, Create and Update)",
     "merge fills the foreign id": "a merge gives an empty winner the loser's ForeignSysPersonId, as any field "
     "(leads.md, Merge: the loser's value fills the winner's empty field); SOAP kept it apart from the fields",
     "marketoCookie": "syncLead's marketoCookie is not a lookup key over REST: the lead is found by Id, "
@@ -59,8 +57,9 @@ DIFFERENCES = {
     "last page's is empty on both",
     "page size": "a getMultipleLeads page holds at most 300 leads over REST where SOAP gave up to 1,000 "
     "(leads.md, Query; getmultipleleads.md)",
-    "duplicate email": "a record keyed by an Email that several leads share is FAILED (REST 1007, syncLead "
-    "20106) where SOAP updated the first of them (leads.md, Create and Update; error-codes.md)",
+    "duplicate key": "a record keyed by an Email (or ForeignSysPersonId) that several leads share is FAILED "
+    "(REST 1007, syncLead 20106) where SOAP updated the first of them (leads.md, Create and Update; "
+    "error-codes.md)",
     "error text": "a FAILED lead's error is REST's reason message and code, not SOAP's text (leads.md: a "
     "reasons array for a skipped record)",
     "values": "values read back are REST's typed JSON values as text (a currency 1000 reads back as 1000.0, a "
@@ -211,17 +210,20 @@ def _cookie(lead_id: int) -> str:
 
 
 @st.composite
-def lead_records(draw: Callable[[Any], Any], with_foreign_ids: bool) -> t.LeadRecord:
+def lead_records(draw: Callable[[Any], Any], with_foreign_ids: bool, many: bool = False) -> t.LeadRecord:
     """Records whose keys never make two leads share an email or a foreign id: an Id-keyed record carries
-    only that lead's own email or foreign id (DIFFERENCES: duplicate email, foreign id fallback)."""
+    only that lead's own email or foreign id (DIFFERENCES: duplicate key)."""
     shapes = ["email", "email", "id", "none"] + (["foreign", "id+foreign"] if with_foreign_ids else [])
+    if with_foreign_ids and many:  # syncLead would write the Email of the foreign id's lead: duplicates
+        shapes.append("foreign+email")
     shape = draw(st.sampled_from(shapes))
     lead_id = draw(IDS) if shape.startswith("id") else None
     email = foreign = None
     if shape == "email":
         email = draw(EMAILS)
-    elif shape == "foreign":
+    elif shape.startswith("foreign"):
         foreign = draw(FOREIGN_IDS)
+        email = draw(EMAILS) if shape == "foreign+email" else None
     elif lead_id is not None:
         email = draw(st.sampled_from([None, f"id{lead_id}@example.com"]))
         if shape == "id+foreign":
@@ -245,7 +247,7 @@ def sync_lead_calls(draw: Callable[[Any], Any], with_foreign_ids: bool) -> t.Par
 
 @st.composite
 def sync_multiple_calls(draw: Callable[[Any], Any], with_foreign_ids: bool) -> t.ParamsSyncMultipleLeads:
-    records = draw(st.lists(lead_records(with_foreign_ids), min_size=1, max_size=4))
+    records = draw(st.lists(lead_records(with_foreign_ids, many=True), min_size=1, max_size=4))
     return t.ParamsSyncMultipleLeads(
         lead_record_list=t.ArrayOfLeadRecord(lead_record=records),
         dedup_enabled=draw(st.sampled_from([None, True])),
@@ -438,17 +440,26 @@ def test_foreign_sys_type_is_not_kept(
     assert returned == [t.ForeignSysType.SFDC, None]
 
 
-def test_an_unmatched_foreign_id_creates_a_lead_over_rest(
+def test_an_unmatched_foreign_id_falls_back_to_the_email_as_over_soap(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
 ) -> None:
-    soap, rest = clients
-    record = t.LeadRecord(email="t@t.com", foreign_sys_person_id="F-new")
-    statuses = []
-    for client in (soap, rest):
-        mktows_emulator.reset()
-        statuses.append(client.ops.sync_lead(sync(record)).sync_status)
-    assert (statuses[0].lead_id, statuses[0].status) == (1090240, t.LeadSyncStatus.UPDATED)  # by Email
-    assert statuses[1].status is t.LeadSyncStatus.CREATED and statuses[1].lead_id != 1090240
+    """A ForeignSysPersonId no lead has, with an Email one has: the Email's lead is updated and takes the id,
+    also when an earlier record of the same call gives that id to a lead (the call is cut there)."""
+    first = t.LeadRecord(email="t@t.com", foreign_sys_person_id="F-new")
+    second = t.LeadRecord(email="winner@company.com", foreign_sys_person_id="F-new")
+    calls = [
+        sync(first),
+        t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=[second, second])),
+        t.ParamsSyncMultipleLeads(
+            lead_record_list=t.ArrayOfLeadRecord(
+                lead_record=[t.LeadRecord(email="new1@example.com", foreign_sys_person_id="F-2"), second]
+            )
+        ),
+    ]
+    [synced, twice, mixed] = assert_agree(mktows_emulator, clients, calls)
+    assert synced[:3] == (1090240, 1090240, "UPDATED")
+    assert twice == [(1090240, "UPDATED", False), (1090240, "UPDATED", False)]
+    assert mixed[1] == (1090240, "UPDATED", False) and mixed[0][1] == "CREATED"
 
 
 def test_a_merge_fills_the_winners_foreign_id_over_rest(

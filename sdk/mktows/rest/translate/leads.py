@@ -64,8 +64,8 @@ Not Found, an unknown field (1006) 20105 Lead Attribute Bad; any other reason 20
 MAX_MERGE_LOSERS = 25
 """Merge Leads takes up to 25 losing ids per call (leads.md "Merge"); more are merged in further calls."""
 
-MAX_PAGES_PER_KEY = 10
-"""Pages read for one key of getLead or mergeLeads: REST refuses a filter matching over 1,000 leads (1003)."""
+MAX_PAGES_PER_QUERY = 10
+"""Pages read for one filter: REST refuses a filter matching over 1,000 leads (1003, leads.md "Query")."""
 
 MAX_BATCH = min(MAX_MULTIPLE_LEADS_BATCH, REST_MAX_RECORDS_PER_CALL)
 """getMultipleLeads returns up to 1,000 leads per call over SOAP (getmultipleleads.md); REST pages hold at
@@ -143,6 +143,28 @@ def lead_record(
     )
 
 
+def _read_all(
+    ctx: TranslationContext, filter_type: str, values: Sequence[str], fields: Sequence[str], operation: str
+) -> list[Mapping[str, Any]]:
+    """Every lead Get Leads by Filter Type finds for ``values``, read page by page (bounded: REST refuses a
+    filter matching over 1,000 leads with 1003, leads.md)."""
+    query: dict[str, Any] = {
+        "filterType": filter_type,
+        "filterValues": _filter_values(values, operation),
+        "fields": ",".join(fields),
+    }
+    found: list[Mapping[str, Any]] = []
+    for _ in range(MAX_PAGES_PER_QUERY):
+        page = ctx.rest.get(LEADS_PATH, query, operation=operation)
+        found += [r for r in page.result if isinstance(r, Mapping)]
+        if not page.more_result:
+            return found
+        if not page.next_page_token:
+            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=operation)
+        query["nextPageToken"] = page.next_page_token
+    raise ProtocolError(f"more than {MAX_PAGES_PER_QUERY} pages match one filter", operation=operation)
+
+
 def _matching(
     ctx: TranslationContext, key_type: t.LeadKeyRef, value: str | None, fields: Sequence[str], operation: str
 ) -> list[Mapping[str, Any]]:
@@ -154,22 +176,7 @@ def _matching(
     filter_type = _filter_type(key_type, operation)
     if key_type is t.LeadKeyRef.IDNUM and not text.lstrip("-").isdigit():
         return []  # no lead has that id; REST would refuse the value as not an integer
-    query: dict[str, Any] = {
-        "filterType": filter_type,
-        "filterValues": _filter_values([text], operation),
-        "fields": ",".join(fields),
-    }
-    found: list[Mapping[str, Any]] = []
-    for _ in range(MAX_PAGES_PER_KEY):
-        page = ctx.rest.get(LEADS_PATH, query, operation=operation)
-        found += [r for r in page.result if isinstance(r, Mapping)]
-        if not page.more_result:
-            break
-        if not page.next_page_token:
-            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=operation)
-        query["nextPageToken"] = page.next_page_token
-    else:
-        raise ProtocolError(f"more than {MAX_PAGES_PER_KEY} pages match one lead key", operation=operation)
+    found = _read_all(ctx, filter_type, [text], fields, operation)
     if not found and key_type in OWNER_KEYS:
         raise fault_for(20108, f"no lead owner {text!r}", operation=operation)
     return found
@@ -308,20 +315,28 @@ class _Sync:
 
 
 def _sync_plan(
-    ctx: TranslationContext, record: t.LeadRecord, *, dedupe: bool, email_key_updates: bool, op: str
+    ctx: TranslationContext,
+    record: t.LeadRecord,
+    known_foreign_ids: frozenset[str],
+    *,
+    dedupe: bool,
+    email_key_updates: bool,
+    op: str,
 ) -> _Sync:
     """The Sync Leads record for a SOAP LeadRecord, keyed as synclead.md / syncmultipleleads.md rank the keys:
-    the Marketo Id first (``updateOnly`` by ``id``: leads.md allows id only there), then ForeignSysPersonId
-    (the configured field as ``lookupField``), then Email (``createDuplicate`` when dedupEnabled is false).
-    With a higher key, Email is written too where the SOAP page says it is updated (syncLead; for
-    syncMultipleLeads only when it is among the attributes)."""
+    the Marketo Id first (``updateOnly`` by ``id``: leads.md allows id only there), then a ForeignSysPersonId
+    some lead has (the configured field as ``lookupField``), then Email (``createDuplicate`` when dedupEnabled
+    is false), as the SOAP service fell back from an unknown foreign id to the Email. With a higher key, Email
+    is written too where the SOAP page says it is updated (syncLead; for syncMultipleLeads only when it is
+    among the attributes)."""
     email = (record.email or "").strip() or None
     foreign_id = (record.foreign_sys_person_id or "").strip() or None
     if record.id is None and email is None and foreign_id is None:
         raise _RecordFailure(20101, "a lead record needs Id, Email or ForeignSysPersonId")
     fields = ctx.lead_fields(op)
     item: dict[str, Any] = {}
-    if email is not None and (email_key_updates or (record.id is None and foreign_id is None)):
+    by_foreign_id = foreign_id is not None and (email is None or foreign_id in known_foreign_ids)
+    if email is not None and (email_key_updates or (record.id is None and not by_foreign_id)):
         item["email"] = email
     if foreign_id is not None:
         item[ctx.foreign_sys_person_id(op).rest_name] = foreign_id
@@ -330,9 +345,71 @@ def _sync_plan(
         item[known.rest_name if known is not None else pair.attr_name] = pair.attr_value or ""
     if record.id is not None:
         return _Sync("updateOnly", "id", {"id": record.id, **item})
-    if foreign_id is not None:
+    if by_foreign_id:
         return _Sync("createOrUpdate", ctx.foreign_sys_person_id(op).rest_name, item)
     return _Sync("createOrUpdate" if dedupe else "createDuplicate", "email", item)
+
+
+def _foreign_id(record: t.LeadRecord) -> str | None:
+    return (record.foreign_sys_person_id or "").strip() or None
+
+
+def _segments(records: Sequence[t.LeadRecord]) -> list[Sequence[t.LeadRecord]]:
+    """The records cut before each one whose ForeignSysPersonId an earlier record of its segment carries:
+    whether a lead has that id is looked up before each segment, so no segment changes the answer for its
+    own records."""
+    segments: list[Sequence[t.LeadRecord]] = []
+    start, seen = 0, set[str]()
+    for index, record in enumerate(records):
+        foreign_id = _foreign_id(record)
+        if foreign_id is not None and foreign_id in seen:
+            segments.append(records[start:index])
+            start, seen = index, set()
+        if foreign_id is not None:
+            seen.add(foreign_id)
+    return [*segments, records[start:]] if records else segments
+
+
+def _existing_foreign_ids(
+    ctx: TranslationContext, records: Sequence[t.LeadRecord], op: str
+) -> frozenset[str]:
+    """Which ForeignSysPersonIds of records keyed by one (no Id) and carrying an Email some lead holds: the
+    ones that decide between the foreign id and the Email as the key."""
+    asked = sorted({f for r in records if r.id is None and (r.email or "").strip() and (f := _foreign_id(r))})
+    if not asked:
+        return frozenset()
+    field = ctx.foreign_sys_person_id(op).rest_name
+    found: set[str] = set()
+    for start in range(0, len(asked), REST_MAX_RECORDS_PER_CALL):  # filterValues takes 300 (leads.md)
+        chunk = asked[start : start + REST_MAX_RECORDS_PER_CALL]
+        records_found = _read_all(ctx, field, chunk, ["id", field], op)
+        found |= {_text(r[field]) for r in records_found if r.get(field) is not None}
+    return frozenset(found)
+
+
+def _sync_records(
+    ctx: TranslationContext,
+    records: Sequence[t.LeadRecord],
+    *,
+    dedupe: bool,
+    email_key_updates: bool,
+    op: str,
+) -> list[Mapping[str, Any] | _RecordFailure]:
+    """Each record's REST result (or why it was not sent), segment by segment, in order."""
+    outcomes: list[Mapping[str, Any] | _RecordFailure] = []
+    for segment in _segments(records):
+        known = _existing_foreign_ids(ctx, segment, op)
+        plans: list[_Sync | _RecordFailure] = []
+        for record in segment:
+            try:
+                plans.append(
+                    _sync_plan(ctx, record, known, dedupe=dedupe, email_key_updates=email_key_updates, op=op)
+                )
+            except _RecordFailure as failure:
+                plans.append(failure)
+        sent = iter(_send(ctx, [p for p in plans if isinstance(p, _Sync)], op))
+        outcomes += [p if isinstance(p, _RecordFailure) else next(sent) for p in plans]
+    return outcomes
 
 
 def _send(ctx: TranslationContext, plans: Sequence[_Sync], op: str) -> list[Mapping[str, Any]]:
@@ -403,11 +480,9 @@ def sync_lead(ctx: TranslationContext, params: t.ParamsSyncLead) -> t.ResultSync
             "field and Associate Lead a known lead (migration.md, Leads; leads.md, Associate Web Activity)",
             operation=op,
         )
-    try:
-        plan = _sync_plan(ctx, record, dedupe=True, email_key_updates=True, op=op)
-    except _RecordFailure as failure:
-        raise fault_for(failure.code, str(failure), operation=op) from None
-    [result] = _send(ctx, [plan], op)
+    [result] = _sync_records(ctx, [record], dedupe=True, email_key_updates=True, op=op)
+    if isinstance(result, _RecordFailure):
+        raise fault_for(result.code, str(result), operation=op)
     status = _status(result, record.id or 0, op)
     if status.status is t.LeadSyncStatus.FAILED:
         code, message = _reason(result)
@@ -440,18 +515,12 @@ def sync_multiple_leads(
     if not records:
         raise fault_for(20104, "leadRecordList is empty", operation=op)
     dedupe = True if params.dedup_enabled is None else params.dedup_enabled
-    plans: list[_Sync | _RecordFailure] = []
-    for record in records:
-        try:
-            plans.append(_sync_plan(ctx, record, dedupe=dedupe, email_key_updates=False, op=op))
-        except _RecordFailure as failure:
-            plans.append(failure)
-    sent = iter(_send(ctx, [p for p in plans if isinstance(p, _Sync)], op))
+    outcomes = _sync_records(ctx, records, dedupe=dedupe, email_key_updates=False, op=op)
     statuses = [
-        t.SyncStatus(lead_id=record.id or 0, status=t.LeadSyncStatus.FAILED, error=str(plan))
-        if isinstance(plan, _RecordFailure)
-        else _status(next(sent), record.id or 0, op)
-        for record, plan in zip(records, plans, strict=True)
+        t.SyncStatus(lead_id=record.id or 0, status=t.LeadSyncStatus.FAILED, error=str(outcome))
+        if isinstance(outcome, _RecordFailure)
+        else _status(outcome, record.id or 0, op)
+        for record, outcome in zip(records, outcomes, strict=True)
     ]
     return t.ResultSyncMultipleLeads(sync_status_list=t.ArrayOfSyncStatus(sync_status=statuses))
 
