@@ -11,8 +11,8 @@ import pytest
 
 from mktows import Client, Limits
 from mktows import types as t
-from mktows.errors import InvalidRequestError, ProtocolError
-from tests.rest_stub import CLIENT_ID, CLIENT_SECRET, RestStub, ok
+from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError
+from tests.rest_stub import CLIENT_ID, CLIENT_SECRET, RestStub, error, ok
 from tests.stub_server import Received
 
 DESCRIBE = ok(
@@ -152,3 +152,51 @@ def test_a_key_value_with_a_comma_cannot_be_sent() -> None:
                 t.ParamsGetLead(lead_key=t.LeadKey(key_type=t.LeadKeyRef.EMAIL, key_value="a,b"))
             )
         client.close()
+
+
+def test_a_list_name_is_looked_up_once_and_a_missing_list_is_20111() -> None:
+    by_name = t.ParamsGetMultipleLeads(lead_selector=t.StaticListSelector(static_list_name="Trav-Test-List"))
+    missing = t.ParamsGetMultipleLeads(lead_selector=t.StaticListSelector(static_list_name="Nope"))
+    replies = [
+        ok([{"id": 1001, "name": "Trav-Test-List"}]),
+        DESCRIBE,
+        ok([{"id": 7, "email": "a@b.c"}]),
+        ok([{"id": 7, "email": "a@b.c"}]),
+        ok([]),
+    ]
+    with RestStub(*replies) as stub:
+        client = bridged(stub)
+        for _ in range(2):
+            assert client.ops.get_multiple_leads(by_name).return_count == 1
+        with pytest.raises(NotFoundError) as refused:
+            client.ops.get_multiple_leads(missing)
+        client.close()
+        paths = [urlsplit(c.path).path for c in stub.calls]
+    assert refused.value.code == 20111
+    assert paths == [
+        "/rest/v1/lists.json",
+        "/rest/v1/leads/describe.json",
+        "/rest/v1/lists/1001/leads.json",
+        "/rest/v1/lists/1001/leads.json",  # the name was not looked up again
+        "/rest/v1/lists.json",
+    ]
+
+
+def test_a_describe_answer_without_names_is_a_protocol_error() -> None:
+    broken = ok([{"id": 1, "rest": {"name": "email"}, "soap": {"name": "Email"}}])  # no dataType
+    with RestStub(broken) as stub:
+        client = bridged(stub)
+        with pytest.raises(ProtocolError, match="describe"):
+            client.ops.get_lead(
+                t.ParamsGetLead(lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="7"))
+            )
+        client.close()
+
+
+def test_a_whole_call_rest_error_of_sync_leads_keeps_its_code() -> None:
+    with RestStub(DESCRIBE, error(1006, "Field 'fspid' not found")) as stub:
+        client = bridged(stub)
+        with pytest.raises(InvalidRequestError) as refused:
+            client.ops.sync_lead(t.ParamsSyncLead(lead_record=t.LeadRecord(email="a@b.c"), return_lead=False))
+        client.close()
+    assert (refused.value.code, refused.value.protocol) == (1006, "rest")
