@@ -585,6 +585,23 @@ def test_an_email_shared_by_several_leads_fails_over_rest(
     assert outcomes[1][:2] == ("error", "SyncFailedError") and outcomes[1][2] == 20106
 
 
+def test_a_foreign_id_shared_by_several_leads_fails_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    shared = [t.LeadRecord(id=2, foreign_sys_person_id="F1"), t.LeadRecord(id=15, foreign_sys_person_id="F1")]
+    calls = [
+        t.ParamsSyncMultipleLeads(lead_record_list=t.ArrayOfLeadRecord(lead_record=shared)),
+        t.ParamsSyncMultipleLeads(
+            lead_record_list=t.ArrayOfLeadRecord(lead_record=[t.LeadRecord(foreign_sys_person_id="F1")])
+        ),
+    ]
+    soap, rest = clients
+    (soap_outcomes, _), (rest_outcomes, _) = run_both(mktows_emulator, soap, rest, calls)
+    assert soap_outcomes[0] == rest_outcomes[0] == [(2, "UPDATED", False), (15, "UPDATED", False)]
+    assert soap_outcomes[1] == [(2, "UPDATED", False)]
+    assert rest_outcomes[1] == [(0, "FAILED", True)]
+
+
 def test_failed_leads_carry_rests_reason(clients: tuple[Client, Client]) -> None:
     soap, rest = clients
     records = [
