@@ -4,6 +4,7 @@ face (the translation is the only new piece; the REST face and transport have th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -22,13 +23,14 @@ from mktows.pytest_plugin import EmulatorHandle
 ROADSHOW = "RoadShow"
 
 
-def over_rest(emulator: EmulatorHandle) -> Client:
+def over_rest(emulator: EmulatorHandle, **options: Any) -> Client:
     return Client.over_rest(
         emulator.rest_endpoint,
         emulator.client_id,
         emulator.client_secret,
         identity_endpoint=emulator.identity_endpoint,
         limits=Limits(calls=None, concurrency=None),
+        **options,
     )
 
 

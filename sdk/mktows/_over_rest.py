@@ -46,6 +46,7 @@ class RestBridgedClient(Client):
         limits: Limits | None = None,
         target_workspace: str | None = None,
         strict: bool = False,
+        foreign_sys_person_id_field: str | None = None,
     ) -> None:
         if target_workspace is not None and not target_workspace:
             raise ValueError("target_workspace must be a non-empty string or None")
@@ -64,7 +65,9 @@ class RestBridgedClient(Client):
         self.limits = self.rest.limits
         self.target_workspace = target_workspace
         self.strict = bool(strict)
-        self._translation = TranslationContext(self.rest)
+        self._translation = TranslationContext(
+            self.rest, foreign_sys_person_id_field=foreign_sys_person_id_field
+        )
         self.ops = Operations(self._result)
 
     @property

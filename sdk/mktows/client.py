@@ -121,7 +121,9 @@ class Client(ConvenienceMethods):
     ) -> Client:
         """A ``Client`` whose typed calls and helpers are served by Marketo's REST API (OAuth client
         credentials; ``identity_endpoint`` defaults to the REST endpoint's host ``/identity``). Takes the same
-        options as ``Client``. Operations without a REST translation raise ``UnsupportedOperationError``."""
+        options as ``Client``, and ``foreign_sys_person_id_field``: the custom lead field that holds SOAP's
+        ForeignSysPersonId over REST (migration.md). Operations without a REST translation raise
+        ``UnsupportedOperationError``."""
         from mktows._over_rest import RestBridgedClient  # only REST users pay for the translation layer
 
         return RestBridgedClient(

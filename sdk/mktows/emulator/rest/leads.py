@@ -15,6 +15,8 @@ from mktows.emulator.rest.envelope import Answer, RecordFailure, RestError, each
 from mktows.emulator.rest.values import api_name, instant, json_value, stored_value
 
 DEFAULT_FIELDS = ("email", "updatedAt", "createdAt", "lastName", "firstName", "id")
+MAX_MERGE_IDS = 25
+"""Losing ids per Merge Leads call; more are refused with 1080 (leads.md, Merge)."""
 ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 
 
@@ -77,6 +79,13 @@ def find(ctx: RestContext, filter_type: str, value: str) -> list[Lead]:
     return leads.by_attribute(ctx.conn, stored, value)
 
 
+def _check_cookie(cookie: str) -> None:
+    """1012 for a value that is not a Munchkin cookie (``id:...&token:...``), as error-codes.md gives for
+    Associate Lead and for Get Leads by Filter Type with ``filterType=cookies``."""
+    if "id:" not in cookie or "token:" not in cookie:
+        raise RestError(1012, f"Invalid cookie value '{cookie}'")
+
+
 def get_by_filter(ctx: RestContext) -> Answer:
     """GET /rest/v1/leads.json?filterType=..&filterValues=.. (or POST with ``_method=GET``)."""
     filter_type = ctx.request.param("filterType")
@@ -85,6 +94,9 @@ def get_by_filter(ctx: RestContext) -> Answer:
     values = ctx.request.values("filterValues")
     if not values:
         raise RestError(1002, "Missing value for the required parameter 'filterValues'")
+    if filter_type == "cookies":
+        for value in values:
+            _check_cookie(value)
     if len(values) > MAX_RECORDS:
         raise RestError(1003, f"Invalid data: more than {MAX_RECORDS} filter values")
     wanted = _wanted_fields(ctx)
@@ -169,6 +181,8 @@ def merge(ctx: RestContext) -> Answer:
     ids = ctx.request.values("leadId") + ctx.request.values("leadIds")
     if not ids:
         raise RestError(1002, "Missing value for the required parameter 'leadId'")
+    if len(ids) > MAX_MERGE_IDS:
+        raise RestError(1080, f"More than {MAX_MERGE_IDS} lead ids in one merge")
     losers: list[Lead] = []
     for text in ids:
         try:
@@ -191,8 +205,7 @@ def associate(ctx: RestContext) -> Answer:
     cookie = (ctx.request.param("cookie") or "").strip()
     if not cookie:
         raise RestError(1002, "Missing value for the required parameter 'cookie'")
-    if "id:" not in cookie or "token:" not in cookie:
-        raise RestError(1012, f"Invalid cookie value '{cookie}'")
+    _check_cookie(cookie)
     leads.update(ctx.conn, ctx.config, lead, ctx.now_us, {}, cookie=cookie)
     return Answer()
 

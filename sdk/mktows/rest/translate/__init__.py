@@ -16,7 +16,7 @@ from typing import Any
 from mktows import operations
 from mktows.errors import SoapFault, UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
-from mktows.rest.translate import campaigns, custom_objects, imports, lists
+from mktows.rest.translate import campaigns, custom_objects, imports, leads, lists
 from mktows.rest.translate.context import ObjectType, TranslationContext
 from mktows.rest.translate.faults import as_soap_fault
 
@@ -33,6 +33,11 @@ TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
         "requestCampaign": campaigns.request_campaign,
         "scheduleCampaign": campaigns.schedule_campaign,
         "getCampaignsForSource": campaigns.get_campaigns_for_source,
+        "getLead": leads.get_lead,
+        "getMultipleLeads": leads.get_multiple_leads,
+        "syncLead": leads.sync_lead,
+        "syncMultipleLeads": leads.sync_multiple_leads,
+        "mergeLeads": leads.merge_leads,
     }
 )
 """WSDL operation name -> the function serving it over REST."""

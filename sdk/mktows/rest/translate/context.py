@@ -8,12 +8,12 @@ lists as attributes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError
+from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError, UnsupportedOperationError
 from mktows.rest._client import RestClient
 
 T = TypeVar("T")
@@ -55,15 +55,54 @@ class ObjectType:
         return frozenset(self.dedupe_fields) | frozenset(self.attribute_fields)
 
 
+@dataclass(frozen=True)
+class LeadField:
+    """One lead field as Describe Leads gives it (leads.md "Describe"): its REST and SOAP names, its type."""
+
+    rest_name: str
+    soap_name: str
+    data_type: str
+
+
+@dataclass(frozen=True)
+class LeadFields:
+    """The lead fields both APIs know, by SOAP name and by REST name (case-insensitive)."""
+
+    fields: tuple[LeadField, ...]
+
+    @classmethod
+    def from_describe(cls, records: Sequence[Any], operation: str) -> LeadFields:
+        """Fields with both a ``rest`` and a ``soap`` name: the ones a SOAP call could name and REST serves."""
+        found = []
+        try:
+            for record in records:
+                rest, soap = record.get("rest"), record.get("soap")
+                if isinstance(rest, Mapping) and isinstance(soap, Mapping):
+                    found.append(LeadField(str(rest["name"]), str(soap["name"]), str(record["dataType"])))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ProtocolError(f"lead describe answer lacks {exc}", operation=operation) from None
+        return cls(tuple(found))
+
+    def by_soap(self, name: str) -> LeadField | None:
+        return next((f for f in self.fields if f.soap_name == name), None)
+
+    def by_rest(self, name: str) -> LeadField | None:
+        wanted = name.lower()
+        return next((f for f in self.fields if f.rest_name.lower() == wanted), None)
+
+
 class TranslationContext:
     """The REST client of one bridged ``Client`` and its cache of described custom object types."""
 
-    def __init__(self, rest: RestClient) -> None:
+    def __init__(self, rest: RestClient, *, foreign_sys_person_id_field: str | None = None) -> None:
         self.rest = rest
         self._types: dict[str, ObjectType] = {}
         self._lock = threading.Lock()
         self._looked_up: dict[tuple[str, ...], Any] = {}
         self._remembered: dict[tuple[str, ...], Any] = {}
+        self.foreign_sys_person_id_field = foreign_sys_person_id_field
+        self._lead_fields: LeadFields | None = None
+        self._list_ids: dict[str, int] = {}
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -138,6 +177,57 @@ class TranslationContext:
         """What ``remember`` kept for ``key``, or None."""
         with self._lock:
             return self._remembered.get(key)
+
+    def lead_fields(self, operation: str) -> LeadFields:
+        """The lead fields of the instance (``GET /rest/v1/leads/describe.json``, leads.md "Describe"), described
+        once per client."""
+        with self._lock:
+            known = self._lead_fields
+        if known is not None:
+            return known
+        answer = self.rest.get("/rest/v1/leads/describe.json", operation=operation)
+        described = LeadFields.from_describe(answer.result, operation)
+        with self._lock:
+            self._lead_fields = described
+        return described
+
+    def foreign_sys_person_id(self, operation: str) -> LeadField:
+        """The custom lead field that holds SOAP's ForeignSysPersonId (migration.md, Leads: "migrate to using a
+        custom lead field to represent this external identifier"); UnsupportedOperationError when none is
+        configured or the instance has no such field."""
+        name = self.foreign_sys_person_id_field
+        if not name:
+            raise UnsupportedOperationError(
+                "REST has no foreignSysPersonId: the SOAP migration page (migration.md, Leads) advises a custom "
+                "lead field for it; name that field with Client.over_rest(..., foreign_sys_person_id_field=...)",
+                operation=operation,
+            )
+        fields = self.lead_fields(operation)
+        found = fields.by_rest(name) or fields.by_soap(name)
+        if found is None:
+            raise UnsupportedOperationError(
+                f"foreign_sys_person_id_field {name!r} is not a lead field of this instance (Describe Leads)",
+                operation=operation,
+            )
+        return found
+
+    def static_list_id(self, name: str, operation: str) -> int | None:
+        """The id of the static list called ``name`` (``GET /rest/v1/lists.json?name=``, static-lists.md), cached
+        once found; None when there is none."""
+        wanted = name.strip().casefold()
+        with self._lock:
+            known = self._list_ids.get(wanted)
+        if known is not None:
+            return known
+        answer = self.rest.get("/rest/v1/lists.json", {"name": name.strip()}, operation=operation)
+        ids = [r.get("id") for r in answer.result if isinstance(r, Mapping)]
+        if not ids:
+            return None
+        if len(ids) != 1 or not isinstance(ids[0], int):
+            raise ProtocolError(f"lists named {name!r} answered ids {ids}", operation=operation)
+        with self._lock:
+            self._list_ids[wanted] = ids[0]
+        return ids[0]
 
 
 LIST_PATH = "/rest/v1/customobjects.json"

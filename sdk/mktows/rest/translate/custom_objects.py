@@ -161,7 +161,9 @@ def encode_position(query: str, token: str | None, done: bool) -> str:
     return POSITION_PREFIX + base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def decode_position(text: str | None, query: str) -> tuple[str | None, bool]:
+def decode_position(
+    text: str | None, query: str, operation: str = "getCustomObjects"
+) -> tuple[str | None, bool]:
     """(nextPageToken, whether the query was read to its end) of a position ``encode_position`` gave for
     this query; ``StreamPositionError`` (SOAP's 20122 family) for any other text."""
     if text is None or not text.strip():
@@ -177,12 +179,10 @@ def decode_position(text: str | None, query: str) -> tuple[str | None, bool]:
         belongs = data["q"] == query
     except (ValueError, TypeError, KeyError, binascii.Error):
         raise StreamPositionError(
-            "stream position is not one this REST translation returned", operation="getCustomObjects"
+            "stream position is not one this REST translation returned", operation=operation
         ) from None
     if not belongs:
-        raise StreamPositionError(
-            "stream position belongs to a different query", operation="getCustomObjects"
-        )
+        raise StreamPositionError("stream position belongs to a different query", operation=operation)
     return token, done
 
 
