@@ -44,8 +44,9 @@ DIFFERENCES = {
     "marketoCookie": "syncLead's marketoCookie is not a lookup key over REST: the lead is found by Id, "
     "ForeignSysPersonId or Email and the cookie is then associated with it (migration.md, Leads: Sync Leads "
     "followed by Associate Lead); a record with only a cookie raises UnsupportedOperationError; a cookie "
-    "that is not id:...&token:... raises REST's 1012 from Associate Lead (syncLead) and from Get Leads by "
-    "Filter Type (getLead by COOKIE) where SOAP stored it or answered 20103 (error-codes.md, 1012)",
+    "that is not id:...&token:... is refused by Associate Lead (syncLead) and by Get Leads by Filter Type "
+    "(getLead by COOKIE) with REST's 1012, raised as SOAP's 20110 with rest_code 1012, where SOAP stored it "
+    "or answered 20103 (error-codes.md, 1012)",
     "LastUpdateAtSelector": "getMultipleLeads by LastUpdateAtSelector (or the deprecated lastUpdatedAt) raises "
     "UnsupportedOperationError: REST filters leads by id, email, cookies, SFDC ids and custom fields only; "
     "migration.md names Bulk Lead Export (swagger-mapi.json, getLeadsByFilterUsingGET)",
@@ -495,12 +496,12 @@ def test_marketo_cookie_is_associated_not_looked_up(
         rest.ops.sync_lead(sync(t.LeadRecord(), cookie))
     with pytest.raises(InvalidRequestError) as refused:
         rest.ops.sync_lead(sync(t.LeadRecord(email="t@t.com"), "not-a-munchkin-cookie"))
-    assert (refused.value.code, refused.value.protocol) == (1012, "rest")
+    assert (refused.value.code, refused.value.rest_code) == (20110, 1012)  # REST code kept (faults.py)
     mktows_emulator.reset()
     assert soap.ops.sync_lead(sync(t.LeadRecord(email="t@t.com"), "not-a-munchkin-cookie")).lead_id == 1090240
     with pytest.raises(InvalidRequestError) as lookup:
         rest.ops.get_lead(get_by(t.LeadKeyRef.COOKIE, "not-a-munchkin-cookie"))
-    assert (lookup.value.code, lookup.value.protocol) == (1012, "rest")
+    assert (lookup.value.code, lookup.value.rest_code) == (20110, 1012)
     stored = soap.ops.get_lead(get_by(t.LeadKeyRef.COOKIE, "not-a-munchkin-cookie"))  # SOAP kept the text
     assert [lead.id for lead in stored.lead_record_list.lead_record] == [1090240]  # type: ignore[union-attr]
 

@@ -153,9 +153,10 @@ def test_the_bridge_finds_the_api_name_by_its_c_suffix(bridged: Client) -> None:
 
 
 def test_a_name_no_type_has_is_still_1013(bridged: Client) -> None:
-    with pytest.raises(NotFoundError) as raised:
+    with pytest.raises(InvalidRequestError) as raised:  # SOAP's 20110 for an unknown type, REST's 1013 kept
         bridged.ops.get_custom_objects(get_params("Boat", vin="V9"))
-    assert (raised.value.code, raised.value.protocol) == (1013, "rest")
+    assert (raised.value.code, raised.value.rest_code) == (20110, 1013)
+    assert isinstance(raised.value.__cause__, NotFoundError)
 
 
 class _Listing:

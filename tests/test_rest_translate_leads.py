@@ -211,4 +211,4 @@ def test_a_whole_call_rest_error_of_sync_leads_keeps_its_code() -> None:
     params = t.ParamsSyncLead(lead_record=t.LeadRecord(email="a@b.c"), return_lead=False)
     replies = [DESCRIBE, error(1006, "Field 'fspid' not found")]
     refused = refusal(replies, lambda client: client.ops.sync_lead(params), InvalidRequestError)
-    assert (refused.code, refused.protocol) == (1006, "rest")
+    assert (refused.code, refused.rest_code) == (20110, 1006)  # the SOAP fault, REST's code kept
