@@ -102,7 +102,6 @@ class TranslationContext:
         self._remembered: dict[tuple[str, ...], Any] = {}
         self.foreign_sys_person_id_field = foreign_sys_person_id_field
         self._lead_fields: LeadFields | None = None
-        self._list_ids: dict[str, int] = {}
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -210,24 +209,6 @@ class TranslationContext:
                 operation=operation,
             )
         return found
-
-    def static_list_id(self, name: str, operation: str) -> int | None:
-        """The id of the static list called ``name`` (``GET /rest/v1/lists.json?name=``, static-lists.md), cached
-        once found; None when there is none."""
-        wanted = name.strip().casefold()
-        with self._lock:
-            known = self._list_ids.get(wanted)
-        if known is not None:
-            return known
-        answer = self.rest.get("/rest/v1/lists.json", {"name": name.strip()}, operation=operation)
-        ids = [r.get("id") for r in answer.result if isinstance(r, Mapping)]
-        if not ids:
-            return None
-        if len(ids) != 1 or not isinstance(ids[0], int):
-            raise ProtocolError(f"lists named {name!r} answered ids {ids}", operation=operation)
-        with self._lock:
-            self._list_ids[wanted] = ids[0]
-        return ids[0]
 
 
 LIST_PATH = "/rest/v1/customobjects.json"

@@ -25,6 +25,7 @@ from mktows.marketo_limits import (
     REST_MAX_RECORDS_PER_CALL,
 )
 from mktows.rest._envelope import RestResponse
+from mktows.rest.translate import names
 from mktows.rest.translate.context import LeadField, TranslationContext
 from mktows.rest.translate.custom_objects import (
     _error_text,
@@ -243,13 +244,12 @@ def _static_list_id(ctx: TranslationContext, selector: t.StaticListSelector, op:
     if selector.static_list_id is None and not name:
         raise fault_for(20109, "StaticListSelector needs staticListName or staticListId", operation=op)
     if selector.static_list_id is None:
-        found = ctx.static_list_id(name, op)
-    else:
-        answer = ctx.rest.get("/rest/v1/lists.json", {"id": selector.static_list_id}, operation=op)
-        records = [r for r in answer.result if isinstance(r, Mapping)]
-        found = selector.static_list_id if records else None
-        if records and name and str(records[0].get("name", "")).casefold() != name.casefold():
-            raise fault_for(20110, "staticListId and staticListName name different lists", operation=op)
+        return names.list_id(ctx, name, None, op)
+    answer = ctx.rest.get("/rest/v1/lists.json", {"id": selector.static_list_id}, operation=op)
+    records = [r for r in answer.result if isinstance(r, Mapping)]
+    found = selector.static_list_id if records else None
+    if records and name and str(records[0].get("name", "")).casefold() != name.casefold():
+        raise fault_for(20110, "staticListId and staticListName name different lists", operation=op)
     if found is None:
         raise fault_for(20111, f"no static list {name or selector.static_list_id!r}", operation=op)
     return found
