@@ -511,3 +511,35 @@ def test_a_rest_refusal_is_answered_as_the_soap_fault_of_the_same_case(
     answer = _post(gateway.endpoint, request_bytes(mktows_emulator.emulator, "deleteCustomObjects", params))
     assert f"<faultstring>{soap_code} - " in answer.text
     assert f"(REST {rest_code})" in answer.headers.get(REASON_HEADER, "")  # the REST code, for the log
+
+
+def test_the_foreign_id_field_reaches_the_translation(
+    mktows_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    """A syncLead keyed by foreignSysPersonId needs the custom lead field that holds it over REST
+    (migration.md): refused with the reason without --foreign-sys-person-id-field, served with it."""
+    record = t.LeadRecord(email="fsp-gateway@example.com", foreign_sys_person_id="ext-gw-1")
+    params = t.ParamsSyncLead(lead_record=record, return_lead=False)
+    for options in ((), ("--foreign-sys-person-id-field", "FSPID")):
+        mktows_emulator.reset()
+        process = start_gateway(mktows_emulator, tmp_path, *options)
+        try:
+            with soap_client(mktows_emulator, process.wait_started()) as client:
+                if not options:
+                    with pytest.raises(SoapFault) as refused:
+                        client.ops.sync_lead(params)
+                    assert refused.value.code == 20019
+                    request = (
+                        "<ns1:paramsSyncLead><leadRecord><Email>fsp-gateway@example.com</Email>"
+                        "<ForeignSysPersonId>ext-gw-1</ForeignSysPersonId></leadRecord>"
+                        "<returnLead>false</returnLead></ns1:paramsSyncLead>"
+                    )
+                    answer = _post(client.endpoint, _signed_envelope(mktows_emulator, request))
+                    assert "foreign_sys_person_id_field" in answer.headers.get(REASON_HEADER, "")
+                    continue
+                synced = client.ops.sync_lead(params)
+            assert synced.sync_status.status is t.LeadSyncStatus.CREATED
+            stored = mktows_emulator.state.lead(synced.lead_id)
+            assert stored is not None and stored["attributes"]["FSPID"] == "ext-gw-1"  # the field named
+        finally:
+            process.stop()

@@ -69,11 +69,17 @@ class GatewayApp(SoapFront):
     logger = LOGGER
 
     def __init__(
-        self, config: EmulatorConfig, rest: RestClient, clock: Callable[[], datetime] | None = None
+        self,
+        config: EmulatorConfig,
+        rest: RestClient,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        foreign_sys_person_id_field: str | None = None,
     ) -> None:
         front_limits = replace(config.limits, daily_quota=None)  # the REST instance keeps the quota
         limiter = Limiter(front_limits, None, clock or utc_now)
-        super().__init__(config, RestBackend(TranslationContext(rest)), limiter, clock)
+        context = TranslationContext(rest, foreign_sys_person_id_field=foreign_sys_person_id_field)
+        super().__init__(config, RestBackend(context), limiter, clock)
         self.rest = rest
 
 
@@ -83,7 +89,8 @@ class Gateway(LocalEndpoint):
     ``config``: the ``EmulatorConfig`` whose ``users``, ``settings`` (freshness window) and ``limits`` the SOAP
     front applies (default: the documented defaults, whose user is the docs' demo user: configure your own);
     ``port`` 0 picks a free port; ``timeout``, ``retry`` and ``limits`` are the REST client's (REST's documented
-    limits by default); ``allow_demo_credentials``: listen on a non-loopback ``host`` even with the demo user.
+    limits by default); ``allow_demo_credentials``: listen on a non-loopback ``host`` even with the demo user;
+    ``foreign_sys_person_id_field``: the custom lead field holding SOAP's foreignSysPersonId (``Client.over_rest``).
     """
 
     def __init__(
@@ -101,8 +108,10 @@ class Gateway(LocalEndpoint):
         retry: RetryPolicy | None = None,
         limits: Limits | None = None,
         allow_demo_credentials: bool = False,
+        foreign_sys_person_id_field: str | None = None,
     ) -> None:
         self.config = config or EmulatorConfig.default()
+        self.foreign_sys_person_id_field = foreign_sys_person_id_field
         self.rest = RestClient(
             rest_endpoint,
             client_id,
@@ -139,7 +148,7 @@ class Gateway(LocalEndpoint):
             users=self.config.users,
             allow_demo_credentials=self.allow_demo_credentials,
         )
-        app = GatewayApp(self.config, self.rest)
+        app = GatewayApp(self.config, self.rest, foreign_sys_person_id_field=self.foreign_sys_person_id_field)
         self._serving = Serving(app, self.host, self.port, self.threads, "mktows-gateway").start()
         self.port = self._serving.port
         LOGGER.info("mktows gateway serving %s, forwarding to %s", self.endpoint, self.rest_endpoint)

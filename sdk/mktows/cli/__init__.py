@@ -162,6 +162,7 @@ def _connect_rest(settings: RestSettings | None, client_options: dict[str, Any])
             str(settings.client_id.value),
             str(settings.client_secret.value),
             identity_endpoint=settings.identity_endpoint.value,
+            foreign_sys_person_id_field=settings.foreign_sys_person_id_field.value,
             **client_options,
         )
     except ValueError as exc:  # the endpoints' form was checked: what is left is the REST endpoint's path

@@ -5,13 +5,12 @@ to; the client secret is never shown (prefer $MKTOWS_CLIENT_SECRET: flags show i
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
-ENV_REST_ENDPOINT = "MKTOWS_REST_ENDPOINT"
-ENV_CLIENT_ID = "MKTOWS_CLIENT_ID"
-ENV_CLIENT_SECRET = "MKTOWS_CLIENT_SECRET"
+from mktows.cli.rest_options import ENV_REST_ENDPOINT, add_rest_options, read_rest_settings
+from mktows.cli.settings import Setting, UsageError
+
 DEFAULT_PORT = 8711
 
 
@@ -24,18 +23,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "whose calls are answered by Marketo's REST API: a legacy SOAP application changes only its "
         "endpoint URL.",
     )
-    parser.add_argument(
-        "--rest-endpoint",
-        help=f"the instance's REST endpoint, e.g. https://123-ABC-456.mktorest.com/rest (${ENV_REST_ENDPOINT})",
-    )
-    parser.add_argument("--client-id", help=f"REST API client id (${ENV_CLIENT_ID})")
-    parser.add_argument(
-        "--client-secret",
-        help=f"REST API client secret; prefer ${ENV_CLIENT_SECRET}, flags show in process lists",
-    )
-    parser.add_argument(
-        "--identity-endpoint", help="the identity endpoint (default: the REST endpoint's host, /identity)"
-    )
+    add_rest_options(parser, "the REST API it forwards to")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)"
@@ -54,13 +42,6 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _required(args: argparse.Namespace, name: str, env: str) -> str:
-    value = getattr(args, name) or os.environ.get(env, "")
-    if not value.strip():
-        raise ValueError(f"--{name.replace('_', '-')} or ${env} is required")
-    return str(value).strip()
-
-
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; exit code 0, or 1 with the reason (a missing option, a bad config or
     address)."""
@@ -69,18 +50,23 @@ def run(args: argparse.Namespace) -> int:
     from mktows.gateway import Gateway
 
     try:
+        if not Setting.of(args.rest_endpoint, "--rest-endpoint", ENV_REST_ENDPOINT).value:
+            raise UsageError(f"--rest-endpoint or ${ENV_REST_ENDPOINT} is required")
+        rest = read_rest_settings(args)
+        assert rest is not None  # an endpoint is set
         gateway = Gateway(
-            _required(args, "rest_endpoint", ENV_REST_ENDPOINT),
-            _required(args, "client_id", ENV_CLIENT_ID),
-            _required(args, "client_secret", ENV_CLIENT_SECRET),
-            identity_endpoint=args.identity_endpoint,
+            str(rest.endpoint.value),
+            str(rest.client_id.value),
+            str(rest.client_secret.value),
+            identity_endpoint=rest.identity_endpoint.value,
+            foreign_sys_person_id_field=rest.foreign_sys_person_id_field.value,
             config=load_config(args.config),
             host=args.host,
             port=args.port,
             allow_demo_credentials=args.allow_demo_credentials,
         )
         gateway.start()
-    except (ConfigError, OSError, ValueError) as exc:
+    except (ConfigError, OSError, ValueError, UsageError) as exc:
         print(f"mktows gateway: {exc}", file=sys.stderr, flush=True)
         return 1
     users = ", ".join(user.user_id for user in gateway.config.users)

@@ -14,6 +14,7 @@ from mktows.rest._client import REST_ENDPOINT_EXAMPLE
 ENV_REST_ENDPOINT = "MKTOWS_REST_ENDPOINT"
 ENV_CLIENT_ID = "MKTOWS_CLIENT_ID"
 ENV_CLIENT_SECRET = "MKTOWS_CLIENT_SECRET"
+ENV_FOREIGN_ID_FIELD = "MKTOWS_FOREIGN_SYS_PERSON_ID_FIELD"
 
 IDENTITY_ENDPOINT_EXAMPLE = REST_ENDPOINT_EXAMPLE.removesuffix("/rest") + "/identity"
 
@@ -22,6 +23,7 @@ _FLAGS = {  # argparse destination -> flag
     "client_id": "--client-id",
     "client_secret": "--client-secret",
     "identity_endpoint": "--identity-endpoint",
+    "foreign_sys_person_id_field": "--foreign-sys-person-id-field",
 }
 
 
@@ -42,6 +44,11 @@ def add_rest_options(parser: argparse.ArgumentParser, title: str = "REST connect
         "--identity-endpoint",
         help=f"identity endpoint, e.g. {IDENTITY_ENDPOINT_EXAMPLE} (default: the REST endpoint's host /identity)",
     )
+    group.add_argument(
+        "--foreign-sys-person-id-field",
+        help="the custom lead field that holds SOAP's foreignSysPersonId over REST (migration.md advises one; "
+        f"${ENV_FOREIGN_ID_FIELD})",
+    )
 
 
 def rest_flags_given(args: argparse.Namespace) -> list[str]:
@@ -57,6 +64,7 @@ class RestSettings:
     client_id: Setting
     client_secret: Setting
     identity_endpoint: Setting
+    foreign_sys_person_id_field: Setting
 
     @property
     def credentials(self) -> str:
@@ -75,6 +83,9 @@ def read_rest_settings(args: argparse.Namespace) -> RestSettings | None:
         client_id=Setting.of(args.client_id, "--client-id", ENV_CLIENT_ID),
         client_secret=Setting.of(args.client_secret, "--client-secret", ENV_CLIENT_SECRET),
         identity_endpoint=Setting.of(args.identity_endpoint, "--identity-endpoint", None),
+        foreign_sys_person_id_field=Setting.of(
+            args.foreign_sys_person_id_field, "--foreign-sys-person-id-field", ENV_FOREIGN_ID_FIELD
+        ),
     )
     if not settings.endpoint.value:
         stray = [
