@@ -110,6 +110,9 @@ class Throughput:
     ceiling: float  # objects per second
     statuses: dict[str, int]
     faults: dict[int, int]
+    client_cpu: float  # processor seconds of the benchmark's process (the client) during the sync
+    server_cpu: float | None  # the emulator's, where the platform tells
+    load_after: float  # the machine's 1-minute load average when the sync ended
 
     @property
     def rate(self) -> float:
@@ -131,16 +134,20 @@ def throughput(count: int, workdir: Path) -> Throughput:
     with Served(workdir / "throughput.sqlite3", workdir, config, admin=True) as served:
         limits = Limits(RATE_CALLS, RATE_WINDOW, CONCURRENT)
         with Client(served.endpoint, served.user_id, served.encryption_key, limits=limits) as client:
+            server_before, client_before = served.processor_seconds(), time.process_time()
             started = time.perf_counter()
             report = client.sync_custom_objects(
                 "RoadShow", objects, operation="UPSERT", max_workers=CONCURRENT
             )
             seconds = time.perf_counter() - started
+            client_cpu, server_after = time.process_time() - client_before, served.processor_seconds()
+            load_after = os.getloadavg()[0]
+        server_cpu = None if server_before is None or server_after is None else server_after - server_before
         totals: dict[str, dict[str, int]] = served.admin_get("calls")["totals"]
     faults = {code: sum(outcomes.get(str(code), 0) for outcomes in totals.values()) for code in LIMIT_FAULTS}
     statuses = {status.value: n for status, n in report.counts.items()}
     top = ceiling(RATE_CALLS, RATE_WINDOW, CONCURRENT, LATENCY, OBJECTS_PER_CALL)
-    return Throughput(count, seconds, top, statuses, faults)
+    return Throughput(count, seconds, top, statuses, faults, client_cpu, server_cpu, load_after)
 
 
 @dataclass(frozen=True)
@@ -245,7 +252,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
     ]
     details = [
         f"{sync.objects:,} objects in {sync.seconds:.2f} s; statuses {sync.statuses}; "
-        f"faults by code {sync.faults}; limits {SCALED_LIMITS}, latency {LATENCY * 1000:g} ms, 10 workers",
+        f"faults by code {sync.faults}; limits {SCALED_LIMITS}, latency {LATENCY * 1000:g} ms, 10 workers; "
+        f"processor time during the sync: client {sync.client_cpu:.2f} s, emulator "
+        + ("unknown" if sync.server_cpu is None else f"{sync.server_cpu:.2f} s")
+        + f"; load average {sync.load_after:.1f} when it ended",
         f"{stream.rows:,} rows in {stream.seconds:.0f} s ({stream.rows / stream.seconds:,.0f} rows/s), exit code "
         f"{stream.exit_code}, {stream.stored:,} objects stored, {stream.reported:,} report rows",
     ]

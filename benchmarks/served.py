@@ -105,6 +105,17 @@ class Served:
         """The first configured user's encryption key."""
         return self.config.users[0].encryption_key
 
+    def processor_seconds(self) -> float | None:
+        """Processor time (user + system) the emulator has used so far, from ``/proc``; None without it."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[
+            1
+        ].split()  # after the command name: state is field 3, utime 14, stime 15
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def admin_get(self, route: str) -> Any:
         """The JSON answer of ``GET /_admin/<route>`` (the emulator must run with ``admin=True``)."""
         return self._admin("GET", route)
