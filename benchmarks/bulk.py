@@ -110,9 +110,18 @@ class Throughput:
     ceiling: float  # objects per second
     statuses: dict[str, int]
     faults: dict[int, int]
-    client_cpu: float  # processor seconds of the benchmark's process (the client) during the sync
-    server_cpu: float | None  # the emulator's, where the platform tells
-    load_after: float  # the machine's 1-minute load average when the sync ended
+    # measured by the bulk scenario: processor seconds of the benchmark's process (the client) and of the
+    # emulator (where the platform tells) during the sync, and the 1-minute load average when it ended
+    client_cpu: float | None = None
+    server_cpu: float | None = None
+    load_after: float | None = None
+
+    def usage(self) -> str:
+        """The processor time and load measured with the sync, as a clause of the details line."""
+        seconds = {"client": self.client_cpu, "emulator": self.server_cpu}
+        spent = ", ".join(f"{who} {'unknown' if s is None else f'{s:.2f} s'}" for who, s in seconds.items())
+        load = "unknown" if self.load_after is None else f"{self.load_after:.1f}"
+        return f"processor time during the sync: {spent}; load average {load} when it ended"
 
     @property
     def rate(self) -> float:
@@ -253,9 +262,7 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
     details = [
         f"{sync.objects:,} objects in {sync.seconds:.2f} s; statuses {sync.statuses}; "
         f"faults by code {sync.faults}; limits {SCALED_LIMITS}, latency {LATENCY * 1000:g} ms, 10 workers; "
-        f"processor time during the sync: client {sync.client_cpu:.2f} s, emulator "
-        + ("unknown" if sync.server_cpu is None else f"{sync.server_cpu:.2f} s")
-        + f"; load average {sync.load_after:.1f} when it ended",
+        + sync.usage(),
         f"{stream.rows:,} rows in {stream.seconds:.0f} s ({stream.rows / stream.seconds:,.0f} rows/s), exit code "
         f"{stream.exit_code}, {stream.stored:,} objects stored, {stream.reported:,} report rows",
     ]
