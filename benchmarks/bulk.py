@@ -142,7 +142,9 @@ def throughput(count: int, workdir: Path) -> Throughput:
     config = {"limits": SCALED_LIMITS, "settings": {"latency": LATENCY}}
     with Served(workdir / "throughput.sqlite3", workdir, config, admin=True) as served:
         limits = Limits(RATE_CALLS, RATE_WINDOW, CONCURRENT)
-        with Client(served.endpoint, served.user_id, served.encryption_key, limits=limits) as client:
+        with Client(
+            served.endpoint, served.user.user_id, served.user.encryption_key, limits=limits
+        ) as client:
             server_before, client_before = served.processor_seconds(), time.process_time()
             started = time.perf_counter()
             report = client.sync_custom_objects(
@@ -195,8 +197,8 @@ def streaming(rows: int, workdir: Path, echo: Callable[[str], None]) -> Streamin
         env = {
             **os.environ,
             "MKTOWS_ENDPOINT": served.endpoint,
-            "MKTOWS_USER_ID": served.user_id,
-            "MKTOWS_ENCRYPTION_KEY": served.encryption_key,
+            "MKTOWS_USER_ID": served.user.user_id,
+            "MKTOWS_ENCRYPTION_KEY": served.user.encryption_key,
         }
         command = [sys.executable, "-m", "mktows.cli", "sync-custom-objects", str(source), "--rate", "off"]
         command += ["--type", "RoadShow", "--keys", "MKTOID,rid", "--workers", "10", "--report", str(report)]

@@ -87,7 +87,9 @@ def _sync(objects: list[Any], workdir: Path, name: str, injection: tuple[str, di
             spec = {"kind": kind, "operation": "syncCustomObjects", "count": None, "every": 10, **options}
             injection_id = served.admin_post("inject", spec)["id"]
         limits = Limits(None, 1.0, 10)  # the emulator enforces no rate here: only the injected faults happen
-        with Client(served.endpoint, served.user_id, served.encryption_key, limits=limits) as client:
+        with Client(
+            served.endpoint, served.user.user_id, served.user.encryption_key, limits=limits
+        ) as client:
             started = time.perf_counter()
             report = client.sync_custom_objects("RoadShow", objects, max_workers=WORKERS)
             seconds = time.perf_counter() - started
@@ -129,8 +131,8 @@ def shared_limits(rows: int, workdir: Path) -> SharedOutcome:
     env = {
         **os.environ,
         "MKTOWS_ENDPOINT": server.endpoint,
-        "MKTOWS_USER_ID": server.user_id,
-        "MKTOWS_ENCRYPTION_KEY": server.encryption_key,
+        "MKTOWS_USER_ID": server.user.user_id,
+        "MKTOWS_ENCRYPTION_KEY": server.user.encryption_key,
     }
     try:
         commands, reports = [], []

@@ -49,6 +49,7 @@ class Served:
 
         self.db = db
         self.config = EmulatorConfig.from_mapping(config or {})  # what the child reads from its config file
+        self.user = self.config.users[0]  # the API user a benchmark's client signs as
         command = [sys.executable, "-m", "mktows.emulator", "--port", "0", "--db", str(db)]
         if config:
             path = workdir / f"{db.stem}-config.json"
@@ -94,16 +95,6 @@ class Served:
     def connection(self) -> http.client.HTTPConnection:
         """A new kept-alive connection to the emulator."""
         return http.client.HTTPConnection(self.host, self.port, timeout=60)
-
-    @property
-    def user_id(self) -> str:
-        """The first configured user's ``mktowsUserId``."""
-        return self.config.users[0].user_id
-
-    @property
-    def encryption_key(self) -> str:
-        """The first configured user's encryption key."""
-        return self.config.users[0].encryption_key
 
     def processor_seconds(self) -> float | None:
         """Processor time (user + system) the emulator has used so far, from ``/proc``; None without it."""

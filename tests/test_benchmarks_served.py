@@ -24,7 +24,9 @@ def test_an_injection_posted_to_the_child_fires_and_its_records_are_read_after_i
         assert [i["id"] for i in served.admin_get("inject")] == [posted["id"]]
         with pytest.raises(RuntimeError, match="still running"), served.stored():
             pass
-        with Client(served.endpoint, served.user_id, served.encryption_key, limits=Limits.unlimited()) as c:
+        with Client(
+            served.endpoint, served.user.user_id, served.user.encryption_key, limits=Limits.unlimited()
+        ) as c:
             report = c.sync_custom_objects("RoadShow", objects)  # the failed call is retried
         assert len(report.results) == 3 and not report.failed
         assert served.admin_get("inject") == []  # fired once, then spent
