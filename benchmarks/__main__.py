@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     except (codec_bench.BenchmarkError, bulk.BulkUnavailable) as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)
         return 2
+    host["load average (1, 5, 15 min) at the end"] = report.load_average()
     if not args.no_write:
         text = report.markdown(
             results, goals, args.libraries, {"repeats": args.repeats, "budget": args.budget}, extra, host

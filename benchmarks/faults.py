@@ -2,8 +2,9 @@
 
 - Faults: with 10 % of calls failing, each injected kind in turn, a 10,000-object sync reports every object
   exactly once and leaves the emulator in the state a run without faults leaves. Each kind runs on a fresh
-  emulator (service-side limits off, so only the injected failures happen) with ``every=10``: every tenth
-  syncCustomObjects call fails. The client runs with its default retry policy.
+  emulator in its own process (service-side limits off, so only the injected failures happen), injected
+  through its admin path with ``every=10``: every tenth syncCustomObjects call fails. The client runs with its
+  default retry policy.
 - Shared limits: two ``mktows sync-custom-objects`` processes started together, sharing one API user, against
   an emulator in its own process with Marketo's default limits (100 calls per 20 s, 10 in flight). Each sends
   ``--shared-rows`` (2,000) rows in calls of 20, so together they need twice the calls the window allows: both
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bulk import BulkOutcome, BulkUnavailable, missing_parts
-from benchmarks.served import Served
+from benchmarks.served import LIMITS_OFF, Served
 
 KINDS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("SOAP fault 10001 (internal error)", "fault", {"code": 10001}),
@@ -36,7 +37,6 @@ KINDS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("dropped connection after processing", "drop", {"after_processing": True}),
     ("truncated body", "truncate", {}),
 )
-UNLIMITED = {"rate_calls": None, "max_concurrent": None, "daily_quota": None}
 WORKERS = 4
 
 
@@ -75,25 +75,32 @@ def _objects(count: int) -> list[Any]:
 
 
 def _sync(objects: list[Any], workdir: Path, name: str, injection: tuple[str, dict[str, Any]] | None) -> Any:
+    """Sync ``objects`` against a fresh emulator in its own process, every tenth syncCustomObjects call failing
+    with ``injection`` (set through its admin path); the report, the final records (read from its database
+    after it stopped), the seconds, the failures it injected and the syncCustomObjects calls it answered."""
     from mktows import Client, Limits
-    from mktows.emulator import Emulator
 
-    with Emulator(db_path=workdir / f"{name}.sqlite3", limits=UNLIMITED) as emulator:
-        fired = None
+    with Served(workdir / f"{name}.sqlite3", workdir, {"limits": LIMITS_OFF}, admin=True) as served:
+        injection_id = None
         if injection is not None:
             kind, options = injection
-            fired = emulator.inject("syncCustomObjects", kind, count=None, every=10, **options)
+            spec = {"kind": kind, "operation": "syncCustomObjects", "count": None, "every": 10, **options}
+            injection_id = served.admin_post("inject", spec)["id"]
         limits = Limits(None, 1.0, 10)  # the emulator enforces no rate here: only the injected faults happen
-        with Client(emulator.endpoint, emulator.user_id, emulator.encryption_key, limits=limits) as client:
+        with Client(
+            served.endpoint, served.user.user_id, served.user.encryption_key, limits=limits
+        ) as client:
             started = time.perf_counter()
             report = client.sync_custom_objects("RoadShow", objects, max_workers=WORKERS)
             seconds = time.perf_counter() - started
+        fired = sum(i["fired"] for i in served.admin_get("inject") if i["id"] == injection_id)
+        calls = sum(served.admin_get("calls")["totals"].get("syncCustomObjects", {}).values())
+    with served.stored() as stored:
         state = sorted(
             (o["keys"]["MKTOID"], o["keys"]["rid"], tuple(sorted(o["attributes"].items())))
-            for o in emulator.state.custom_objects("RoadShow")
+            for o in stored.custom_objects("RoadShow")
         )
-        calls = sum(1 for call in emulator.calls if call.operation == "syncCustomObjects")
-        return report, state, seconds, (fired.fired if fired else 0), calls
+    return report, state, seconds, fired, calls
 
 
 SHARED_PROCESSES = 2
@@ -120,15 +127,12 @@ class SharedOutcome:
 
 def shared_limits(rows: int, workdir: Path) -> SharedOutcome:
     """Two CLI processes started together against one emulator process with Marketo's default limits."""
-    from mktows.emulator import DEFAULT_ENCRYPTION_KEY, DEFAULT_USER_ID
-
     server = Served(workdir / "shared.sqlite3", workdir)
-    endpoint = server.endpoint
     env = {
         **os.environ,
-        "MKTOWS_ENDPOINT": endpoint,
-        "MKTOWS_USER_ID": DEFAULT_USER_ID,
-        "MKTOWS_ENCRYPTION_KEY": DEFAULT_ENCRYPTION_KEY,
+        "MKTOWS_ENDPOINT": server.endpoint,
+        "MKTOWS_USER_ID": server.user.user_id,
+        "MKTOWS_ENCRYPTION_KEY": server.user.encryption_key,
     }
     try:
         commands, reports = [], []
@@ -247,8 +251,9 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> BulkOutcome:
         "## Faults (PRODUCT.md section 7)",
         "",
         f"`Client.sync_custom_objects` of {len(objects):,} objects ({WORKERS} workers, default retry policy) "
-        "against a fresh emulator per kind, every 10th syncCustomObjects call failing with that kind; the final "
-        "state is compared with a run without faults.",
+        "against a fresh emulator per kind in its own process, every 10th syncCustomObjects call failing with "
+        "that kind (injected through its admin path); the final state, read from its database after it stopped, "
+        "is compared with a run without faults.",
         "",
         *(f"- {row}" for row in rows),
         f"- {goal}",

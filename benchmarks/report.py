@@ -33,6 +33,11 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages of the machine now."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def machine() -> dict[str, str]:
     """Where and with what the numbers were taken."""
     from lxml import etree
@@ -43,7 +48,7 @@ def machine() -> dict[str, str]:
     return {
         "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "CPU": f"{_cpu()} ({os.cpu_count()} logical CPUs)",
-        "load average (1, 5, 15 min) at the start": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "load average (1, 5, 15 min) at the start": load_average(),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "mktows": _version("mktows"),

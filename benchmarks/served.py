@@ -2,7 +2,9 @@
 
 A benchmark's server runs apart from the process that measures it, so the two do not share one interpreter
 lock. The addresses come from the banner the emulator prints at start; its later output is read in a thread
-(so a full pipe never stalls it) and the last lines are kept for an error message.
+(so a full pipe never stalls it) and the last lines are kept for an error message. While it runs, the
+benchmark sees it only as a client does, plus its admin path (``admin=True``: call totals, fault injection);
+its records are read from the database file once it has stopped (``stored()``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from benchmarks.bulk import BulkUnavailable
+
+if TYPE_CHECKING:
+    from mktows.emulator import StateView
 
 LIMITS_OFF: Mapping[str, Any] = {"rate_calls": None, "max_concurrent": None, "daily_quota": None}
 """Service-side limits switched off (the ``limits`` section of a config file)."""
@@ -34,11 +40,16 @@ START_TIMEOUT_S = 60.0
 
 class Served:
     """``python -m mktows.emulator`` in a child process, configured by ``config`` (a config file's mapping);
-    ``admin=True`` turns the admin path on (``admin_get("calls")``)."""
+    ``admin=True`` turns the admin path on (``admin_get("calls")``, ``admin_post("inject", {...})``)."""
 
     def __init__(
         self, db: Path, workdir: Path, config: Mapping[str, Any] | None = None, *, admin: bool = False
     ) -> None:
+        from mktows.emulator.config import EmulatorConfig
+
+        self.db = db
+        self.config = EmulatorConfig.from_mapping(config or {})  # what the child reads from its config file
+        self.user = self.config.users[0]  # the API user a benchmark's client signs as
         command = [sys.executable, "-m", "mktows.emulator", "--port", "0", "--db", str(db)]
         if config:
             path = workdir / f"{db.stem}-config.json"
@@ -85,20 +96,58 @@ class Served:
         """A new kept-alive connection to the emulator."""
         return http.client.HTTPConnection(self.host, self.port, timeout=60)
 
+    def processor_seconds(self) -> float | None:
+        """Processor time (user + system) the emulator has used so far, from ``/proc``; None without it."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[
+            1
+        ].split()  # after the command name: state is field 3, utime 14, stime 15
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def admin_get(self, route: str) -> Any:
         """The JSON answer of ``GET /_admin/<route>`` (the emulator must run with ``admin=True``)."""
+        return self._admin("GET", route)
+
+    def admin_post(self, route: str, data: Mapping[str, Any]) -> Any:
+        """The JSON answer of ``POST /_admin/<route>`` with ``data`` as its JSON body (``admin=True``)."""
+        return self._admin("POST", route, data)
+
+    def _admin(self, method: str, route: str, data: Mapping[str, Any] | None = None) -> Any:
         if self.admin_token is None:
             raise RuntimeError("the emulator runs without its admin path")
+        headers = {"Authorization": f"Bearer {self.admin_token}"}
+        body = None
+        if data is not None:
+            body = json.dumps(data).encode("utf-8")
+            headers["Content-Type"] = "application/json"
         conn = self.connection()
         try:
-            conn.request("GET", f"/_admin/{route}", headers={"Authorization": f"Bearer {self.admin_token}"})
+            conn.request(method, f"/_admin/{route}", body=body, headers=headers)
             response = conn.getresponse()
-            data = response.read()
+            answer = response.read()
         finally:
             conn.close()
         if response.status != 200:
-            raise RuntimeError(f"/_admin/{route} answered HTTP {response.status}: {data[:300]!r}")
-        return json.loads(data)
+            raise RuntimeError(f"{method} /_admin/{route} answered HTTP {response.status}: {answer[:300]!r}")
+        return json.loads(answer)
+
+    @contextmanager
+    def stored(self) -> Iterator[StateView]:
+        """The records the emulator left in its database, read from the file after ``close()``: the benchmark
+        never opens the database while the server under test writes to it."""
+        from mktows.emulator import StateView
+        from mktows.emulator.store import Store
+
+        if self.process.poll() is None:
+            raise RuntimeError("the emulator is still running: close() it before reading its database")
+        store = Store(self.db)
+        try:
+            yield StateView(store, self.config)
+        finally:
+            store.close()
 
     def close(self) -> None:
         """Stop the emulator (SIGTERM, then SIGKILL after 30 s)."""
