@@ -15,7 +15,7 @@ from typing import Any
 from mktows import operations
 from mktows.errors import UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
-from mktows.rest.translate import custom_objects
+from mktows.rest.translate import activities, custom_objects, tags
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 Translation = Callable[[TranslationContext, Any], Any]
@@ -25,6 +25,10 @@ TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
         "syncCustomObjects": custom_objects.sync_custom_objects,
         "getCustomObjects": custom_objects.get_custom_objects,
         "deleteCustomObjects": custom_objects.delete_custom_objects,
+        "getTags": tags.get_tags,
+        "getChannels": tags.get_channels,
+        "getLeadActivity": activities.get_lead_activity,
+        "getLeadChanges": activities.get_lead_changes,
     }
 )
 """WSDL operation name -> the function serving it over REST."""

@@ -8,11 +8,12 @@ lists as attributes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from mktows.activity_types import type_key
 from mktows.errors import InvalidRequestError, ProtocolError
 from mktows.rest._client import RestClient
 
@@ -56,6 +57,7 @@ class TranslationContext:
         self.rest = rest
         self._types: dict[str, ObjectType] = {}
         self._lock = threading.Lock()
+        self._activity_types: ActivityTypes | None = None
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -77,3 +79,38 @@ class TranslationContext:
         with self._lock:
             self._types[wanted] = described
         return described
+
+    def activity_types(self, operation: str) -> ActivityTypes:
+        """REST's activity types (``GET /rest/v1/activities/types.json``, activities.md "Describe"), described
+        once per client: they belong to the instance and change only when an admin adds a custom type."""
+        with self._lock:
+            known = self._activity_types
+        if known is not None:
+            return known
+        answer = self.rest.get("/rest/v1/activities/types.json", operation=operation)
+        described = ActivityTypes.from_describe(answer.result, operation)
+        with self._lock:
+            self._activity_types = described
+        return described
+
+
+@dataclass(frozen=True)
+class ActivityTypes:
+    """The instance's activity types: display name by REST id, and id by spelling-independent name key."""
+
+    names: Mapping[int, str]
+    ids: Mapping[str, int]
+
+    @classmethod
+    def from_describe(cls, records: Sequence[Any], operation: str) -> ActivityTypes:
+        names: dict[int, str] = {}
+        try:
+            for record in records:
+                names[int(record["id"])] = str(record["name"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProtocolError(f"activity type answer lacks {exc}", operation=operation) from None
+        return cls(names=names, ids={type_key(name): number for number, name in names.items()})
+
+    def id_of(self, name: str) -> int | None:
+        """REST's id of a SOAP type name (enum or display spelling); None when the instance has no such type."""
+        return self.ids.get(type_key(name))
