@@ -15,7 +15,7 @@ from typing import Any
 from mktows import operations
 from mktows.errors import UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
-from mktows.rest.translate import activities, custom_objects, tags
+from mktows.rest.translate import activities, custom_objects, mobjects, tags
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 Translation = Callable[[TranslationContext, Any], Any]
@@ -29,6 +29,10 @@ TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
         "getChannels": tags.get_channels,
         "getLeadActivity": activities.get_lead_activity,
         "getLeadChanges": activities.get_lead_changes,
+        "syncMObjects": mobjects.sync_mobjects,
+        "getMObjects": mobjects.get_mobjects,
+        "deleteMObjects": mobjects.delete_mobjects,
+        "describeMObject": mobjects.describe_mobject,
     }
 )
 """WSDL operation name -> the function serving it over REST."""

@@ -369,12 +369,8 @@ def get_lead_activity(ctx: TranslationContext, params: t.ParamsGetLeadActivity) 
     type_ids = _type_ids(ctx, params.activity_filter, [], op)
     batch = _batch(params.batch_size, MAX_LEAD_ACTIVITY_BATCH, op)
     start = params.start_position
-    oldest, latest = _bounds(
-        start.oldest_created_at if start else None,
-        start.latest_created_at if start else None,
-        "startPosition",
-        op,
-    )
+    oldest = _instant(start.oldest_created_at) if start else None  # getleadactivity.md sets no window rule
+    latest = _instant(start.latest_created_at) if start else None
     identity = _identity(op, lead_id, type_ids, oldest, latest)
     state = positions.decode(start.offset if start else None, identity, op)
     before = _state_int(state, "before", op)

@@ -58,6 +58,7 @@ class TranslationContext:
         self._types: dict[str, ObjectType] = {}
         self._lock = threading.Lock()
         self._activity_types: ActivityTypes | None = None
+        self._activity_types_lock = threading.Lock()  # held while describing, so only one thread asks
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -83,15 +84,11 @@ class TranslationContext:
     def activity_types(self, operation: str) -> ActivityTypes:
         """REST's activity types (``GET /rest/v1/activities/types.json``, activities.md "Describe"), described
         once per client: they belong to the instance and change only when an admin adds a custom type."""
-        with self._lock:
-            known = self._activity_types
-        if known is not None:
-            return known
-        answer = self.rest.get("/rest/v1/activities/types.json", operation=operation)
-        described = ActivityTypes.from_describe(answer.result, operation)
-        with self._lock:
-            self._activity_types = described
-        return described
+        with self._activity_types_lock:
+            if self._activity_types is None:
+                answer = self.rest.get("/rest/v1/activities/types.json", operation=operation)
+                self._activity_types = ActivityTypes.from_describe(answer.result, operation)
+            return self._activity_types
 
 
 @dataclass(frozen=True)
