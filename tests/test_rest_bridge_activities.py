@@ -6,6 +6,7 @@ starting state, give equal Results and leave equal state, except the differences
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +19,6 @@ from xsdata.models.datatype import XmlDateTime
 from mktows import Client, Limits, codec, operations
 from mktows import types as t
 from mktows.emulator import EmulatorConfig
-from mktows.emulator.defaults import DEFAULT_CONFIG
 from mktows.errors import MktowsError, StreamPositionError, UnsupportedOperationError
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.rest.translate import TRANSLATIONS
@@ -303,8 +303,7 @@ UNSUPPORTED_AS_LISTED = {
 
 
 def _documented() -> list[str]:
-    if not requires_shared.args[0] is False:  # ../shared is absent: the test below skips with its reason
-        return ["(../shared absent)"]
+    """The well-formed documented requests of these operations (none when ../shared is absent)."""
     return sorted(
         entry["file"]
         for entry in fixture_index()
@@ -525,3 +524,352 @@ def test_drawn_mobject_calls_agree_over_soap_and_rest(
     (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(mktows_emulator, soap, rest, calls)
     assert rest_outcomes == soap_outcomes
     assert rest_state == soap_state
+
+
+# --- each difference, as listed ------------------------------------------------------------------------
+
+
+def _both(emulator: EmulatorHandle, clients: tuple[Client, Client], name: str, params: Any) -> list[Any]:
+    """The raw Result (or error) of one call via SOAP and via REST, each from the seeded state."""
+    results = []
+    for client in clients:
+        emulator.reset()
+        try:
+            results.append(client.call(name, copy.deepcopy(params)).result)
+        except MktowsError as error:
+            results.append(error)
+    return results
+
+
+def _records(result: t.LeadActivityList) -> list[t.ActivityRecord]:
+    return list(result.activity_record_list.activity_record) if result.activity_record_list else []
+
+
+@pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
+def test_activity_records_differ_only_as_listed(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert {"campaign", "empty asset", "foreignSysId"} <= set(DIFFERENCES)
+    for lead in (1090001, 6):
+        params = t.ParamsGetLeadActivity(lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value=str(lead)))
+        soap, rest = _both(mktows_emulator, clients, "getLeadActivity", params)
+        soap_records, rest_records = _records(soap), _records(rest)
+        assert [r.id for r in rest_records] == [r.id for r in soap_records] != []
+        for over_soap, over_rest_ in zip(soap_records, rest_records, strict=True):
+            assert over_rest_.campaign is None
+            assert over_rest_.foreign_sys_id is None
+            if over_soap.mktg_asset_name == "":
+                assert over_rest_.mktg_asset_name is None
+            else:
+                assert over_rest_.mktg_asset_name == over_soap.mktg_asset_name
+        assert any(r.campaign for r in soap_records) or lead == 6  # the seeded campaigns show over SOAP only
+        if lead == 6:
+            assert {r.foreign_sys_id for r in soap_records} == {"12346"}
+
+
+@pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
+def test_lead_changes_remaining_count_says_only_whether_more_follow(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "remainingCount" in DIFFERENCES
+    start = t.StreamPosition(oldest_created_at=XmlDateTime.from_datetime(START - timedelta(days=1)))
+    params = t.ParamsGetLeadChanges(start_position=start, batch_size=5)
+    soap, rest = _both(mktows_emulator, clients, "getLeadChanges", params)
+    assert (soap.return_count, soap.remaining_count) == (5, 55)
+    assert (rest.return_count, rest.remaining_count) == (5, 1)
+
+
+@pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
+def test_stream_positions_are_opaque_resumable_and_tied_to_their_query(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "stream position" in DIFFERENCES
+    _, rest = clients
+    start = t.StreamPosition(oldest_created_at=XmlDateTime.from_datetime(START))
+    first = rest.ops.get_lead_changes(t.ParamsGetLeadChanges(start_position=start, batch_size=2))
+    position = first.new_start_position
+    assert position.oldest_created_at == start.oldest_created_at  # the caller's bounds come back as given
+    assert position.offset and not position.offset.startswith("ID:")
+    again = rest.ops.get_lead_changes(t.ParamsGetLeadChanges(start_position=position, batch_size=2))
+    ids = [r.id for r in first.lead_change_record_list.lead_change_record]
+    assert again.lead_change_record_list.lead_change_record[0].id > ids[-1]
+    other = t.ParamsGetLeadChanges(
+        start_position=position, batch_size=2, activity_name_filter=t.ArrayOfString(string_item=["New Lead"])
+    )
+    with pytest.raises(StreamPositionError, match="different query"):
+        rest.ops.get_lead_changes(other)
+    with pytest.raises(StreamPositionError):  # a SOAP-side offset is not one the translation returned
+        rest.ops.get_lead_changes(
+            t.ParamsGetLeadChanges(
+                start_position=t.StreamPosition(oldest_created_at=start.oldest_created_at, offset="ID:3")
+            )
+        )
+    activity = rest.ops.get_lead_activity(
+        t.ParamsGetLeadActivity(
+            lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="1090001"), batch_size=2
+        )
+    )
+    assert activity.remaining_count > 0
+    with pytest.raises(StreamPositionError, match="different query"):
+        rest.ops.get_lead_activity(
+            t.ParamsGetLeadActivity(
+                lead_key=t.LeadKey(key_type=t.LeadKeyRef.IDNUM, key_value="4001"),
+                start_position=activity.new_start_position,
+            )
+        )
+
+
+def test_activity_types_are_described_once_per_client(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, rest = clients
+    asked: list[str] = []
+    original = rest.rest.get
+
+    def counting(path: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(rest.rest, "get", counting)
+    key = t.LeadKey(key_type=t.LeadKeyRef.EMAIL, key_value="leademail@company.com")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(
+            pool.map(lambda _: rest.ops.get_lead_activity(t.ParamsGetLeadActivity(lead_key=key)), range(8))
+        )
+    assert asked.count("/rest/v1/activities/types.json") == 1
+    assert all(r == results[0] for r in results) and results[0].return_count == 3
+
+
+def test_unknown_leads_and_activity_names_are_the_soap_faults(clients: tuple[Client, Client]) -> None:
+    for client in clients:
+        with pytest.raises(MktowsError) as unknown_lead:
+            client.ops.get_lead_activity(
+                t.ParamsGetLeadActivity(
+                    lead_key=t.LeadKey(key_type=t.LeadKeyRef.EMAIL, key_value="nobody@x.com")
+                )
+            )
+        assert unknown_lead.value.code == 20103
+        with pytest.raises(MktowsError) as unknown_name:
+            client.ops.get_lead_changes(
+                t.ParamsGetLeadChanges(
+                    start_position=t.StreamPosition(oldest_created_at=XmlDateTime(2013, 7, 1, 0, 0, 0, 0, 0)),
+                    activity_name_filter=t.ArrayOfString(string_item=["Juggle Flaming Torches"]),
+                )
+            )
+        assert unknown_name.value.code == 20107
+
+
+def test_owner_lead_keys_have_no_rest_filter(clients: tuple[Client, Client]) -> None:
+    _, rest = clients
+    key = t.LeadKey(key_type=t.LeadKeyRef.LEADOWNEREMAIL, key_value="owner@company.com")
+    with pytest.raises(UnsupportedOperationError, match="owner"):
+        rest.ops.get_lead_activity(t.ParamsGetLeadActivity(lead_key=key))
+
+
+def _opportunity(key: str, **values: str) -> t.MObject:
+    return t.MObject(
+        type_value="Opportunity",
+        external_key=_opportunity_key(key),
+        attrib_list=t.ArrayOfAttrib(attrib=[t.Attrib(name=n, value=v) for n, v in values.items()]),
+    )
+
+
+def _role(lead: int, role: str, opportunity: str = "Opportunity_4") -> t.MObject:
+    return t.MObject(
+        type_value="OpportunityPersonRole",
+        attrib_list=t.ArrayOfAttrib(attrib=[t.Attrib(name="Role", value=role)]),
+        association_list=t.ArrayOfMObjAssociation(
+            m_obj_association=[
+                t.MObjAssociation(m_obj_type="Lead", id=lead),
+                t.MObjAssociation(m_obj_type="Opportunity", external_key=_opportunity_key(opportunity)),
+            ]
+        ),
+    )
+
+
+def _sync(
+    *objects: t.MObject, mode: t.SyncOperationEnum = t.SyncOperationEnum.UPSERT
+) -> t.ParamsSyncMObjects:
+    return t.ParamsSyncMObjects(m_object_list=t.ArrayOfMObject(m_object=list(objects)), operation=mode)
+
+
+def test_mobject_ids_have_no_rest_form(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "MObject ids" in DIFFERENCES
+    _, rest = clients
+    created = rest.ops.sync_mobjects(_sync(_opportunity("O9", Name="Nine")))
+    assert [(s.id, s.status) for s in created.m_obj_status_list.m_obj_status] == [
+        (None, t.MObjStatusEnum.CREATED)
+    ]
+    by_id = t.MObject(type_value="Opportunity", id=4)
+    for params in (
+        t.ParamsDeleteMObjects(m_object_list=t.ArrayOfMObject(m_object=[by_id])),
+        _sync(
+            t.MObject(
+                type_value="Opportunity",
+                id=4,
+                attrib_list=t.ArrayOfAttrib(attrib=[t.Attrib(name="Name", value="x")]),
+            )
+        ),
+        t.ParamsGetMObjects(type_value="Opportunity", id=4),
+    ):
+        with pytest.raises(UnsupportedOperationError, match="integer MObject id"):
+            rest.call(BY_PARAMS[type(params)], params)
+    assert [o["id"] for o in mktows_emulator.state.mobjects("Opportunity")][:2] == [4, 7]  # nothing deleted
+
+
+def test_mobject_queries_rest_cannot_express_are_refused(clients: tuple[Client, Client]) -> None:
+    assert {"MObject queries", "Programs"} <= set(DIFFERENCES)
+    _, rest = clients
+    criteria = t.ArrayOfMObjCriteria(
+        m_obj_criteria=[t.MObjCriteria(attr_name="Name", comparison=t.ComparisonEnum.EQ, attr_value="x")]
+    )
+    for params in (
+        t.ParamsGetMObjects(type_value="Opportunity", m_obj_criteria_list=criteria),
+        t.ParamsGetMObjects(type_value="Opportunity"),
+        t.ParamsGetMObjects(type_value="Opportunity", external_key=t.Attrib(name="Name", value="x")),
+        t.ParamsGetMObjects(type_value="Program", id=1001),
+    ):
+        with pytest.raises(UnsupportedOperationError, match=r"\.md"):
+            rest.ops.get_mobjects(params)
+
+
+def test_mobject_associations_rest_cannot_express_are_refused(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "MObject associations" in DIFFERENCES
+    _, rest = clients
+    company = t.MObjAssociation(
+        m_obj_type="Company", external_key=t.Attrib(name="cAccountFSID", value="C123")
+    )
+    with_company = _opportunity("O5", Name="Five")
+    with_company.association_list = t.ArrayOfMObjAssociation(m_obj_association=[company])
+    lead_by_key = _role(6, "Buyer")
+    lead_by_key.association_list.m_obj_association[0] = t.MObjAssociation(  # type: ignore[union-attr]
+        m_obj_type="Lead", external_key=t.Attrib(name="FSPID", value="12346")
+    )
+    before = mktows_emulator.state.mobjects("Opportunity")
+    for obj in (with_company, lead_by_key):
+        with pytest.raises(UnsupportedOperationError, match=r"associat|leadId"):
+            rest.ops.sync_mobjects(_sync(_opportunity("O6", Name="Six"), obj))
+    assert mktows_emulator.state.mobjects("Opportunity") == before  # refused before anything was sent
+
+
+def test_a_role_is_its_opportunity_lead_and_role_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert {"role identity", "role attributes"} <= set(DIFFERENCES)
+    counts = []
+    for client in clients:
+        mktows_emulator.reset()
+        for _ in range(2):
+            client.ops.sync_mobjects(_sync(_role(2, "Champion")))
+        counts.append(len(mktows_emulator.state.mobjects("OpportunityPersonRole")))
+    assert counts == [3, 2]  # the seeded role, then two new ones over SOAP and one over REST
+    found = clients[1].ops.get_mobjects(
+        t.ParamsGetMObjects(
+            type_value="OpportunityPersonRole",
+            m_obj_association_list=t.ArrayOfMObjAssociation(
+                m_obj_association=[t.MObjAssociation(m_obj_type="Lead", id=2)]
+            ),
+        )
+    )
+    (role,) = found.m_object_list.m_object
+    assert {a.name for a in role.attrib_list.attrib} == {"PersonId", "Role"}
+    assert [(a.m_obj_type, a.id, a.external_key) for a in role.association_list.m_obj_association] == [
+        ("Lead", 2, None),
+        ("Opportunity", None, _opportunity_key("Opportunity_4")),
+    ]
+
+
+def test_unchanged_values_and_error_text_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert {"UNCHANGED", "values", "error text"} <= set(DIFFERENCES)
+    results = []
+    for client in clients:
+        mktows_emulator.reset()
+        params = _sync(
+            _opportunity("O1", Amount="10", IsClosed="1"), _opportunity("O1", Amount="10", IsClosed="1")
+        )
+        statuses = client.ops.sync_mobjects(params).m_obj_status_list.m_obj_status
+        failed = client.ops.sync_mobjects(
+            _sync(_opportunity("O2", Color="red"))
+        ).m_obj_status_list.m_obj_status
+        got = client.ops.get_mobjects(
+            t.ParamsGetMObjects(type_value="Opportunity", external_key=_opportunity_key("O1"))
+        )
+        values = {a.name: a.value for a in got.m_object_list.m_object[0].attrib_list.attrib}
+        results.append(([s.status.value for s in statuses], failed[0].error, values))
+    (soap_statuses, soap_error, soap_values), (rest_statuses, rest_error, rest_values) = results
+    assert soap_statuses == ["CREATED", "UNCHANGED"] and rest_statuses == ["CREATED", "UPDATED"]
+    assert soap_error and rest_error and rest_error.endswith("(1006)")
+    assert soap_values == {"Amount": "10", "IsClosed": "1", "opportunityId": "O1"}
+    assert rest_values == {"Amount": "10.0", "IsClosed": "true", "opportunityId": "O1"}
+
+
+def test_describe_over_rest_is_rests_description(clients: tuple[Client, Client]) -> None:
+    assert "describe" in DIFFERENCES
+    _, rest = clients
+    described = rest.ops.describe_mobject(t.ParamsDescribeMObject(object_name="opportunity")).metadata
+    fields = {f.name: f for f in described.field_list.field_value}
+    assert described.name == "Opportunity"
+    assert fields["marketoGUID"].is_primary_key and fields["marketoGUID"].is_readonly
+    assert fields["opportunityId"].is_readonly  # externalOpportunityId is not updateable (opportunities.md)
+    assert not fields["Amount"].is_readonly and fields["Name"].is_name
+    for name in ("ActivityRecord", "LeadRecord"):
+        with pytest.raises(UnsupportedOperationError, match=r"migration\.md"):
+            rest.ops.describe_mobject(t.ParamsDescribeMObject(object_name=name))
+
+
+def test_channel_statuses_show_status_step_and_success(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "channel extras" in DIFFERENCES
+    params = t.ParamsGetChannels(
+        tag=t.Tag(type_value="Channel", values=t.ArrayOfString(string_item=["tradeshow", "Nope"]))
+    )
+    soap, rest = _both(mktows_emulator, clients, "getChannels", params)
+    assert (
+        [s.tag_value for s in rest.tags.tag_status]
+        == [s.tag_value for s in soap.tags.tag_status]
+        == ["Tradeshow"]
+    )
+    soap_names = {
+        a.name
+        for i in soap.tags.tag_status[0].status_list.progression_status_item
+        for a in i.progression_status.attrib
+    }
+    rest_names = {
+        a.name
+        for i in rest.tags.tag_status[0].status_list.progression_status_item
+        for a in i.progression_status.attrib
+    }
+    assert soap_names == {"Status", "Step", "Success", "Check-in Status"}
+    assert rest_names == {"Status", "Step", "Success"}
+    assert _channels(rest) == _channels(soap)
+
+
+def test_tags_over_rest_equal_tags_over_soap(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    for params in (
+        t.ParamsGetTags(),
+        t.ParamsGetTags(
+            tag_list=t.ArrayOfTag(
+                tag=[
+                    t.Tag(type_value="presenter", values=t.ArrayOfString(string_item=["liz", "Nobody"])),
+                    t.Tag(type_value="No Such Type"),
+                ]
+            )
+        ),
+    ):
+        soap, rest = _both(mktows_emulator, clients, "getTags", params)
+        assert rest == soap and rest.tag_list.tag
+
+
+def test_allowable_values_read_the_documented_form() -> None:
+    assert allowable_values("[AAA1 RT1, AAA1 RT2, AAA1 RT3]") == ["AAA1 RT1", "AAA1 RT2", "AAA1 RT3"]
+    assert allowable_values(["a", "b"]) == ["a", "b"]
+    assert allowable_values(None) == allowable_values("[]") == []
