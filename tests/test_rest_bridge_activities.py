@@ -6,8 +6,8 @@ starting state, give equal Results and leave equal state, except the differences
 from __future__ import annotations
 
 import copy
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
