@@ -62,9 +62,11 @@ DIFFERENCES = {
     "describe": "describeMObject describes Opportunity and OpportunityPersonRole as REST's describe does "
     "(marketoGUID as the key, REST's field names, lengths and updateable flags); ActivityRecord and "
     "LeadRecord raise UnsupportedOperationError (migration.md, M Objects)",
-    "Programs": "Program MObjects (syncMObjects' costs and tags, getMObjects of programs) raise "
-    "UnsupportedOperationError: their successor is the asset API's programs (migration.md; programs.md), "
-    "which has no cost ids (the documented syncMObjects request updates cost Id 153)",
+    "Programs": "getMObjects of Programs raises UnsupportedOperationError (the asset API's programs lack SOAP's "
+    "program attributes: tree path, archived flag, cost ids, tokens; programs.md); syncMObjects of a Program "
+    "is Update Program, where a Cost with an Id (the documented request updates cost 153) and a Channel tag "
+    "raise UnsupportedOperationError: REST's costs have no ids and a channel is set only at creation "
+    "(programs.md, Update); a cost's month is stored as its first day (programs.md: startDate)",
     "channel extras": "a progression status shows Status, Step and Success only: REST's channels have no other "
     "status attributes (channels.md), where SOAP listed extras such as Check-in Status",
 }
@@ -250,7 +252,8 @@ def outcome(client: Client, params: Any) -> Any:
 
 def _state(emulator: EmulatorHandle) -> Any:
     """The MObjects, by what names them over REST: opportunities by opportunityId, roles by (opportunity,
-    lead, role); their attributes compared as values (DIFFERENCES: values)."""
+    lead, role), programs by id; attributes compared as values and cost months by month (DIFFERENCES: values,
+    Programs); and the activities."""
     opportunities = {o["id"]: o["attributes"] for o in emulator.state.mobjects("Opportunity")}
 
     def values(attributes: dict[str, str]) -> list[tuple[str, Any]]:
@@ -265,7 +268,19 @@ def _state(emulator: EmulatorHandle) -> Any:
         )
         for r in emulator.state.mobjects("OpportunityPersonRole")
     )
-    return sorted(values(a) for a in opportunities.values()), roles, emulator.state.activities()
+    programs = [
+        (
+            p["id"],
+            p["details"].get("channel"),
+            sorted(p["details"].get("tags", {}).items()),
+            [
+                (str(c["month"])[:7], float(c["amount"]), c.get("note") or "")
+                for c in p["details"].get("costs", [])
+            ],
+        )
+        for p in emulator.state.mobjects("Program")
+    ]
+    return sorted(values(a) for a in opportunities.values()), roles, programs, emulator.state.activities()
 
 
 def run_both(emulator: EmulatorHandle, soap: Client, rest: Client, calls: list[Any]) -> tuple[Any, Any]:
@@ -400,7 +415,7 @@ def lead_changes_calls(draw: Callable[[Any], Any]) -> t.ParamsGetLeadChanges:
 
 @pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -425,6 +440,41 @@ OPPORTUNITY_VALUES = {
     "Color": ["red"],  # no such field: FAILED on both sides
 }
 ROLE_COMBOS = [(lead, role) for lead in (6, 2, 999) for role in ("Influencer", "Champion")]
+
+
+def _type_attrib(kind: str, **values: str) -> t.TypeAttrib:
+    return t.TypeAttrib(
+        attr_type=kind,
+        attr_list=t.ArrayOfAttrib(attrib=[t.Attrib(name=n, value=v) for n, v in values.items()]),
+    )
+
+
+@st.composite
+def programs(draw: Callable[[Any], Any]) -> t.MObject:
+    """A Program with new costs and tags (no cost Id, no Channel tag: DIFFERENCES, Programs)."""
+    changes = []
+    for _ in range(draw(st.integers(0, 2))):
+        if draw(st.booleans()):
+            cost = {
+                "Month": draw(st.sampled_from(["2013-06", "2013-07-01", "June"])),
+                "Amount": draw(st.sampled_from(["2000", "12.5", "x"])),
+            }
+            if draw(st.booleans()):
+                cost["Note"] = "Speaker"
+            changes.append(_type_attrib("Cost", **cost))
+        else:
+            changes.append(
+                _type_attrib(
+                    "Tag",
+                    Type=draw(st.sampled_from(["Presenter", "Region", "Nope"])),
+                    Value=draw(st.sampled_from(["Liz", "Region A", "Nope"])),
+                )
+            )
+    return t.MObject(
+        type_value="Program",
+        id=draw(st.sampled_from([1001, 1006, 9999])),
+        type_attrib_list=t.ArrayOfTypeAttrib(type_attrib=changes),
+    )
 
 
 def _opportunity_key(value: str) -> t.Attrib:
@@ -489,6 +539,9 @@ def mobject_sequences(draw: Callable[[Any], Any]) -> list[Any]:
                     )
                 )
                 continue
+            if draw(st.integers(0, 3)) == 0:
+                objects.append(draw(programs()))
+                continue
             names = draw(st.lists(st.sampled_from(list(OPPORTUNITY_VALUES)), max_size=3, unique=True))
             objects.append(
                 t.MObject(
@@ -512,7 +565,7 @@ def mobject_sequences(draw: Callable[[Any], Any]) -> list[Any]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -873,3 +926,40 @@ def test_allowable_values_read_the_documented_form() -> None:
     assert allowable_values("[AAA1 RT1, AAA1 RT2, AAA1 RT3]") == ["AAA1 RT1", "AAA1 RT2", "AAA1 RT3"]
     assert allowable_values(["a", "b"]) == ["a", "b"]
     assert allowable_values(None) == allowable_values("[]") == []
+
+
+def test_program_costs_and_tags_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "Programs" in DIFFERENCES
+    _, rest = clients
+    program = t.MObject(
+        type_value="Program",
+        id=1001,
+        type_attrib_list=t.ArrayOfTypeAttrib(
+            type_attrib=[
+                _type_attrib("Cost", Month="2013-06", Amount="2000", Note="Booth"),
+                _type_attrib("Tag", Type="Presenter", Value="liz"),
+            ]
+        ),
+    )
+    missing = t.MObject(type_value="Program", id=9999, type_attrib_list=program.type_attrib_list)
+    statuses = rest.ops.sync_mobjects(
+        _sync(program, missing, mode=t.SyncOperationEnum.UPDATE)
+    ).m_obj_status_list
+    assert [(s.id, s.status.value) for s in statuses.m_obj_status] == [(1001, "UPDATED"), (None, "SKIPPED")]
+    (stored,) = [p for p in mktows_emulator.state.mobjects("Program") if p["id"] == 1001]
+    assert stored["details"]["tags"]["Presenter"] == "Liz"
+    assert stored["details"]["costs"][-1] == {
+        "id": 1,
+        "month": "2013-06-01",
+        "amount": "2000",
+        "note": "Booth",
+    }
+    for change in (
+        _type_attrib("Cost", Month="2013-06", Amount="1", Id="1"),
+        _type_attrib("Tag", Type="Channel", Value="Blog"),
+    ):
+        program.type_attrib_list = t.ArrayOfTypeAttrib(type_attrib=[change])
+        with pytest.raises(UnsupportedOperationError, match=r"programs\.md"):
+            rest.ops.sync_mobjects(_sync(program, mode=t.SyncOperationEnum.UPDATE))

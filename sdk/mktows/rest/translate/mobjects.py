@@ -7,8 +7,9 @@ opportunity by its dedupe field ``externalOpportunityId`` or its ``marketoGUID``
 opportunity id, lead id, role): SOAP's integer MObject ids have no REST form, so a request naming an MObject
 by id (deleteMObjects always does: deletemobjects.md makes the id required) raises
 ``UnsupportedOperationError``. The external key of the SOAP examples, ``opportunityId`` (syncmobjects.md), is
-REST's ``externalOpportunityId``. Programs (the third MObject) are served by the asset API's programs
-(programs.md), which this module does not translate yet.
+REST's ``externalOpportunityId``. Programs (the third MObject) keep their ids in the asset API: syncMObjects'
+period costs and tags become Update Program (programs.md "Update"); reading programs as MObjects is not
+translated.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, TypeGuard
 from xsdata.models.datatype import XmlDateTime
 
 from mktows import types as t
-from mktows.errors import ProtocolError, UnsupportedOperationError, fault_for
+from mktows.errors import ProtocolError, SoapFault, UnsupportedOperationError, fault_for
 from mktows.marketo_limits import MAX_MOBJECTS_PER_CALL
 from mktows.rest.translate import positions
 from mktows.rest.translate.context import TranslationContext
@@ -42,23 +43,27 @@ NO_IDS = (
     "REST names opportunities and roles by externalOpportunityId (a role also by lead id and role) or by "
     "marketoGUID (opportunities.md, opportunity-roles.md); SOAP's integer MObject id has no REST form"
 )
+PROGRAM = "Program"
 PROGRAMS = (
-    "Program MObjects are served by the asset API's programs (migration.md, M Objects; programs.md), which "
-    "this bridge does not translate yet"
+    "reading Program MObjects is not translated: the asset API's programs (migration.md, M Objects; "
+    "programs.md) lack SOAP's program attributes (tree path, archived flag, cost ids, tokens)"
 )
+NO_DATA, RULE_VIOLATION = 702, 709
+"""The asset API's "No data found" (a program that does not exist) and "Business Rule Violation" (a cost or
+tag it refuses) (error-codes.md)."""
 
 
 def _unsupported(what: str, operation: str) -> UnsupportedOperationError:
     return UnsupportedOperationError(f"{operation}: {what}", operation=operation)
 
 
-def _kind(type_value: str | None, operation: str) -> str:
-    """Opportunity or OpportunityPersonRole (case-insensitive, as SOAP takes them)."""
+def _kind(type_value: str | None, operation: str, kinds: Sequence[str] = (OPPORTUNITY, ROLE)) -> str:
+    """Opportunity or OpportunityPersonRole (or another of ``kinds``), case-insensitive as SOAP takes them."""
     wanted = (type_value or "").strip().casefold()
-    for kind in (OPPORTUNITY, ROLE):
+    for kind in kinds:
         if kind.casefold() == wanted:
             return kind
-    if wanted == "program":
+    if wanted == PROGRAM.casefold():
         raise _unsupported(PROGRAMS, operation)
     raise fault_for(20110, f"{operation} does not handle type {type_value!r}", operation=operation)
 
@@ -177,10 +182,94 @@ def _input(obj: t.MObject, kind: str, described: _Described, operation: str) -> 
     return record
 
 
+def _cost(values: Mapping[str, str], operation: str) -> dict[str, Any]:
+    """A SOAP Cost (Month, Amount, Note) as a REST program cost (programs.md: startDate, cost, note); SOAP's
+    ``Id`` updates a cost in place, which REST cannot: its costs have no ids (programs.md "Update")."""
+    if values.get("Id", "").strip():
+        raise _unsupported(
+            "a Cost with an Id updates that cost, but REST's program costs have no ids: they are appended or "
+            "all replaced (programs.md, Update)",
+            operation,
+        )
+    month = values.get("Month", "").strip()
+    amount: Any = values.get("Amount", "").strip()
+    try:
+        number = float(amount)
+        amount = int(number) if number.is_integer() else number
+    except ValueError:
+        pass  # REST refuses it (709): the object is FAILED, as over SOAP
+    cost = {"startDate": f"{month}-01" if len(month) == 7 else month, "cost": amount}
+    if values.get("Note"):
+        cost["note"] = values["Note"]
+    return cost
+
+
+def _program_change(obj: t.MObject, operation: str) -> dict[str, str]:
+    """Update Program's form fields (``costs``, ``tags``) for a SOAP Program's Cost and Tag typeAttribs."""
+    costs: list[dict[str, Any]] = []
+    tags: list[dict[str, str]] = []
+    for type_attrib in obj.type_attrib_list.type_attrib if obj.type_attrib_list is not None else []:
+        values = {
+            a.name: a.value or "" for a in (type_attrib.attr_list.attrib if type_attrib.attr_list else [])
+        }
+        kind = type_attrib.attr_type.strip().casefold()
+        if kind == "cost":
+            costs.append(_cost(values, operation))
+        elif kind == "tag" and values.get("Type", "").strip().casefold() == "channel":
+            raise _unsupported(
+                "a program's channel is set only when it is created (programs.md, Update)", operation
+            )
+        elif kind == "tag":
+            tags.append(
+                {"tagType": values.get("Type", "").strip(), "tagValue": values.get("Value", "").strip()}
+            )
+        else:
+            raise _unsupported(
+                f"typeAttrib {type_attrib.attr_type!r}: Update Program takes costs and tags", operation
+            )
+    form = {"costs": json.dumps(costs)} if costs else {}
+    return {**form, **({"tags": json.dumps(tags)} if tags else {})}
+
+
+def _program_failure(obj: t.MObject, mode: str) -> str | None:
+    """Why syncmobjects.md's rules refuse a Program (FAILED), or None."""
+    if mode != "UPDATE":
+        return "a Program can only be synced with operation UPDATE (syncmobjects.md)"
+    if obj.id is None:
+        return "a Program is identified by its id"
+    if obj.attrib_list is not None and obj.attrib_list.attrib:
+        return "a Program takes only Cost and Tag typeAttribs; its attributes are read-only"
+    return None
+
+
+def _sync_program(
+    ctx: TranslationContext, obj: t.MObject, change: dict[str, str], operation: str
+) -> t.MObjStatus:
+    """Update Program (programs.md "Update") for one Program: UPDATED; a program that does not exist (702)
+    SKIPPED, as syncMObjects' UPDATE skips one; a cost or tag it refuses (709) FAILED with REST's reason."""
+    status, error = t.MObjStatusEnum.UPDATED, None
+    try:
+        ctx.rest.post(f"/rest/asset/v1/program/{obj.id}.json", form=change, operation=operation)
+    except SoapFault as refused:
+        if refused.code == NO_DATA:
+            status = t.MObjStatusEnum.SKIPPED
+        elif refused.code == RULE_VIOLATION:
+            status, error = t.MObjStatusEnum.FAILED, f"{refused} ({refused.code})"
+        else:
+            raise
+    return t.MObjStatus(
+        id=obj.id if status is not t.MObjStatusEnum.SKIPPED else None,
+        external_key=obj.external_key,
+        status=status,
+        error=error,
+    )
+
+
 def sync_mobjects(ctx: TranslationContext, params: t.ParamsSyncMObjects) -> t.ResultSyncMObjects:
     """Sync Opportunities / Opportunity Roles (opportunities.md, opportunity-roles.md "Create and Update"):
     SOAP's INSERT / UPDATE / UPSERT as ``action``, ``dedupeBy: dedupeFields``, one REST call per type, one
-    status per object in the order sent. REST answers a marketoGUID, not SOAP's id: statuses carry no id."""
+    status per object in the order sent. REST answers a marketoGUID, not SOAP's id: statuses carry no id.
+    A Program is one Update Program call of its own (its id is the same in the asset API)."""
     op = "syncMObjects"
     objects = list(params.m_object_list.m_object) if params.m_object_list is not None else []
     if len(objects) > MAX_MOBJECTS_PER_CALL:
@@ -190,10 +279,23 @@ def sync_mobjects(ctx: TranslationContext, params: t.ParamsSyncMObjects) -> t.Re
             operation=op,
         )
     mode = params.operation.value if params.operation is not None else "UPSERT"
-    kinds = [_kind(obj.type_value, op) for obj in objects]
-    described = {kind: _describe(ctx, kind, op) for kind in dict.fromkeys(kinds)}
-    inputs = [_input(obj, kind, described[kind], op) for obj, kind in zip(objects, kinds, strict=True)]
+    kinds = [_kind(obj.type_value, op, (OPPORTUNITY, ROLE, PROGRAM)) for obj in objects]
+    described = {kind: _describe(ctx, kind, op) for kind in dict.fromkeys(kinds) if kind != PROGRAM}
+    inputs: list[Any] = [
+        _program_change(obj, op) if kind == PROGRAM else _input(obj, kind, described[kind], op)
+        for obj, kind in zip(objects, kinds, strict=True)
+    ]  # every object is checked before anything is sent
     statuses: list[t.MObjStatus | None] = [None] * len(objects)
+    for index, (obj, kind) in enumerate(zip(objects, kinds, strict=True)):
+        if kind == PROGRAM:
+            failure = _program_failure(obj, mode)
+            statuses[index] = (
+                t.MObjStatus(
+                    id=obj.id, external_key=obj.external_key, status=t.MObjStatusEnum.FAILED, error=failure
+                )
+                if failure
+                else _sync_program(ctx, obj, inputs[index], op)
+            )
     for kind in described:
         indexes = [i for i, k in enumerate(kinds) if k == kind]
         body = {"action": ACTIONS[mode], "dedupeBy": "dedupeFields", "input": [inputs[i] for i in indexes]}
