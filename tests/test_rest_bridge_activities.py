@@ -6,7 +6,7 @@ starting state, give equal Results and leave equal state, except the differences
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xsdata.models.datatype import XmlDateTime
 
-from mktows import Client, Limits, codec, operations
+from mktows import Client, codec, operations
 from mktows import types as t
 from mktows.emulator import EmulatorConfig
 from mktows.errors import MktowsError, StreamPositionError, UnsupportedOperationError
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.rest.translate import TRANSLATIONS
 from mktows.rest.translate.tags import allowable_values
+from tests import test_rest_bridge_differential
 from tests.conftest import fixture_bytes, fixture_index, requires_shared
-from tests.test_rest_bridge import over_rest
 
 MAX_PAGES = 80
 BY_PARAMS = {op.params: op for op in operations.OPERATIONS.values()}
@@ -102,13 +102,8 @@ def _seeded_activities() -> list[dict[str, Any]]:
 
 ACTIVITY_CONFIG = EmulatorConfig.from_mapping({"activities": _seeded_activities()})
 
-
-@pytest.fixture
-def clients(mktows_emulator: EmulatorHandle) -> Iterator[tuple[Client, Client]]:
-    soap = mktows_emulator.client(limits=Limits(calls=None, concurrency=None))
-    rest = over_rest(mktows_emulator)
-    yield soap, rest
-    rest.close()
+clients = test_rest_bridge_differential.clients
+"""The fixture of a SOAP client and a client over REST of the test's emulator."""
 
 
 # --- what is compared -------------------------------------------------------------------------------------
@@ -293,6 +288,19 @@ def run_both(emulator: EmulatorHandle, soap: Client, rest: Client, calls: list[A
     return runs[0], runs[1]
 
 
+def assert_agree(emulator: EmulatorHandle, clients: tuple[Client, Client], calls: list[Any]) -> None:
+    """``calls`` give equal outcomes and leave equal state over SOAP and over REST."""
+    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(emulator, *clients, calls)
+    assert rest_outcomes == soap_outcomes
+    assert rest_state == soap_state
+
+
+DRAWN = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+"""Drawn call sequences: no per-example deadline (each runs twice against a live emulator)."""
+
+
 def _copy(params: Any) -> Any:
     """A fresh copy of a Params (the page loops set its position)."""
     return copy.deepcopy(params)
@@ -414,19 +422,12 @@ def lead_changes_calls(draw: Callable[[Any], Any]) -> t.ParamsGetLeadChanges:
 
 
 @pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(DRAWN, max_examples=20)
 @given(calls=st.lists(st.one_of(lead_activity_calls(), lead_changes_calls()), min_size=1, max_size=3))
 def test_drawn_activity_queries_agree_over_soap_and_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client], calls: list[Any]
 ) -> None:
-    soap, rest = clients
-    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(mktows_emulator, soap, rest, calls)
-    assert rest_outcomes == soap_outcomes
-    assert rest_state == soap_state
+    assert_agree(mktows_emulator, clients, calls)
 
 
 # --- drawn MObject sequences -------------------------------------------------------------------------------
@@ -564,19 +565,12 @@ def mobject_sequences(draw: Callable[[Any], Any]) -> list[Any]:
     return calls
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(DRAWN, max_examples=25)
 @given(calls=mobject_sequences())
 def test_drawn_mobject_calls_agree_over_soap_and_rest(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client], calls: list[Any]
 ) -> None:
-    soap, rest = clients
-    (soap_outcomes, soap_state), (rest_outcomes, rest_state) = run_both(mktows_emulator, soap, rest, calls)
-    assert rest_outcomes == soap_outcomes
-    assert rest_state == soap_state
+    assert_agree(mktows_emulator, clients, calls)
 
 
 # --- each difference, as listed ------------------------------------------------------------------------

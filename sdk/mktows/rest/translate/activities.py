@@ -273,13 +273,9 @@ def _read(
                     if want is not None and kept > want:
                         ended = True
                         break
-            if ended or not page.more_result:
+            token = positions.next_token(page, operation)
+            if ended or token is None:
                 break
-            if not page.next_page_token:
-                raise ProtocolError(
-                    "moreResult is true but no nextPageToken came with it", operation=operation
-                )
-            token = page.next_page_token
         else:
             raise ProtocolError(f"activities did not end within {MAX_PAGES} pages", operation=operation)
     return sorted(collected, key=lambda record: _activity_id(record, operation))

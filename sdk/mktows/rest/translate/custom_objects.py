@@ -260,10 +260,7 @@ def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects
                 {**query_params, "fields": fields, "batchSize": batch, "nextPageToken": token},
                 operation=op,
             )
-        records, more = page.result, page.more_result
-        if more and not page.next_page_token:
-            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=op)
-        token = page.next_page_token if more else None
+        records, more, token = page.result, page.more_result, positions.next_token(page, op)
     objects = [_custom_obj(co_type, r, attributes) for r in records if isinstance(r, Mapping)]
     return t.ResultGetCustomObjects(
         obj_type_name=co_type.name,

@@ -442,10 +442,7 @@ def get_mobjects(ctx: TranslationContext, params: t.ParamsGetMObjects) -> t.Resu
             "nextPageToken": token,
         }
         page = ctx.rest.get(f"{PATHS[kind]}.json", query, operation=op)
-        records, more = page.result, page.more_result
-        if more and not page.next_page_token:
-            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=op)
-        token = page.next_page_token if more else None
+        records, more, token = page.result, page.more_result, positions.next_token(page, op)
     objects = [_mobject(kind, r, fields) for r in records if isinstance(r, Mapping)]
     return t.ResultGetMObjects(
         return_count=len(objects),

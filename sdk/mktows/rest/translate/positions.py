@@ -10,7 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mktows.errors import StreamPositionError
+from mktows.errors import ProtocolError, StreamPositionError
+from mktows.rest._envelope import RestResponse
 
 PREFIX = "rest1:"
 
@@ -40,3 +41,13 @@ def decode(text: str | None, query: str, operation: str) -> dict[str, Any] | Non
     if data.pop("q") != query:
         raise StreamPositionError("stream position belongs to a different query", operation=operation)
     return data
+
+
+def next_token(page: RestResponse, operation: str) -> str | None:
+    """The ``nextPageToken`` to resume after ``page``, None when REST says no more follow
+    (paging-tokens.md); ``ProtocolError`` when ``moreResult`` comes without a token."""
+    if not page.more_result:
+        return None
+    if not page.next_page_token:
+        raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=operation)
+    return page.next_page_token
