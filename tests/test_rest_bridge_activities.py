@@ -957,3 +957,21 @@ def test_program_costs_and_tags_over_rest(
         program.type_attrib_list = t.ArrayOfTypeAttrib(type_attrib=[change])
         with pytest.raises(UnsupportedOperationError, match=r"programs\.md"):
             rest.ops.sync_mobjects(_sync(program, mode=t.SyncOperationEnum.UPDATE))
+
+
+def test_missing_required_elements_are_the_soap_faults(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    start = t.StreamPosition(oldest_created_at=XmlDateTime(2013, 7, 1, 0, 0, 0, 0, 0))
+    for name, params, code in (
+        (
+            "getLeadChanges",
+            t.ParamsGetLeadChanges(
+                start_position=start, lead_selector=t.LastUpdateAtSelector(oldest_updated_at=None)
+            ),
+            20017,
+        ),  # type: ignore[arg-type]
+        ("getLeadActivity", t.ParamsGetLeadActivity(lead_key=None), 20101),  # type: ignore[arg-type]
+    ):
+        for result in _both(mktows_emulator, clients, name, params):
+            assert isinstance(result, MktowsError) and result.code == code

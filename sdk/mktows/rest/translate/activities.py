@@ -95,9 +95,11 @@ def _leads(
             for record in page.result:
                 if isinstance(record, Mapping) and isinstance(record.get("id"), int):
                     found.setdefault(record["id"], record)
-            if not page.more_result:
+            token = positions.next_token(page, operation)
+            if token is None:
                 break
-            token = page.next_page_token
+        else:
+            raise ProtocolError(f"leads did not end within {MAX_PAGES} pages", operation=operation)
     return [found[number] for number in sorted(found)]
 
 
@@ -358,8 +360,8 @@ def get_lead_activity(ctx: TranslationContext, params: t.ParamsGetLeadActivity) 
     first only, so each call reads the lead's activities within the bounds up to the position and answers the
     newest ``batchSize`` of them; ``remainingCount`` is the exact count of the older ones."""
     op = "getLeadActivity"
-    if params.lead_key is None:
-        raise fault_for(20109, "leadKey is required", operation=op)
+    if params.lead_key is None:  # the WSDL requires it: SOAP's "LeadKey is required" fault
+        raise fault_for(20101, "leadKey is required", operation=op)
     lead = _lead(ctx, params.lead_key, op)
     lead_id = int(lead["id"])
     type_ids = _type_ids(ctx, params.activity_filter, [], op)
@@ -441,6 +443,8 @@ def _lead_selection(
     if isinstance(selector, t.StaticListSelector):
         return None, _static_list_id(ctx, selector, operation), None, None
     if isinstance(selector, t.LastUpdateAtSelector):
+        if selector.oldest_updated_at is None:  # the WSDL requires it: SOAP's missing-element fault
+            raise fault_for(20017, "LastUpdateAtSelector needs oldestUpdatedAt", operation=operation)
         return None, None, selector.oldest_updated_at, selector.latest_updated_at
     raise fault_for(20110, "leadSelector needs a known xsi:type", operation=operation)
 
