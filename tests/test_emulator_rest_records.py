@@ -424,7 +424,7 @@ def test_programs_costs_tags_channels_tag_types(mktows_emulator):
     presenter = rest.json("GET", "/rest/asset/v1/tagType/byName.json", params={"name": "Presenter"})[
         "result"
     ][0]
-    assert "Liz" in presenter["allowableValues"].split(",")
+    assert presenter["allowableValues"] == "[Dana, John, Krishna, Liz, Paul]"  # tags.md's "[a, b]" form
 
 
 def test_bulk_lead_import_status_and_failures(mktows_emulator):

@@ -61,7 +61,7 @@ def test_list_mobjects_has_no_rest_successor_and_says_why(bridged: Client) -> No
 
 def test_an_operation_not_translated_yet_says_so(bridged: Client) -> None:
     with pytest.raises(UnsupportedOperationError, match="not translated to REST yet"):
-        bridged.ops.get_channels(t.ParamsGetChannels())
+        bridged.ops.get_campaigns_for_source(t.ParamsGetCampaignsForSource(source=t.ReqCampSourceType.MKTOWS))
 
 
 def test_sync_get_delete_round_trip(mktows_emulator: EmulatorHandle, bridged: Client) -> None:

@@ -9,12 +9,12 @@ that filtering, paging and counting run in SQL.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mktows.activity_types import type_key as type_key
 from mktows.emulator.model import field_index
 from mktows.emulator.store import dumps, loads
 from mktows.types import ActivityType
@@ -47,13 +47,6 @@ MERGE_LEADS = "Merge Leads"
 REQUEST_CAMPAIGN = "Request Campaign"
 API_SOURCE = "Web service API"
 LIST_IMPORT_SOURCE = "List import"  # importToList and its REST successor, Bulk Import Leads (migration.md)
-
-
-def type_key(name: str) -> str:
-    """A spelling-independent key of an activity type: ``VisitWebpage`` and ``Visit Webpage`` agree, as do
-    the enum's abbreviations (``NewSFDCOpprtnty``) and the display names (``New SFDC Opportunity``)."""
-    key = re.sub(r"[^a-z0-9]", "", name.lower())
-    return key.replace("opprtnty", "opportunity")
 
 
 KNOWN_TYPE_KEYS: frozenset[str] = frozenset(

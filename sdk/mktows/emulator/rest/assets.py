@@ -179,7 +179,7 @@ def tag_type_by_name(ctx: RestContext) -> Answer:
                 "tagType": name,
                 "applicableProgramTypes": PROGRAM_TYPES,
                 "required": False,
-                "allowableValues": ",".join(ctx.config.tags[name]),
+                "allowableValues": f"[{', '.join(ctx.config.tags[name])}]",  # tags.md "By Name"
             }
         ]
     )

@@ -16,7 +16,7 @@ from typing import Any
 from mktows import operations
 from mktows.errors import SoapFault, UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
-from mktows.rest.translate import campaigns, custom_objects, imports, leads, lists
+from mktows.rest.translate import activities, campaigns, custom_objects, imports, leads, lists, mobjects, tags
 from mktows.rest.translate.context import ObjectType, TranslationContext
 from mktows.rest.translate.faults import as_soap_fault
 
@@ -38,6 +38,14 @@ TRANSLATIONS: Mapping[str, Translation] = MappingProxyType(
         "syncLead": leads.sync_lead,
         "syncMultipleLeads": leads.sync_multiple_leads,
         "mergeLeads": leads.merge_leads,
+        "getTags": tags.get_tags,
+        "getChannels": tags.get_channels,
+        "getLeadActivity": activities.get_lead_activity,
+        "getLeadChanges": activities.get_lead_changes,
+        "syncMObjects": mobjects.sync_mobjects,
+        "getMObjects": mobjects.get_mobjects,
+        "deleteMObjects": mobjects.delete_mobjects,
+        "describeMObject": mobjects.describe_mobject,
     }
 )
 """WSDL operation name -> the function serving it over REST."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from mktows.activity_types import type_key
 from mktows.errors import InvalidRequestError, NotFoundError, ProtocolError, UnsupportedOperationError
 from mktows.rest._client import RestClient
 
@@ -102,6 +103,8 @@ class TranslationContext:
         self._remembered: dict[tuple[str, ...], Any] = {}
         self.foreign_sys_person_id_field = foreign_sys_person_id_field
         self._lead_fields: LeadFields | None = None
+        self._activity_types: ActivityTypes | None = None
+        self._activity_types_lock = threading.Lock()  # held while describing, so only one thread asks
 
     def object_type(self, name: str, operation: str) -> ObjectType:
         """The described type ``name`` (case as Marketo accepts it); the REST error when there is none."""
@@ -210,6 +213,15 @@ class TranslationContext:
             )
         return found
 
+    def activity_types(self, operation: str) -> ActivityTypes:
+        """REST's activity types (``GET /rest/v1/activities/types.json``, activities.md "Describe"), described
+        once per client: they belong to the instance and change only when an admin adds a custom type."""
+        with self._activity_types_lock:
+            if self._activity_types is None:
+                answer = self.rest.get("/rest/v1/activities/types.json", operation=operation)
+                self._activity_types = ActivityTypes.from_describe(answer.result, operation)
+            return self._activity_types
+
 
 LIST_PATH = "/rest/v1/customobjects.json"
 """List Custom Objects: every type with its API name and display name (custom-objects.md, List)."""
@@ -218,3 +230,25 @@ LIST_PATH = "/rest/v1/customobjects.json"
 def _describe_path(api_name: str) -> str:
     """Describe Custom Objects of a type by API name (custom-objects.md, Describe)."""
     return f"/rest/v1/customobjects/{quote(api_name, safe='')}/describe.json"
+
+
+@dataclass(frozen=True)
+class ActivityTypes:
+    """The instance's activity types: display name by REST id, and id by spelling-independent name key."""
+
+    names: Mapping[int, str]
+    ids: Mapping[str, int]
+
+    @classmethod
+    def from_describe(cls, records: Sequence[Any], operation: str) -> ActivityTypes:
+        names: dict[int, str] = {}
+        try:
+            for record in records:
+                names[int(record["id"])] = str(record["name"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProtocolError(f"activity type answer lacks {exc}", operation=operation) from None
+        return cls(names=names, ids={type_key(name): number for number, name in names.items()})
+
+    def id_of(self, name: str) -> int | None:
+        """REST's id of a SOAP type name (enum or display spelling); None when the instance has no such type."""
+        return self.ids.get(type_key(name))

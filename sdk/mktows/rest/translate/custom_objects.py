@@ -7,8 +7,6 @@ and returns exactly the generated SOAP types.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,6 +16,7 @@ from mktows import types as t
 from mktows.errors import InvalidRequestError, ProtocolError, StreamPositionError, UnsupportedOperationError
 from mktows.rest._envelope import RestResponse
 from mktows.rest.translate import _build as build
+from mktows.rest.translate import positions
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 ACTIONS = {"INSERT": "createOnly", "UPDATE": "updateOnly", "UPSERT": "createOrUpdate"}
@@ -34,8 +33,6 @@ NOT_FOUND = "1013"
 
 SYNC_STATUSES = {"created": t.SyncStatusEnum.CREATED, "updated": t.SyncStatusEnum.UPDATED}
 """REST documents no "unchanged" (custom-objects.md): an update that changes nothing is UPDATED over REST."""
-
-POSITION_PREFIX = "rest1:"
 
 MAX_BATCH = 100
 """getCustomObjects' batchSize: at most 100, the default when absent (getcustomobjects.md); REST pages the
@@ -155,10 +152,9 @@ def delete_custom_objects(
 
 
 def encode_position(query: str, token: str | None, done: bool) -> str:
-    """SOAP's stream position for a REST paging state: opaque text naming the query it belongs to and REST's
-    ``nextPageToken`` (stream-position.md: pass back what the previous call returned, unedited)."""
-    data = json.dumps({"q": query, "t": token, "end": done}, separators=(",", ":")).encode()
-    return POSITION_PREFIX + base64.urlsafe_b64encode(data).decode().rstrip("=")
+    """SOAP's stream position for a REST paging state: REST's ``nextPageToken`` and whether the query was
+    read to its end, within the query it belongs to."""
+    return positions.encode(query, {"t": token, "end": done})
 
 
 def decode_position(
@@ -166,23 +162,14 @@ def decode_position(
 ) -> tuple[str | None, bool]:
     """(nextPageToken, whether the query was read to its end) of a position ``encode_position`` gave for
     this query; ``StreamPositionError`` (SOAP's 20122 family) for any other text."""
-    if text is None or not text.strip():
+    state = positions.decode(text, query, operation)
+    if state is None:
         return None, False
-    try:
-        if not text.startswith(POSITION_PREFIX):
-            raise ValueError(text)
-        raw = text[len(POSITION_PREFIX) :]
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        token, done = data["t"], data["end"]
-        if not isinstance(token, (str, type(None))) or not isinstance(done, bool):
-            raise ValueError(text)
-        belongs = data["q"] == query
-    except (ValueError, TypeError, KeyError, binascii.Error):
+    token, done = state.get("t"), state.get("end")
+    if not isinstance(token, (str, type(None))) or not isinstance(done, bool):
         raise StreamPositionError(
             "stream position is not one this REST translation returned", operation=operation
-        ) from None
-    if not belongs:
-        raise StreamPositionError("stream position belongs to a different query", operation=operation)
+        )
     return token, done
 
 
@@ -264,10 +251,7 @@ def get_custom_objects(ctx: TranslationContext, params: t.ParamsGetCustomObjects
                 {**query_params, "fields": fields, "batchSize": batch, "nextPageToken": token},
                 operation=op,
             )
-        records, more = page.result, page.more_result
-        if more and not page.next_page_token:
-            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=op)
-        token = page.next_page_token if more else None
+        records, more, token = page.result, page.more_result, positions.next_token(page, op)
     objects = [_custom_obj(co_type, r, attributes) for r in records if isinstance(r, Mapping)]
     return t.ResultGetCustomObjects(
         obj_type_name=co_type.soap_name,
