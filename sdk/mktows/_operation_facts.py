@@ -1,9 +1,10 @@
 """What the WSDL does not say about each operation, in one hand-written table keyed by operation name.
 
 Per operation: whether it may be sent again after an ambiguous failure (the service may already have acted)
-and why, how it pages, how the convenience layer batches it and its documented limit, and a slot for its REST
-translation. The table is checked against the generated operation table at import: an operation without an
-entry here (a new WSDL version, say) is an ImportError naming it, not a KeyError at call time.
+and why, how it pages, and how the convenience layer batches it and its documented limit. (Its REST
+translation is in ``mktows.rest.translate.TRANSLATIONS``, which loads only with the REST client.) The table
+is checked against the generated operation table at import: an operation without an entry here (a new WSDL
+version, say) is an ImportError naming it, not a KeyError at call time.
 """
 
 from __future__ import annotations
@@ -32,13 +33,12 @@ class Batching:
 
 @dataclass(frozen=True)
 class OperationFacts:
-    """The hand-kept facts of one operation. ``rest`` is where its REST translation will be named."""
+    """The hand-kept facts of one operation."""
 
     repeatable: bool
     why: str
     paging: PageSpec | None = None
     batching: Batching | None = None
-    rest: object | None = None
 
 
 _READ = "read only"
