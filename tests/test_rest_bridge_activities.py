@@ -295,6 +295,8 @@ def assert_agree(emulator: EmulatorHandle, clients: tuple[Client, Client], calls
     assert rest_state == soap_state
 
 
+UNTHROTTLED = pytest.mark.mktows_emulator(limits={"rate_calls": None, "daily_quota": None})
+"""Drawn sequences make many calls; the rate and daily limits are not what they test."""
 DRAWN = settings(
     deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
@@ -422,6 +424,7 @@ def lead_changes_calls(draw: Callable[[Any], Any]) -> t.ParamsGetLeadChanges:
 
 
 @pytest.mark.parametrize("mktows_emulator_config", [pytest.param(ACTIVITY_CONFIG, id="activities")])
+@UNTHROTTLED
 @settings(DRAWN, max_examples=20)
 @given(calls=st.lists(st.one_of(lead_activity_calls(), lead_changes_calls()), min_size=1, max_size=3))
 def test_drawn_activity_queries_agree_over_soap_and_rest(
@@ -565,6 +568,7 @@ def mobject_sequences(draw: Callable[[Any], Any]) -> list[Any]:
     return calls
 
 
+@UNTHROTTLED
 @settings(DRAWN, max_examples=25)
 @given(calls=mobject_sequences())
 def test_drawn_mobject_calls_agree_over_soap_and_rest(
