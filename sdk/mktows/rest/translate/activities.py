@@ -296,9 +296,8 @@ def get_lead_activity(ctx: TranslationContext, params: t.ParamsGetLeadActivity) 
     if params.lead_key is None:  # the WSDL requires it: SOAP's "LeadKey is required" fault
         raise fault_for(20101, "leadKey is required", operation=op)
     key = params.lead_key
-    lead = key_leads(ctx, key.key_type, key.key_value, LEAD_FIELDS, op, required=True)[
-        0
-    ]  # the first, as SOAP
+    found = key_leads(ctx, key.key_type, key.key_value, LEAD_FIELDS, op, required=True)
+    lead = found[0]  # the first by id, as SOAP takes it
     lead_id = int(lead["id"])
     type_ids = _type_ids(ctx, params.activity_filter, [], op)
     batch = _batch(params.batch_size, MAX_LEAD_ACTIVITY_BATCH, op)
