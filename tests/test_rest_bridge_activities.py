@@ -19,7 +19,7 @@ from xsdata.models.datatype import XmlDateTime
 from mktows import Client, codec, operations
 from mktows import types as t
 from mktows.emulator import EmulatorConfig
-from mktows.errors import MktowsError, StreamPositionError, UnsupportedOperationError
+from mktows.errors import MktowsError, NotFoundError, StreamPositionError, UnsupportedOperationError
 from mktows.pytest_plugin import EmulatorHandle
 from mktows.rest.translate import TRANSLATIONS
 from mktows.rest.translate.tags import allowable_values
@@ -715,6 +715,54 @@ def test_owner_lead_keys_have_no_rest_filter(clients: tuple[Client, Client]) -> 
     key = t.LeadKey(key_type=t.LeadKeyRef.LEADOWNEREMAIL, key_value="owner@company.com")
     with pytest.raises(UnsupportedOperationError, match="owner"):
         rest.ops.get_lead_activity(t.ParamsGetLeadActivity(lead_key=key))
+
+
+def test_sfdc_lead_owner_keys_agree_over_soap_and_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    """SFDCLEADOWNERID is REST's documented filterType sfdcLeadOwnerId (swagger-mapi.json): both operations
+    find the owner's leads as SOAP does, and an owner of no lead is SOAP's 20108 both ways."""
+    soap_client, _ = clients
+    owned = t.ParamsSyncLead(
+        lead_record=t.LeadRecord(
+            email="owned@example.com",
+            lead_attribute_list=t.ArrayOfAttribute(
+                attribute=[t.Attribute(attr_name="SFDCLeadOwnerId", attr_value="005OWNER")]
+            ),
+        ),
+        return_lead=False,
+    )
+    key = t.LeadKey(key_type=t.LeadKeyRef.SFDCLEADOWNERID, key_value="005OWNER")
+    changes = t.ParamsGetLeadChanges(
+        start_position=t.StreamPosition(oldest_created_at=XmlDateTime(2000, 1, 1, 0, 0, 0, 0, 0)),
+        lead_selector=t.LeadKeySelector(
+            key_type=t.LeadKeyRef.SFDCLEADOWNERID, key_values=t.ArrayOfString(string_item=["005OWNER"])
+        ),
+    )
+    seen = []
+    for client in clients:
+        mktows_emulator.reset()
+        lead_id = soap_client.ops.sync_lead(owned).lead_id
+        activity = client.ops.get_lead_activity(t.ParamsGetLeadActivity(lead_key=key))
+        changed = client.ops.get_lead_changes(changes)
+        records = (
+            changed.lead_change_record_list.lead_change_record if changed.lead_change_record_list else []
+        )
+        seen.append(
+            (
+                [(r.id, r.activity_type, r.mkt_person_id) for r in _records(activity)],
+                [(r.id, r.activity_type, r.mkt_person_id) for r in records],
+            )
+        )
+        assert {r.mkt_person_id for r in _records(activity)} == {str(lead_id)}
+        with pytest.raises(NotFoundError) as no_owner:
+            client.ops.get_lead_activity(
+                t.ParamsGetLeadActivity(
+                    lead_key=t.LeadKey(key_type=t.LeadKeyRef.SFDCLEADOWNERID, key_value="005NOBODY")
+                )
+            )
+        assert no_owner.value.code == 20108
+    assert seen[0] == seen[1] and seen[0][0] and seen[0][1]
 
 
 def _opportunity(key: str, **values: str) -> t.MObject:

@@ -50,6 +50,9 @@ DIFFERENCES = {
     "Sales Insight": "requestCampaign and getCampaignsForSource with source SALES raise "
     "UnsupportedOperationError: REST requests and lists only campaigns whose trigger has Web Service API "
     "as its source (smart-campaigns.md, Request; swagger-mapi.json getCampaignsUsingGET isTriggerable)",
+    "owner email keys": "requestCampaign with a LEADOWNEREMAIL lead key raises UnsupportedOperationError, as "
+    "getLead does: the lead owner's email is no filterType of Get Leads by Filter Type (swagger-mapi.json, "
+    "getLeadsByFilterUsingGET); SFDCLEADOWNERID keys (sfdcLeadOwnerId) work as over SOAP",
     "owner-keyed lists": "listOperation with a MKTOSALESUSERID or SFDCLEADOWNERID list key raises "
     "UnsupportedOperationError: REST finds lists by id, name or program only (static-lists.md, Query)",
     "strict is check-then-change": "a strict listOperation asks Member of List first and changes nothing "
@@ -412,6 +415,21 @@ def test_owner_keyed_lists_are_unsupported_over_rest(
         rest.ops.list_operation(params)
 
 
+def test_owner_email_keys_are_unsupported_over_rest(
+    mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
+) -> None:
+    assert "owner email keys" in DIFFERENCES
+    soap, rest = clients
+    params = request(("LEADOWNEREMAIL", "nobody@example.com"))
+    with pytest.raises(NotFoundError) as soap_refused:
+        soap.ops.request_campaign(params)
+    assert soap_refused.value.code == 20108
+    before = len(mktows_emulator.calls)
+    with pytest.raises(UnsupportedOperationError, match=r"LEADOWNEREMAIL.*swagger-mapi\.json"):
+        rest.ops.request_campaign(params)
+    assert "getLeadsByFilterUsingGET" not in [c.operation for c in mktows_emulator.calls[before:]]
+
+
 def test_strict_asks_member_of_list_before_changing(
     mktows_emulator: EmulatorHandle, clients: tuple[Client, Client]
 ) -> None:
@@ -486,7 +504,19 @@ EDGES = {
     "request leading zeros": [request("0004001", ("IDNUM", " 4002 "), ("IDNUM", "+2"))],
     "request no such lead": [request("424242", ("EMAIL", "nobody@example.com"))],
     "request empty key": [request(("EMAIL", " "))],
-    "request owner key": [request(("LEADOWNEREMAIL", "nobody@example.com"))],
+    "request unknown owner id": [request("4001", ("SFDCLEADOWNERID", "005NOBODY"))],
+    "request by owner id": [
+        t.ParamsSyncLead(
+            lead_record=t.LeadRecord(
+                email="owned@example.com",
+                lead_attribute_list=t.ArrayOfAttribute(
+                    attribute=[t.Attribute(attr_name="SFDCLeadOwnerId", attr_value="005OWNER")]
+                ),
+            ),
+            return_lead=False,
+        ),
+        request(("SFDCLEADOWNERID", "005OWNER"), "4001"),
+    ],
     "schedule at times": [
         t.ParamsScheduleCampaign(
             program_name=PROGRAM,

@@ -22,7 +22,7 @@ from typing import Any
 from xsdata.models.datatype import XmlDateTime
 
 from mktows import types as t
-from mktows.errors import ProtocolError, UnsupportedOperationError, fault_for
+from mktows.errors import ProtocolError, fault_for
 from mktows.marketo_limits import (
     MAX_LEAD_ACTIVITY_BATCH,
     MAX_LEAD_CHANGES_BATCH,
@@ -32,6 +32,7 @@ from mktows.marketo_limits import (
 )
 from mktows.rest.translate import positions
 from mktows.rest.translate.context import TranslationContext
+from mktows.rest.translate.lead_keys import ids_by_value, key_leads
 
 PAGING_TOKEN = "/rest/v1/activities/pagingtoken.json"
 ACTIVITIES = "/rest/v1/activities.json"
@@ -42,77 +43,9 @@ LEADS_PER_CALL = 30
 MAX_PAGES = 10_000
 EPOCH = "1970-01-01T00:00:00Z"
 
-LEAD_FILTERS = {
-    t.LeadKeyRef.IDNUM: "id",
-    t.LeadKeyRef.COOKIE: "cookies",
-    t.LeadKeyRef.EMAIL: "email",
-    t.LeadKeyRef.SFDCACCOUNTID: "sfdcAccountId",
-    t.LeadKeyRef.SFDCCONTACTID: "sfdcContactId",
-    t.LeadKeyRef.SFDCLEADID: "sfdcLeadId",
-    t.LeadKeyRef.SFDCOPPTYID: "sfdcOpptyId",
-}
-"""SOAP lead key types as Get Leads by Filter Type's ``filterType`` (leads.md "Query"): the fields they name.
-The owner keys (LEADOWNEREMAIL, SFDCLEADOWNERID) name the leads of an owner, which REST cannot filter by."""
-
-LEAD_FIELDS = "id,firstName,lastName,company,sfdcAccountId"
+LEAD_FIELDS = ("id", "firstName", "lastName", "company", "sfdcAccountId")
 """What an activity record shows of its lead: personName (first and last name), orgName (the company) and
 foreignSysOrgId (the SFDC account id) (describemobject.md, ActivityRecord)."""
-
-
-# --- lead keys (lead key -> lead id) ----------------------------------------------------------------------
-
-
-def _filter_type(key_type: t.LeadKeyRef, operation: str) -> str:
-    filter_type = LEAD_FILTERS.get(key_type)
-    if filter_type is None:
-        raise UnsupportedOperationError(
-            f"lead key type {key_type.value} names the leads of an owner; REST's Get Leads by Filter Type has "
-            f"no such filter (leads.md, Query)",
-            operation=operation,
-        )
-    return filter_type
-
-
-def _leads(
-    ctx: TranslationContext, key_type: t.LeadKeyRef, values: Sequence[str], operation: str
-) -> list[Mapping[str, Any]]:
-    """The leads matching any of the key values, in id order (Get Leads by Filter Type, leads.md)."""
-    filter_type = _filter_type(key_type, operation)
-    if any("," in value for value in values):
-        raise UnsupportedOperationError(
-            "a lead key with a comma cannot be sent in REST's comma-separated filterValues (leads.md, Query)",
-            operation=operation,
-        )
-    found: dict[int, Mapping[str, Any]] = {}
-    for start in range(0, len(values), REST_MAX_RECORDS_PER_CALL):
-        chunk = ",".join(values[start : start + REST_MAX_RECORDS_PER_CALL])
-        token: str | None = None
-        for _ in range(MAX_PAGES):
-            params = {"filterType": filter_type, "filterValues": chunk, "fields": LEAD_FIELDS}
-            page = ctx.rest.get(
-                "/rest/v1/leads.json", {**params, "nextPageToken": token}, operation=operation
-            )
-            for record in page.result:
-                if isinstance(record, Mapping) and isinstance(record.get("id"), int):
-                    found.setdefault(record["id"], record)
-            token = positions.next_token(page, operation)
-            if token is None:
-                break
-        else:
-            raise ProtocolError(f"leads did not end within {MAX_PAGES} pages", operation=operation)
-    return [found[number] for number in sorted(found)]
-
-
-def _lead(ctx: TranslationContext, key: t.LeadKey, operation: str) -> Mapping[str, Any]:
-    """The lead a LeadKey names (the first by id, as SOAP takes it); SOAP's 20101 for an empty key and 20103
-    for one that names no lead (getleadactivity.md, error-codes.md)."""
-    value = (key.key_value or "").strip()
-    if not value:
-        raise fault_for(20101, f"{key.key_type.value} key without a value", operation=operation)
-    found = _leads(ctx, key.key_type, [value], operation)
-    if not found:
-        raise fault_for(20103, f"no lead with {key.key_type.value} {value!r}", operation=operation)
-    return found[0]
 
 
 # --- activity types and time bounds -------------------------------------------------------------------------
@@ -362,7 +295,9 @@ def get_lead_activity(ctx: TranslationContext, params: t.ParamsGetLeadActivity) 
     op = "getLeadActivity"
     if params.lead_key is None:  # the WSDL requires it: SOAP's "LeadKey is required" fault
         raise fault_for(20101, "leadKey is required", operation=op)
-    lead = _lead(ctx, params.lead_key, op)
+    key = params.lead_key
+    found = key_leads(ctx, key.key_type, key.key_value, LEAD_FIELDS, op, required=True)
+    lead = found[0]  # the first by id, as SOAP takes it
     lead_id = int(lead["id"])
     type_ids = _type_ids(ctx, params.activity_filter, [], op)
     batch = _batch(params.batch_size, MAX_LEAD_ACTIVITY_BATCH, op)
@@ -438,8 +373,8 @@ def _lead_selection(
             )
         if not values:
             raise fault_for(20101, "LeadKeySelector without keyValues", operation=operation)
-        found = _leads(ctx, selector.key_type, [v.strip() for v in values if v.strip()], operation)
-        return tuple(int(lead["id"]) for lead in found), None, None, None
+        found = ids_by_value(ctx, selector.key_type, values, operation)
+        return tuple(sorted({i for ids in found.values() for i in ids})), None, None, None
     if isinstance(selector, t.StaticListSelector):
         return None, _static_list_id(ctx, selector, operation), None, None
     if isinstance(selector, t.LastUpdateAtSelector):

@@ -206,8 +206,8 @@ def _add_existing(
 ) -> ImportJob:
     """LISTONLY: each row's existing lead (the first by id with its email) added to the list; a row whose
     lead does not exist or is a member already is ignored, as importToList counts it."""
-    by_email = ids_by_value(ctx, "EMAIL", emails, op)
-    leads = [min(by_email[e]) if by_email.get(e) else None for e in emails]
+    by_email = ids_by_value(ctx, t.LeadKeyRef.EMAIL, emails, op)
+    leads = [min(by_email[e.strip()]) if by_email.get(e.strip()) else None for e in emails]
     known = list(dict.fromkeys(i for i in leads if i is not None))
     members: dict[int, str] = {}
     path = f"/rest/v1/lists/{target}/leads"

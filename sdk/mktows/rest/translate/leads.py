@@ -35,25 +35,14 @@ from mktows.rest.translate.custom_objects import (
     decode_position,
     encode_position,
 )
-
-LEADS_PATH = "/rest/v1/leads.json"
-
-FILTER_TYPES = {
-    t.LeadKeyRef.IDNUM: "id",
-    t.LeadKeyRef.COOKIE: "cookies",
-    t.LeadKeyRef.EMAIL: "email",
-    t.LeadKeyRef.SFDCACCOUNTID: "sfdcAccountId",
-    t.LeadKeyRef.SFDCCONTACTID: "sfdcContactId",
-    t.LeadKeyRef.SFDCLEADID: "sfdcLeadId",
-    t.LeadKeyRef.SFDCLEADOWNERID: "sfdcLeadOwnerId",
-    t.LeadKeyRef.SFDCOPPTYID: "sfdcOpptyId",
-}
-"""SOAP's lead key types (getlead.md) as REST's ``filterType`` (swagger-mapi.json, getLeadsByFilterUsingGET:
-cookies, email, id, sfdcAccountId, sfdcContactId, sfdcLeadId, sfdcLeadOwnerId, sfdcOpptyId and custom fields).
-LEADOWNEREMAIL has none."""
-
-OWNER_KEYS = frozenset({t.LeadKeyRef.SFDCLEADOWNERID})
-"""Key types naming the lead owner: matching no lead is SOAP's 20108 Lead Owner Not Found."""
+from mktows.rest.translate.lead_keys import (
+    LEADS_PATH,
+    filter_type,
+    filter_values,
+    is_lead_id,
+    key_leads,
+    read_leads,
+)
 
 SYNC_STATUSES = {"created": t.LeadSyncStatus.CREATED, "updated": t.LeadSyncStatus.UPDATED}
 """REST's record statuses of Sync Leads (leads.md "Create and Update") as SOAP's; "skipped" is FAILED."""
@@ -65,37 +54,12 @@ Not Found, an unknown field (1006) 20105 Lead Attribute Bad; any other reason 20
 MAX_MERGE_LOSERS = 25
 """Merge Leads takes up to 25 losing ids per call (leads.md "Merge"); more are merged in further calls."""
 
-MAX_PAGES_PER_QUERY = 10
-"""Pages read for one filter: REST refuses a filter matching over 1,000 leads (1003, leads.md "Query")."""
-
 MAX_BATCH = min(MAX_MULTIPLE_LEADS_BATCH, REST_MAX_RECORDS_PER_CALL)
 """getMultipleLeads returns up to 1,000 leads per call over SOAP (getmultipleleads.md); REST pages hold at
 most 300 (leads.md "Query")."""
 
 
 # --- reading -----------------------------------------------------------------------------------------------
-
-
-def _filter_type(key_type: t.LeadKeyRef, operation: str) -> str:
-    filter_type = FILTER_TYPES.get(key_type)
-    if filter_type is None:
-        raise UnsupportedOperationError(
-            f"REST's Get Leads by Filter Type cannot filter by {key_type.value}: its filterType is one of "
-            f"{', '.join(sorted(set(FILTER_TYPES.values())))} or a custom field (swagger-mapi.json, "
-            "getLeadsByFilterUsingGET)",
-            operation=operation,
-        )
-    return filter_type
-
-
-def _filter_values(values: Sequence[str], operation: str) -> str:
-    """REST's comma-separated ``filterValues``; a value holding a comma cannot be sent."""
-    if any("," in value for value in values):
-        raise UnsupportedOperationError(
-            "a key value with a comma cannot be sent in REST's comma-separated filterValues (leads.md, Query)",
-            operation=operation,
-        )
-    return ",".join(values)
 
 
 def _field_names(ctx: TranslationContext, operation: str, include: Sequence[str] | None = None) -> list[str]:
@@ -144,53 +108,12 @@ def lead_record(
     )
 
 
-def _read_all(
-    ctx: TranslationContext, filter_type: str, values: Sequence[str], fields: Sequence[str], operation: str
-) -> list[Mapping[str, Any]]:
-    """Every lead Get Leads by Filter Type finds for ``values``, read page by page (bounded: REST refuses a
-    filter matching over 1,000 leads with 1003, leads.md)."""
-    query: dict[str, Any] = {
-        "filterType": filter_type,
-        "filterValues": _filter_values(values, operation),
-        "fields": ",".join(fields),
-    }
-    found: list[Mapping[str, Any]] = []
-    for _ in range(MAX_PAGES_PER_QUERY):
-        page = ctx.rest.get(LEADS_PATH, query, operation=operation)
-        found += [r for r in page.result if isinstance(r, Mapping)]
-        if not page.more_result:
-            return found
-        if not page.next_page_token:
-            raise ProtocolError("moreResult is true but no nextPageToken came with it", operation=operation)
-        query["nextPageToken"] = page.next_page_token
-    raise ProtocolError(f"more than {MAX_PAGES_PER_QUERY} pages match one filter", operation=operation)
-
-
-def _matching(
-    ctx: TranslationContext, key_type: t.LeadKeyRef, value: str | None, fields: Sequence[str], operation: str
-) -> list[Mapping[str, Any]]:
-    """Every lead matching one SOAP lead key, read page by page from Get Leads by Filter Type. As the SOAP
-    pages give: an empty value is 20101, an owner key matching nothing 20108."""
-    text = (value or "").strip()
-    if not text:
-        raise fault_for(20101, f"{key_type.value} key without a value", operation=operation)
-    filter_type = _filter_type(key_type, operation)
-    if key_type is t.LeadKeyRef.IDNUM and not text.lstrip("-").isdigit():
-        return []  # no lead has that id; REST would refuse the value as not an integer
-    found = _read_all(ctx, filter_type, [text], fields, operation)
-    if not found and key_type in OWNER_KEYS:
-        raise fault_for(20108, f"no lead owner {text!r}", operation=operation)
-    return found
-
-
 def get_lead(ctx: TranslationContext, params: t.ParamsGetLead) -> t.ResultGetLead:
     """Get Leads by Filter Type (migration.md: getLead → Get Lead by ID / Get Leads by Filter Type) for the
     lead key, asking for every field; 20103 Lead Not Found when none matches (getlead.md, FAULTS.md)."""
     op = "getLead"
     key = params.lead_key
-    found = _matching(ctx, key.key_type, key.key_value, _field_names(ctx, op), op)
-    if not found:
-        raise fault_for(20103, f"no lead with {key.key_type.value} {key.key_value!r}", operation=op)
+    found = key_leads(ctx, key.key_type, key.key_value, _field_names(ctx, op), op, required=True)
     return t.ResultGetLead(
         count=len(found),
         lead_record_list=t.ArrayOfLeadRecord(lead_record=[lead_record(ctx, r, op) for r in found]),
@@ -223,13 +146,13 @@ def _selector_query(ctx: TranslationContext, params: t.ParamsGetMultipleLeads, o
         values = [(v or "").strip() for v in sent[:MAX_LEAD_KEYS_PER_CALL]]
         if not values or not all(values):
             raise fault_for(20101, "LeadKeySelector without keyValues or with an empty one", operation=op)
-        filter_type = _filter_type(selector.key_type, op)
+        field = filter_type(selector.key_type, op)
         if selector.key_type is t.LeadKeyRef.IDNUM:  # an id that is no integer names no lead
-            values = [v for v in values if v.lstrip("-").isdigit()]
-        identity = json.dumps(["keys", filter_type, values])
+            values = [v for v in values if is_lead_id(v)]
+        identity = json.dumps(["keys", field, values])
         if not values:
             return _LeadQuery(None, {}, identity)
-        query = {"filterType": filter_type, "filterValues": _filter_values(values, op)}
+        query = {"filterType": field, "filterValues": filter_values(values, op)}
         return _LeadQuery(LEADS_PATH, query, identity)
     if isinstance(selector, t.StaticListSelector):
         list_id = _static_list_id(ctx, selector, op)
@@ -379,12 +302,8 @@ def _existing_foreign_ids(
     if not asked:
         return frozenset()
     field = ctx.foreign_sys_person_id(op).rest_name
-    found: set[str] = set()
-    for start in range(0, len(asked), REST_MAX_RECORDS_PER_CALL):  # filterValues takes 300 (leads.md)
-        chunk = asked[start : start + REST_MAX_RECORDS_PER_CALL]
-        records_found = _read_all(ctx, field, chunk, ["id", field], op)
-        found |= {_text(r[field]) for r in records_found if r.get(field) is not None}
-    return frozenset(found)
+    found = read_leads(ctx, field, asked, [field], op)
+    return frozenset(_text(r[field]) for r in found if r.get(field) is not None)
 
 
 def _sync_records(
@@ -458,7 +377,7 @@ def _status(record: Mapping[str, Any], fallback_id: int, op: str) -> t.SyncStatu
 
 
 def _read_lead(ctx: TranslationContext, lead_id: int, op: str) -> t.LeadRecord:
-    found = _matching(ctx, t.LeadKeyRef.IDNUM, str(lead_id), _field_names(ctx, op), op)
+    found = key_leads(ctx, t.LeadKeyRef.IDNUM, str(lead_id), _field_names(ctx, op), op)
     if len(found) != 1:
         raise ProtocolError(f"lead {lead_id} reads back as {len(found)} records", operation=op)
     return lead_record(ctx, found[0], op)
@@ -546,7 +465,7 @@ def _key_list_ids(
             raise fault_for(
                 20102, f"{pair.attr_name!r} is not a lead key type mergeLeads accepts", operation=op
             )
-        found = {int(r["id"]) for r in _matching(ctx, key_type, pair.attr_value, ["id"], op)}
+        found = {int(r["id"]) for r in key_leads(ctx, key_type, pair.attr_value, ["id"], op)}
         matched = found if matched is None else matched & found
     return sorted(matched or ())
 

@@ -13,15 +13,15 @@ from mktows import types as t
 from mktows.errors import NotFoundError, ProtocolError, UnsupportedOperationError
 from mktows.marketo_limits import REST_MAX_RECORDS_PER_CALL
 from mktows.rest.translate.context import TranslationContext
+from mktows.rest.translate.lead_keys import LEAD_KEY_REQUIRED, LEAD_NOT_FOUND, is_lead_id
 from mktows.rest.translate.names import BAD_PARAMETER, PARAMETER_REQUIRED, fault, list_id
 
 OPERATION = "listOperation"
 MAX_LEADS = 1000
 """listoperation.md: "Each call to this endpoint has a limit of 1000 leads per call"."""
 
-LEAD_KEY_REQUIRED, LEAD_KEY_BAD, LEAD_NOT_FOUND = 20101, 20102, 20103
-"""error-codes.md: an empty member list, a lead key type other than IDNUM (listoperation.md: "Possible
-values: IDNUM"), an IDNUM that matches no lead."""
+LEAD_KEY_BAD = 20102
+"""error-codes.md: a lead key type other than IDNUM (listoperation.md: "Possible values: IDNUM")."""
 
 DONE = {
     t.ListOperationType.ADDTOLIST: "added",
@@ -55,7 +55,7 @@ def _list_of_key(ctx: TranslationContext, key: t.ListKey) -> int:
 def _lead_id(key: t.LeadKey) -> int | None:
     """A lead key's REST lead id: an IDNUM's number; None for another key type or a non-number."""
     text = (key.key_value or "").strip()
-    if key.key_type is t.LeadKeyRef.IDNUM and text.lstrip("-").isdigit():
+    if key.key_type is t.LeadKeyRef.IDNUM and is_lead_id(text):
         return int(text)
     return None
 
