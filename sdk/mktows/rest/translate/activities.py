@@ -30,7 +30,7 @@ from mktows.marketo_limits import (
     MAX_TIME_RANGE_DAYS,
     REST_MAX_RECORDS_PER_CALL,
 )
-from mktows.rest.translate import positions
+from mktows.rest.translate import per_record, positions
 from mktows.rest.translate.context import TranslationContext
 from mktows.rest.translate.lead_keys import ids_by_value, key_leads
 
@@ -226,11 +226,7 @@ def _attributes(record: Mapping[str, Any]) -> t.ArrayOfAttribute | None:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return None if value is None else per_record.text(value)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ from typing import Any
 from urllib.parse import quote
 
 from mktows import types as t
-from mktows.errors import InvalidRequestError, ProtocolError, StreamPositionError, UnsupportedOperationError
-from mktows.rest._envelope import RestResponse
+from mktows.errors import InvalidRequestError, StreamPositionError, UnsupportedOperationError
 from mktows.rest.translate import _build as build
-from mktows.rest.translate import positions
+from mktows.rest.translate import per_record, positions
 from mktows.rest.translate.context import ObjectType, TranslationContext
 
 ACTIONS = {"INSERT": "createOnly", "UPDATE": "updateOnly", "UPSERT": "createOrUpdate"}
@@ -60,43 +59,6 @@ def _record(keys: t.ArrayOfAttribute | None, values: t.ArrayOfAttribute | None =
     return record
 
 
-def _in_order(answer: RestResponse, sent: int, operation: str) -> list[Mapping[str, Any]]:
-    """The per-record results of a write, ordered by ``seq``; ProtocolError unless each record sent has one."""
-    records = [r for r in answer.result if isinstance(r, Mapping)]
-    by_seq = {r.get("seq"): r for r in records}
-    if len(answer.result) != sent or set(by_seq) != set(range(sent)):
-        raise ProtocolError(
-            f"the REST answer has {len(answer.result)} results for {sent} records sent", operation=operation
-        )
-    return [by_seq[seq] for seq in range(sent)]
-
-
-def _reason(record: Mapping[str, Any]) -> tuple[str, str]:
-    """The first reason of a record (its code as text and its message); empty strings when none came."""
-    reasons = record.get("reasons") or []
-    first = reasons[0] if reasons and isinstance(reasons[0], Mapping) else {}
-    return str(first.get("code", "")), str(first.get("message", ""))
-
-
-def _error_text(code: str, message: str) -> str:
-    """A FAILED object's error: REST's reason message, ending with its code as Marketo's texts do."""
-    return f"{message or 'failed'} ({code})" if code else message or "failed"
-
-
-def _status(
-    record: Mapping[str, Any], skipped_when: str | None, statuses: Mapping[str, t.SyncStatusEnum], op: str
-) -> tuple[t.SyncStatusEnum, str | None]:
-    status = str(record.get("status"))
-    if status in statuses:
-        return statuses[status], None
-    if status == "skipped":
-        code, message = _reason(record)
-        if code == skipped_when:
-            return t.SyncStatusEnum.SKIPPED, None
-        return t.SyncStatusEnum.FAILED, _error_text(code, message)
-    raise ProtocolError(f"unexpected REST record status {status!r}", operation=op)
-
-
 def sync_custom_objects(
     ctx: TranslationContext, params: t.ParamsSyncCustomObjects
 ) -> t.ResultSyncCustomObjects:
@@ -115,8 +77,8 @@ def sync_custom_objects(
             "input": [_record(o.custom_obj_key_list, o.custom_obj_attribute_list) for o in objects],
         }
         answer = ctx.rest.post(_path(co_type), body, operation=op)
-        for obj, record in zip(objects, _in_order(answer, len(objects), op), strict=True):
-            status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
+        for obj, record in zip(objects, per_record.in_order(answer, len(objects), op), strict=True):
+            status, error = per_record.sync_status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
             statuses.append(
                 build.sync_status(co_type.soap_name, _copy(obj.custom_obj_key_list), status, error)
             )
@@ -138,8 +100,8 @@ def delete_custom_objects(
         body = {"deleteBy": "dedupeFields", "input": [_record(keys) for keys in key_lists]}
         answer = ctx.rest.post(_path(co_type, "/delete"), body, operation=op)
         deleted = {"deleted": t.SyncStatusEnum.DELETED}
-        for keys, record in zip(key_lists, _in_order(answer, len(key_lists), op), strict=True):
-            status, error = _status(record, NOT_FOUND, deleted, op)
+        for keys, record in zip(key_lists, per_record.in_order(answer, len(key_lists), op), strict=True):
+            status, error = per_record.sync_status(record, NOT_FOUND, deleted, op)
             if status is t.SyncStatusEnum.SKIPPED:
                 status = t.SyncStatusEnum.UNCHANGED
             statuses.append(build.sync_status(co_type.soap_name, _copy(keys), status, error))
@@ -199,17 +161,14 @@ def _filter(co_type: ObjectType, criteria: Mapping[str, str]) -> tuple[dict[str,
     )
 
 
-def _text(value: Any) -> str:
-    """A REST JSON value as SOAP's text (integers and decimals in their canonical form, booleans lower case)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _custom_obj(co_type: ObjectType, record: Mapping[str, Any], attributes: Sequence[str]) -> t.CustomObj:
     def present(names: Sequence[str]) -> t.ArrayOfAttribute:
         return build.attribute_list(
-            [build.attribute(n, _text(v)) for n in names if (v := record.get(n)) is not None and v != ""]
+            [
+                build.attribute(n, per_record.text(v))
+                for n in names
+                if (v := record.get(n)) is not None and v != ""
+            ]
         )
 
     return build.custom_obj(present(co_type.dedupe_fields), present(attributes))

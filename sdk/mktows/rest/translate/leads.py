@@ -25,13 +25,9 @@ from mktows.marketo_limits import (
     REST_MAX_RECORDS_PER_CALL,
 )
 from mktows.rest._envelope import RestResponse
-from mktows.rest.translate import names
+from mktows.rest.translate import names, per_record
 from mktows.rest.translate.context import LeadField, TranslationContext
 from mktows.rest.translate.custom_objects import (
-    _error_text,
-    _in_order,
-    _reason,
-    _text,
     decode_position,
     encode_position,
 )
@@ -88,12 +84,14 @@ def lead_record(
             continue
         if wanted is None or field.soap_name in wanted:
             attributes.append(
-                t.Attribute(attr_name=field.soap_name, attr_type=field.data_type, attr_value=_text(value))
+                t.Attribute(
+                    attr_name=field.soap_name, attr_type=field.data_type, attr_value=per_record.text(value)
+                )
             )
     foreign_id = None
     if ctx.foreign_sys_person_id_field:
         value = record.get(ctx.foreign_sys_person_id(operation).rest_name)
-        foreign_id = None if value is None or value == "" else _text(value)
+        foreign_id = None if value is None or value == "" else per_record.text(value)
     try:
         lead_id = int(record["id"])
     except (KeyError, TypeError, ValueError):
@@ -303,7 +301,7 @@ def _existing_foreign_ids(
         return frozenset()
     field = ctx.foreign_sys_person_id(op).rest_name
     found = read_leads(ctx, field, asked, [field], op)
-    return frozenset(_text(r[field]) for r in found if r.get(field) is not None)
+    return frozenset(per_record.text(r[field]) for r in found if r.get(field) is not None)
 
 
 def _sync_records(
@@ -352,7 +350,7 @@ def _send(ctx: TranslationContext, plans: Sequence[_Sync], op: str) -> list[Mapp
 def _numbered(answer: RestResponse, sent: int, op: str) -> list[Mapping[str, Any]]:
     """Sync Leads' results, one per record sent in its order (leads.md shows no ``seq`` on lead results)."""
     if any(isinstance(r, Mapping) and "seq" in r for r in answer.result):
-        return _in_order(answer, sent, op)
+        return per_record.in_order(answer, sent, op)
     records = [r for r in answer.result if isinstance(r, Mapping)]
     if len(records) != sent:
         raise ProtocolError(
@@ -369,9 +367,9 @@ def _status(record: Mapping[str, Any], fallback_id: int, op: str) -> t.SyncStatu
             raise ProtocolError(f"a {status} lead came without its id", operation=op)
         return t.SyncStatus(lead_id=lead_id, status=SYNC_STATUSES[status], error=None)
     if status == "skipped":
-        code, message = _reason(record)
+        code, message = per_record.reason(record)
         return t.SyncStatus(
-            lead_id=fallback_id, status=t.LeadSyncStatus.FAILED, error=_error_text(code, message)
+            lead_id=fallback_id, status=t.LeadSyncStatus.FAILED, error=per_record.error_text(code, message)
         )
     raise ProtocolError(f"unexpected REST record status {status!r}", operation=op)
 
@@ -404,8 +402,8 @@ def sync_lead(ctx: TranslationContext, params: t.ParamsSyncLead) -> t.ResultSync
         raise fault_for(result.code, str(result), operation=op)
     status = _status(result, record.id or 0, op)
     if status.status is t.LeadSyncStatus.FAILED:
-        code, message = _reason(result)
-        raise fault_for(SYNC_FAULTS.get(code, 20106), _error_text(code, message), operation=op)
+        code, message = per_record.reason(result)
+        raise fault_for(SYNC_FAULTS.get(code, 20106), per_record.error_text(code, message), operation=op)
     if cookie is not None:
         path = f"/rest/v1/leads/{status.lead_id}/associate.json"
         ctx.rest.post(path, params={"cookie": cookie}, operation=op)

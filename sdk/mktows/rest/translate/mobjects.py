@@ -25,9 +25,9 @@ from xsdata.models.datatype import XmlDateTime
 from mktows import types as t
 from mktows.errors import ProtocolError, SoapFault, UnsupportedOperationError, fault_for
 from mktows.marketo_limits import MAX_MOBJECTS_PER_CALL
-from mktows.rest.translate import positions
+from mktows.rest.translate import per_record, positions
 from mktows.rest.translate.context import TranslationContext
-from mktows.rest.translate.custom_objects import ACTIONS, SKIPPED_BECAUSE, SYNC_STATUSES, _in_order, _status
+from mktows.rest.translate.custom_objects import ACTIONS, SKIPPED_BECAUSE, SYNC_STATUSES
 
 OPPORTUNITY = "Opportunity"
 ROLE = "OpportunityPersonRole"
@@ -300,8 +300,8 @@ def sync_mobjects(ctx: TranslationContext, params: t.ParamsSyncMObjects) -> t.Re
         indexes = [i for i, k in enumerate(kinds) if k == kind]
         body = {"action": ACTIONS[mode], "dedupeBy": "dedupeFields", "input": [inputs[i] for i in indexes]}
         answer = ctx.rest.post(f"{PATHS[kind]}.json", body, operation=op)
-        for index, record in zip(indexes, _in_order(answer, len(indexes), op), strict=True):
-            status, error = _status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
+        for index, record in zip(indexes, per_record.in_order(answer, len(indexes), op), strict=True):
+            status, error = per_record.sync_status(record, SKIPPED_BECAUSE.get(mode), SYNC_STATUSES, op)
             statuses[index] = t.MObjStatus(
                 id=None,
                 external_key=objects[index].external_key,
@@ -378,12 +378,6 @@ def _xml_time(text: Any) -> XmlDateTime | None:
     return XmlDateTime.from_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 ROLE_ATTRIBUTES = {"leadId": "PersonId", EXTERNAL_ID: None}
 """A role's REST fields as SOAP attributes: its lead id is SOAP's PersonId; its opportunity is named by an
 association only, as SOAP's OpportunityId attribute holds the integer id REST does not have."""
@@ -394,7 +388,7 @@ def _mobject(kind: str, record: Mapping[str, Any], fields: Sequence[str]) -> t.M
     if kind == ROLE:
         names.update((name, soap) for name, soap in ROLE_ATTRIBUTES.items() if name in names)
     attribs = [
-        t.Attrib(name=soap, value=_value(record[name]))
+        t.Attrib(name=soap, value=per_record.text(record[name]))
         for name, soap in names.items()
         if soap is not None and record.get(name) is not None and record.get(name) != ""
     ]
@@ -466,7 +460,7 @@ def _field_metadata(kind: str, field: Mapping[str, Any], updated: XmlDateTime) -
     return t.MObjFieldMetadata(
         name=soap_attribute(name) if name != "marketoGUID" else name,
         description=None,
-        display_name=_value(field["displayName"]) if field.get("displayName") else None,
+        display_name=per_record.text(field["displayName"]) if field.get("displayName") else None,
         source_object=kind,
         data_type=DATA_TYPES.get(data_type, data_type),
         size=length if isinstance(length, int) else None,
